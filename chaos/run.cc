@@ -1,0 +1,177 @@
+#include "chaos/run.h"
+
+#include <algorithm>
+
+#include "impl/check.h"
+#include "sim/rng.h"
+
+namespace lockcheck::chaos {
+
+namespace {
+
+sim::ProcessId target_of(const Fault& f, const sim::WorldConfig& c) {
+  auto p = sim::parse_process(f.target, c);
+  LC_CHECK(p.has_value());  // parse_scenario and generate validate targets
+  return *p;
+}
+
+void apply(sim::World& world, const Fault& f) {
+  const sim::WorldConfig& c = world.config();
+  world.note_fault(describe(f));
+  switch (f.kind) {
+    case FaultKind::kPause:
+      world.pause(target_of(f, c), Millis(f.duration_ms));
+      break;
+    case FaultKind::kCrash:
+    case FaultKind::kNodeCrash: {
+      std::optional<Nanos> restart;
+      if (f.restart_after_ms) restart = Millis(*f.restart_after_ms);
+      world.crash(target_of(f, c), restart);
+      break;
+    }
+    case FaultKind::kClockJump:
+      world.jump_wall(target_of(f, c), Millis(f.delta_ms));
+      break;
+    case FaultKind::kDrift:
+      world.set_drift(target_of(f, c), f.ppm);
+      break;
+    case FaultKind::kDelay:
+      world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms));
+      break;
+    case FaultKind::kDrop:
+      world.add_drop(f.drop_ppm, Millis(f.duration_ms));
+      break;
+    case FaultKind::kPartition: {
+      std::vector<std::vector<sim::ProcessId>> groups;
+      for (const auto& g : f.groups) {
+        groups.emplace_back();
+        for (const auto& name : g) {
+          auto p = sim::parse_process(name, c);
+          LC_CHECK(p.has_value());
+          groups.back().push_back(*p);
+        }
+      }
+      world.partition(std::move(groups), f.one_way, Millis(f.duration_ms));
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+sim::RunOutcome run_scenario(const Scenario& scenario) {
+  sim::World world(scenario.world);
+  for (const Fault& f : scenario.faults) {
+    world.loop().at(sim::at_ms(f.at_ms), [&world, f]() { apply(world, f); });
+  }
+  return world.run();
+}
+
+sim::WorldConfig default_world(const std::string& strategy) {
+  sim::WorldConfig c;
+  c.strategy = strategy;
+  c.nodes = 1;
+  c.clients = 3;
+  c.ttl = Millis(1000);
+  c.duration = Millis(20000);
+  c.workload.acquires_per_client = 5;
+  c.workload.hold = Millis(300);
+  c.workload.think = Millis(50);
+  c.workload.writes_per_hold = 3;
+  return c;
+}
+
+Scenario generate(const std::string& strategy, const std::vector<FaultKind>& classes, uint64_t seed) {
+  Scenario s;
+  s.world = default_world(strategy);
+  s.world.seed = seed;
+  if (classes.empty()) return s;
+  // The fault generator has a stream of its own: faults never shift the
+  // draws of the network or the clients.
+  sim::Rng r = sim::Rng(seed).split(7);
+  const sim::WorldConfig& c = s.world;
+  const int64_t ttl = c.ttl.count();
+  // Faults land while the workload is busy: every client cycles for about
+  // acquires x (hold + think), contending with the others.
+  const int64_t busy_ms =
+      std::max<int64_t>(ttl, c.clients * c.workload.acquires_per_client * (c.workload.hold + c.workload.think).count());
+  auto any_client = [&] { return "client-" + std::to_string(r.between(0, c.clients - 1)); };
+  auto any_node = [&] { return "node-" + std::to_string(r.between(0, c.nodes - 1)); };
+  auto any_process = [&] { return r.between(0, 1) ? any_client() : any_node(); };
+  const int count = static_cast<int>(r.between(1, 3));
+  for (int i = 0; i < count; ++i) {
+    Fault f;
+    f.kind = classes[static_cast<size_t>(r.between(0, static_cast<int64_t>(classes.size()) - 1))];
+    f.at_ms = r.between(0, busy_ms);
+    switch (f.kind) {
+      case FaultKind::kPause:
+        f.target = any_client();
+        f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        break;
+      case FaultKind::kCrash:
+        f.target = any_client();
+        if (r.between(0, 3) != 0) f.restart_after_ms = r.between(0, 2 * ttl);
+        break;
+      case FaultKind::kNodeCrash:
+        f.target = any_node();
+        f.restart_after_ms = r.between(0, ttl);
+        break;
+      case FaultKind::kClockJump:
+        f.target = any_process();
+        f.delta_ms = r.between(ttl / 2, 3 * ttl) * (r.between(0, 1) ? 1 : -1);
+        break;
+      case FaultKind::kDrift:
+        f.at_ms = 0;
+        f.target = any_process();
+        f.ppm = r.between(-50'000, 50'000);
+        break;
+      case FaultKind::kDelay:
+        f.extra_latency_ms = r.between(ttl / 10, 2 * ttl);
+        f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        break;
+      case FaultKind::kDrop:
+        f.drop_ppm = r.between(100'000, 900'000);
+        f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        break;
+      case FaultKind::kPartition: {
+        std::vector<std::string> a, b;
+        for (int k = 0; k < c.clients; ++k) (r.between(0, 1) ? a : b).push_back("client-" + std::to_string(k));
+        for (int k = 0; k < c.nodes; ++k) (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k));
+        f.groups = {a, b};
+        f.one_way = r.between(0, 3) == 0;
+        f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        break;
+      }
+    }
+    s.faults.push_back(std::move(f));
+  }
+  std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
+  return s;
+}
+
+Result<std::vector<FaultKind>> parse_fault_classes(std::string_view text) {
+  std::vector<FaultKind> out;
+  if (text == "none") return out;
+  if (text == "all") {
+    for (const auto& f : fault_catalog()) out.push_back(f.kind);
+    return out;
+  }
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    const std::string_view name = text.substr(start, comma - start);
+    auto kind = parse_fault_kind(name);
+    if (!kind) {
+      std::string known;
+      for (const auto& f : fault_catalog()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+      return Error{ErrorCode::kInvalidArgument,
+                   "unknown fault class '" + std::string(name) + "' (known: none, all, " + known + ")"};
+    }
+    if (std::find(out.begin(), out.end(), *kind) == out.end()) out.push_back(*kind);
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace lockcheck::chaos

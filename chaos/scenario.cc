@@ -1,0 +1,408 @@
+#include "chaos/scenario.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/world.h"
+
+namespace lockcheck::chaos {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+const std::vector<FaultKindInfo>& fault_catalog() {
+  static const std::vector<FaultKindInfo> kCatalog = {
+      {FaultKind::kPause, "pause", "stop-the-world pause (GC) of a client or node; its timers and messages wait"},
+      {FaultKind::kCrash, "crash", "a client process dies (optionally restarts after restart_after_ms)"},
+      {FaultKind::kClockJump, "clock_jump", "a process's wall clock steps by delta_ms (NTP step, operator)"},
+      {FaultKind::kDrift, "drift", "a process's clocks run fast or slow by ppm from at_ms on"},
+      {FaultKind::kDelay, "delay", "every message takes extra_latency_ms longer for duration_ms"},
+      {FaultKind::kDrop, "drop", "every message is lost with probability `drop` for duration_ms"},
+      {FaultKind::kPartition, "partition", "links between groups (or one way) are cut for duration_ms"},
+      {FaultKind::kNodeCrash, "node_crash", "a Redis node dies, losing unpersisted data; restarts after restart_after_ms"},
+  };
+  return kCatalog;
+}
+
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+  for (const auto& f : fault_catalog()) {
+    if (f.name == name) return f.kind;
+  }
+  return std::nullopt;
+}
+
+std::string_view fault_kind_name(FaultKind kind) {
+  for (const auto& f : fault_catalog()) {
+    if (f.kind == kind) return f.name;
+  }
+  return "?";
+}
+
+std::string format_seed(uint64_t seed) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, seed);
+  return buf;
+}
+
+std::optional<uint64_t> parse_seed(std::string_view text) {
+  std::string s(text);
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  int base = 10;
+  size_t start = 0;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    start = 2;
+  }
+  const std::string digits = s.substr(start);
+  const char* allowed = base == 16 ? "0123456789abcdefABCDEF" : "0123456789";
+  if (digits.empty() || digits.find_first_not_of(allowed) != std::string::npos) return std::nullopt;
+  errno = 0;
+  const unsigned long long v = std::strtoull(digits.c_str(), nullptr, base);
+  if (errno == ERANGE) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
+
+std::string describe(const Fault& f) {
+  const std::string at = "at " + std::to_string(f.at_ms) + " ms: ";
+  switch (f.kind) {
+    case FaultKind::kPause: return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms";
+    case FaultKind::kCrash:
+    case FaultKind::kNodeCrash:
+      return at + "crash " + f.target +
+             (f.restart_after_ms ? ", restart after " + std::to_string(*f.restart_after_ms) + " ms" : ", no restart");
+    case FaultKind::kClockJump:
+      return at + "wall clock of " + f.target + " jumps " + (f.delta_ms >= 0 ? "+" : "") + std::to_string(f.delta_ms) + " ms";
+    case FaultKind::kDrift: return at + "clocks of " + f.target + " drift " + std::to_string(f.ppm) + " ppm";
+    case FaultKind::kDelay:
+      return at + "messages delayed +" + std::to_string(f.extra_latency_ms) + " ms for " + std::to_string(f.duration_ms) + " ms";
+    case FaultKind::kDrop:
+      return at + "messages lost with p=" + std::to_string(f.drop_ppm) + "e-6 for " + std::to_string(f.duration_ms) + " ms";
+    case FaultKind::kPartition: {
+      std::string g;
+      for (const auto& group : f.groups) {
+        g += g.empty() ? "[" : " | [";
+        for (size_t i = 0; i < group.size(); ++i) g += (i ? " " : "") + group[i];
+        g += "]";
+      }
+      return at + (f.one_way ? "one-way partition " : "partition ") + g + " for " + std::to_string(f.duration_ms) + " ms";
+    }
+  }
+  return at + "?";
+}
+
+namespace {
+
+// Thrown only inside this file and caught at its boundary (parse_scenario),
+// which turns it into an Error value: nlohmann's own style, contained.
+struct ParseError {
+  std::string path;
+  std::string what;
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw ParseError{path, what}; }
+
+void only_keys(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
+  if (!obj.is_object()) fail(path, "must be an object");
+  for (const auto& [k, v] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      fail(path.empty() ? k : path + "." + k, "unknown key");
+    }
+  }
+}
+
+const json& need(const json& obj, const std::string& path, const char* key) {
+  auto it = obj.find(key);
+  if (it == obj.end()) fail(path.empty() ? key : path + "." + key, "missing");
+  return *it;
+}
+
+int64_t as_int(const json& v, const std::string& path, int64_t lo, int64_t hi) {
+  if (!v.is_number_integer()) fail(path, "must be an integer");
+  const int64_t x = v.get<int64_t>();
+  if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) fail(path, "out of range");
+  if (x < lo || x > hi) fail(path, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return x;
+}
+
+int64_t int_or(const json& obj, const std::string& path, const char* key, int64_t dflt, int64_t lo, int64_t hi) {
+  auto it = obj.find(key);
+  return it == obj.end() ? dflt : as_int(*it, path + "." + key, lo, hi);
+}
+
+int64_t probability_ppm(const json& v, const std::string& path) {
+  if (!v.is_number()) fail(path, "must be a number in [0, 1]");
+  const double p = v.get<double>();
+  if (!(p >= 0.0 && p <= 1.0)) fail(path, "must be a number in [0, 1]");
+  return std::llround(p * 1e6);
+}
+
+std::string as_string(const json& v, const std::string& path) {
+  if (!v.is_string()) fail(path, "must be a string");
+  return v.get<std::string>();
+}
+
+constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
+
+void check_target(const std::string& target, const std::string& path, const sim::WorldConfig& c,
+                  bool clients_ok, bool nodes_ok) {
+  auto p = sim::parse_process(target, c);
+  if (!p) fail(path, "unknown target '" + target + "' (targets: client-0.." + std::to_string(c.clients - 1) +
+                         ", node-0.." + std::to_string(c.nodes - 1) + ")");
+  const bool ok = (p->kind == sim::ProcessId::Kind::kClient && clients_ok) ||
+                  (p->kind == sim::ProcessId::Kind::kNode && nodes_ok);
+  if (!ok) fail(path, "target '" + target + "' is not allowed for this fault kind");
+}
+
+Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig& c) {
+  if (!j.is_object()) fail(path, "must be an object");
+  Fault f;
+  const std::string kind_name = as_string(need(j, path, "kind"), path + ".kind");
+  auto kind = parse_fault_kind(kind_name);
+  if (!kind) fail(path + ".kind", "unknown fault kind '" + kind_name + "'");
+  f.kind = *kind;
+  f.at_ms = as_int(need(j, path, "at_ms"), path + ".at_ms", 0, kMsMax);
+  auto duration = [&] { return as_int(need(j, path, "duration_ms"), path + ".duration_ms", 0, kMsMax); };
+  auto target = [&](bool clients_ok, bool nodes_ok) {
+    std::string t = as_string(need(j, path, "target"), path + ".target");
+    check_target(t, path + ".target", c, clients_ok, nodes_ok);
+    return t;
+  };
+  auto restart = [&]() -> std::optional<int64_t> {
+    auto it = j.find("restart_after_ms");
+    if (it == j.end() || it->is_null()) return std::nullopt;
+    return as_int(*it, path + ".restart_after_ms", 0, kMsMax);
+  };
+  switch (f.kind) {
+    case FaultKind::kPause:
+      only_keys(j, path, {"kind", "at_ms", "target", "duration_ms"});
+      f.target = target(true, true);
+      f.duration_ms = duration();
+      break;
+    case FaultKind::kCrash:
+      only_keys(j, path, {"kind", "at_ms", "target", "restart_after_ms"});
+      f.target = target(true, false);
+      f.restart_after_ms = restart();
+      break;
+    case FaultKind::kNodeCrash:
+      only_keys(j, path, {"kind", "at_ms", "target", "restart_after_ms"});
+      f.target = target(false, true);
+      f.restart_after_ms = restart();
+      break;
+    case FaultKind::kClockJump:
+      only_keys(j, path, {"kind", "at_ms", "target", "delta_ms"});
+      f.target = target(true, true);
+      f.delta_ms = as_int(need(j, path, "delta_ms"), path + ".delta_ms", -kMsMax, kMsMax);
+      break;
+    case FaultKind::kDrift:
+      only_keys(j, path, {"kind", "at_ms", "target", "ppm"});
+      f.target = target(true, true);
+      f.ppm = as_int(need(j, path, "ppm"), path + ".ppm", -100'000, 100'000);
+      break;
+    case FaultKind::kDelay:
+      only_keys(j, path, {"kind", "at_ms", "duration_ms", "extra_latency_ms"});
+      f.duration_ms = duration();
+      f.extra_latency_ms = as_int(need(j, path, "extra_latency_ms"), path + ".extra_latency_ms", 0, kMsMax);
+      break;
+    case FaultKind::kDrop:
+      only_keys(j, path, {"kind", "at_ms", "duration_ms", "drop"});
+      f.duration_ms = duration();
+      f.drop_ppm = probability_ppm(need(j, path, "drop"), path + ".drop");
+      break;
+    case FaultKind::kPartition: {
+      only_keys(j, path, {"kind", "at_ms", "duration_ms", "groups", "one_way"});
+      f.duration_ms = duration();
+      const json& groups = need(j, path, "groups");
+      if (!groups.is_array() || groups.empty()) fail(path + ".groups", "must be a non-empty array of arrays");
+      std::set<std::string> seen;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        const std::string gp = path + ".groups[" + std::to_string(g) + "]";
+        if (!groups[g].is_array()) fail(gp, "must be an array of targets");
+        std::vector<std::string> group;
+        for (size_t i = 0; i < groups[g].size(); ++i) {
+          const std::string ip = gp + "[" + std::to_string(i) + "]";
+          std::string t = as_string(groups[g][i], ip);
+          if (t != "resource") check_target(t, ip, c, true, true);
+          if (!seen.insert(t).second) fail(ip, "'" + t + "' is in two groups");
+          group.push_back(std::move(t));
+        }
+        f.groups.push_back(std::move(group));
+      }
+      if (auto it = j.find("one_way"); it != j.end()) {
+        if (!it->is_boolean()) fail(path + ".one_way", "must be true or false");
+        f.one_way = it->get<bool>();
+      }
+      break;
+    }
+  }
+  return f;
+}
+
+Scenario parse_root(const json& j) {
+  only_keys(j, "", {"lockcheck_scenario", "description", "strategy", "seed", "nodes", "clients", "ttl_ms",
+                    "duration_ms", "workload", "network", "persistence", "faults", "expect"});
+  if (as_int(need(j, "", "lockcheck_scenario"), "lockcheck_scenario", 0, 1000) != 1) {
+    fail("lockcheck_scenario", "unsupported version (this build reads version 1)");
+  }
+  Scenario s;
+  sim::WorldConfig& c = s.world;
+  if (auto it = j.find("description"); it != j.end()) s.description = as_string(*it, "description");
+  c.strategy = as_string(need(j, "", "strategy"), "strategy");
+  const json& seed = need(j, "", "seed");
+  if (seed.is_string()) {
+    auto v = parse_seed(seed.get<std::string>());
+    if (!v) fail("seed", "must be a decimal or 0x-hex 64-bit number");
+    c.seed = *v;
+  } else if (seed.is_number_unsigned()) {
+    c.seed = seed.get<uint64_t>();
+  } else {
+    fail("seed", "must be a decimal or 0x-hex 64-bit number");
+  }
+  c.nodes = static_cast<int>(int_or(j, "", "nodes", c.nodes, 1, sim::WorldConfig::kNodesMax));
+  c.clients = static_cast<int>(int_or(j, "", "clients", c.clients, 1, sim::WorldConfig::kClientsMax));
+  c.ttl = Millis(int_or(j, "", "ttl_ms", c.ttl.count(), 1, kMsMax));
+  c.duration = Millis(int_or(j, "", "duration_ms", c.duration.count(), 1, kMsMax));
+  if (auto it = j.find("workload"); it != j.end()) {
+    only_keys(*it, "workload", {"acquires_per_client", "hold_ms", "think_ms", "writes_per_hold", "acquire_timeout_ms"});
+    auto& w = c.workload;
+    w.acquires_per_client = static_cast<int>(
+        int_or(*it, "workload", "acquires_per_client", w.acquires_per_client, 0, sim::WorldConfig::kAcquiresMax));
+    w.hold = Millis(int_or(*it, "workload", "hold_ms", w.hold.count(), 0, kMsMax));
+    w.think = Millis(int_or(*it, "workload", "think_ms", w.think.count(), 0, kMsMax));
+    w.writes_per_hold =
+        static_cast<int>(int_or(*it, "workload", "writes_per_hold", w.writes_per_hold, 1, sim::WorldConfig::kWritesMax));
+    w.acquire_timeout = Millis(int_or(*it, "workload", "acquire_timeout_ms", w.acquire_timeout.count(), 0, kMsMax));
+  }
+  if (auto it = j.find("network"); it != j.end()) {
+    only_keys(*it, "network", {"latency_ms", "drop", "request_timeout_ms"});
+    auto& n = c.network;
+    if (auto lat = it->find("latency_ms"); lat != it->end()) {
+      if (!lat->is_array() || lat->size() != 2) fail("network.latency_ms", "must be [min, max]");
+      n.latency_min = Millis(as_int((*lat)[0], "network.latency_ms[0]", 0, kMsMax));
+      n.latency_max = Millis(as_int((*lat)[1], "network.latency_ms[1]", 0, kMsMax));
+      if (n.latency_max < n.latency_min) fail("network.latency_ms", "max must not be below min");
+    }
+    if (auto d = it->find("drop"); d != it->end()) n.drop_ppm = probability_ppm(*d, "network.drop");
+    n.request_timeout = Millis(int_or(*it, "network", "request_timeout_ms", n.request_timeout.count(), 1, kMsMax));
+  }
+  if (auto it = j.find("persistence"); it != j.end()) c.persistence = as_string(*it, "persistence");
+  if (const std::string problem = sim::validate_config(c); !problem.empty()) fail("", problem);
+  if (auto it = j.find("faults"); it != j.end()) {
+    if (!it->is_array()) fail("faults", "must be an array");
+    if (it->size() > kFaultsMax) fail("faults", "more than " + std::to_string(kFaultsMax) + " faults");
+    for (size_t i = 0; i < it->size(); ++i) {
+      s.faults.push_back(parse_fault((*it)[i], "faults[" + std::to_string(i) + "]", c));
+    }
+    std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
+  }
+  if (auto it = j.find("expect"); it != j.end()) {
+    only_keys(*it, "expect", {"verdict", "property", "trace"});
+    Expectation e;
+    e.verdict = as_string(need(*it, "expect", "verdict"), "expect.verdict");
+    if (e.verdict != "holds" && e.verdict != "violated") fail("expect.verdict", "must be \"holds\" or \"violated\"");
+    if (auto p = it->find("property"); p != it->end()) e.property = as_string(*p, "expect.property");
+    if (auto t = it->find("trace"); t != it->end()) e.trace = as_string(*t, "expect.trace");
+    if (e.verdict == "violated" && e.property.empty()) fail("expect.property", "missing (verdict is \"violated\")");
+    s.expect = e;
+  }
+  return s;
+}
+
+ordered_json fault_json(const Fault& f) {
+  ordered_json j;
+  j["at_ms"] = f.at_ms;
+  j["kind"] = std::string(fault_kind_name(f.kind));
+  switch (f.kind) {
+    case FaultKind::kPause:
+      j["target"] = f.target;
+      j["duration_ms"] = f.duration_ms;
+      break;
+    case FaultKind::kCrash:
+    case FaultKind::kNodeCrash:
+      j["target"] = f.target;
+      if (f.restart_after_ms) j["restart_after_ms"] = *f.restart_after_ms;
+      break;
+    case FaultKind::kClockJump:
+      j["target"] = f.target;
+      j["delta_ms"] = f.delta_ms;
+      break;
+    case FaultKind::kDrift:
+      j["target"] = f.target;
+      j["ppm"] = f.ppm;
+      break;
+    case FaultKind::kDelay:
+      j["duration_ms"] = f.duration_ms;
+      j["extra_latency_ms"] = f.extra_latency_ms;
+      break;
+    case FaultKind::kDrop:
+      j["duration_ms"] = f.duration_ms;
+      j["drop"] = static_cast<double>(f.drop_ppm) / 1e6;
+      break;
+    case FaultKind::kPartition:
+      j["duration_ms"] = f.duration_ms;
+      j["groups"] = f.groups;
+      if (f.one_way) j["one_way"] = true;
+      break;
+  }
+  return j;
+}
+
+}  // namespace
+
+Result<Scenario> parse_scenario(std::string_view text, std::string_view origin) {
+  const std::string where(origin);
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    std::string msg = e.what();
+    // nlohmann's message starts with "[json.exception.parse_error.101] ".
+    if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
+    return Error{ErrorCode::kInvalidArgument, where + ": not valid JSON: " + msg};
+  }
+  try {
+    return parse_root(j);
+  } catch (const ParseError& e) {
+    return Error{ErrorCode::kInvalidArgument, where + ": " + (e.path.empty() ? "" : e.path + ": ") + e.what};
+  } catch (const json::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, where + ": " + e.what()};
+  }
+}
+
+std::string format_scenario(const Scenario& s) {
+  const sim::WorldConfig& c = s.world;
+  ordered_json j;
+  j["lockcheck_scenario"] = 1;
+  if (!s.description.empty()) j["description"] = s.description;
+  j["strategy"] = c.strategy;
+  j["seed"] = format_seed(c.seed);
+  j["nodes"] = c.nodes;
+  j["clients"] = c.clients;
+  j["ttl_ms"] = c.ttl.count();
+  j["duration_ms"] = c.duration.count();
+  j["workload"] = ordered_json{{"acquires_per_client", c.workload.acquires_per_client},
+                               {"hold_ms", c.workload.hold.count()},
+                               {"think_ms", c.workload.think.count()},
+                               {"writes_per_hold", c.workload.writes_per_hold},
+                               {"acquire_timeout_ms", c.workload.acquire_timeout.count()}};
+  j["network"] = ordered_json{{"latency_ms", {c.network.latency_min.count(), c.network.latency_max.count()}},
+                              {"drop", static_cast<double>(c.network.drop_ppm) / 1e6},
+                              {"request_timeout_ms", c.network.request_timeout.count()}};
+  j["persistence"] = c.persistence;
+  j["faults"] = ordered_json::array();
+  for (const Fault& f : s.faults) j["faults"].push_back(fault_json(f));
+  if (s.expect) {
+    ordered_json e;
+    e["verdict"] = s.expect->verdict;
+    if (!s.expect->property.empty()) e["property"] = s.expect->property;
+    if (!s.expect->trace.empty()) e["trace"] = s.expect->trace;
+    j["expect"] = e;
+  }
+  return j.dump(2) + "\n";
+}
+
+}  // namespace lockcheck::chaos

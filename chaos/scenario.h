@@ -1,0 +1,79 @@
+// Scenario: one fully determined run as data — strategy, world
+// configuration, seed and an explicit fault schedule. A counterexample is a
+// scenario (with `expect` filled in). Files are JSON; see DESIGN.md.
+#ifndef LOCKCHECK_CHAOS_SCENARIO_H_
+#define LOCKCHECK_CHAOS_SCENARIO_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/result.h"
+#include "sim/config.h"
+
+namespace lockcheck::chaos {
+
+enum class FaultKind { kPause, kCrash, kClockJump, kDrift, kDelay, kDrop, kPartition, kNodeCrash };
+
+struct FaultKindInfo {
+  FaultKind kind;
+  std::string_view name;     // as written in files and on the command line
+  std::string_view summary;  // one line for `lockcheck list faults`
+};
+const std::vector<FaultKindInfo>& fault_catalog();
+std::optional<FaultKind> parse_fault_kind(std::string_view name);
+std::string_view fault_kind_name(FaultKind kind);
+
+struct Fault {
+  int64_t at_ms = 0;
+  FaultKind kind = FaultKind::kPause;
+  std::string target;                     // pause, crash, clock_jump, drift, node_crash
+  int64_t duration_ms = 0;                // pause, delay, drop, partition
+  int64_t delta_ms = 0;                   // clock_jump (may be negative)
+  int64_t ppm = 0;                        // drift
+  std::optional<int64_t> restart_after_ms;  // crash, node_crash
+  int64_t extra_latency_ms = 0;           // delay
+  int64_t drop_ppm = 0;                   // drop: loss rate in parts per million
+  std::vector<std::vector<std::string>> groups;  // partition
+  bool one_way = false;                   // partition: cut only groups[0] -> others
+
+  bool operator==(const Fault&) const = default;
+};
+
+// What a scenario is expected to show when replayed.
+struct Expectation {
+  std::string verdict;   // "holds" or "violated"
+  std::string property;  // the first violated property (verdict "violated")
+  std::string trace;     // hex trace hash; empty: not checked
+};
+
+struct Scenario {
+  sim::WorldConfig world;
+  std::vector<Fault> faults;  // sorted by at_ms (stable)
+  std::optional<Expectation> expect;
+  std::string description;
+};
+
+// Bounds on a schedule (TIGER_STYLE: a limit on everything).
+constexpr size_t kFaultsMax = 1000;
+
+// Parses a scenario file's text; `origin` names it in error messages.
+// Every error is one line: "<origin>: <path>: <what is wrong>".
+// Unknown keys, kinds and targets are errors, never ignored.
+Result<Scenario> parse_scenario(std::string_view json_text, std::string_view origin);
+
+// The file text for a scenario (parses back to an equal scenario).
+std::string format_scenario(const Scenario& scenario);
+
+// One line describing a fault, e.g. "pause client-0 for 1500 ms".
+std::string describe(const Fault& fault);
+
+// "0x5eed" style.
+std::string format_seed(uint64_t seed);
+std::optional<uint64_t> parse_seed(std::string_view text);
+
+}  // namespace lockcheck::chaos
+
+#endif  // LOCKCHECK_CHAOS_SCENARIO_H_

@@ -1,0 +1,297 @@
+// lockcheck: the command line. See DESIGN.md "Command line (contract)".
+//
+// Exit codes: 0 every checked property held; 1 a property was violated (a
+// counterexample was written); 2 bad usage or bad input (one line on
+// stderr, nothing written); 3 harness fault (nondeterminism, a replay that
+// does not reproduce).
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chaos/run.h"
+#include "impl/lock.h"
+#include "properties/suite.h"
+#include "reports/report.h"
+
+namespace lc = lockcheck;
+using lockcheck::chaos::FaultKind;
+
+namespace {
+
+constexpr int kExitHolds = 0;
+constexpr int kExitViolated = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitHarness = 3;
+
+int usage_error(const std::string& what) {
+  std::cerr << "lockcheck: error: " << what << "\n";
+  return kExitUsage;
+}
+
+struct Cell {
+  std::string strategy;
+  std::string label;
+  std::vector<FaultKind> classes;
+};
+
+// "--faults" grammar: comma-separated cells; each cell is "none", "all"
+// (every class, one cell each) or kinds joined by '+' (mixed in one cell).
+lc::Result<std::vector<std::pair<std::string, std::vector<FaultKind>>>> parse_cells(const std::string& text) {
+  std::vector<std::pair<std::string, std::vector<FaultKind>>> out;
+  if (text.empty()) return lc::Error{lc::ErrorCode::kInvalidArgument, "--faults is empty"};
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
+    if (item == "all") {
+      for (const auto& f : lc::chaos::fault_catalog()) out.push_back({std::string(f.name), {f.kind}});
+      continue;
+    }
+    if (item == "none") {
+      out.push_back({"none", {}});
+      continue;
+    }
+    std::string joined = item;
+    for (char& ch : joined) ch = ch == '+' ? ',' : ch;
+    auto classes = lc::chaos::parse_fault_classes(joined);
+    if (!classes.ok()) return classes.error();
+    out.push_back({item, classes.value()});
+  }
+  return out;
+}
+
+void print_counterexamples(const lc::reports::CellReport& report) {
+  const auto& r = report.result;
+  std::cout << r.spec.strategy << " / " << r.spec.faults_label << ": VIOLATED";
+  for (const auto& v : r.violations) std::cout << " " << v.property;
+  std::cout << " (seed " << lc::chaos::format_seed(r.seed) << ", after " << r.seeds_run << " seeds)\n";
+  std::cout << "SEED=" << lc::chaos::format_seed(r.seed) << "\n";
+  for (size_t i = 0; i < r.counterexamples.size(); ++i) {
+    const auto& cx = r.counterexamples[i];
+    std::cout << "  " << cx.property << ": " << cx.explanation << "\n";
+    std::cout << "  shrunk in " << cx.stats.runs << " runs: faults " << cx.stats.faults_before << " -> "
+              << cx.stats.faults_after << ", clients " << cx.stats.clients_before << " -> " << cx.stats.clients_after
+              << ", acquires/client " << cx.stats.acquires_before << " -> " << cx.stats.acquires_after << "\n";
+    std::cout << "TRACE=" << lc::properties::format_trace(cx.trace) << "\n";
+    if (i < report.counterexample_files.size()) {
+      std::cout << "  replay: lockcheck replay " << report.counterexample_files[i] << "\n";
+    }
+  }
+}
+
+struct RunArgs {
+  std::string strategy = "all";
+  std::string faults = "none,all";
+  int seeds = 200;
+  std::string seed;
+  int jobs = 2;
+  std::string report_dir = "lockcheck-out";
+  bool check_determinism = false;
+  int shrink_runs = 400;
+  bool quiet = false;
+};
+
+int cmd_run(const RunArgs& a) {
+  std::vector<std::string> strategies;
+  if (a.strategy == "all") {
+    for (const auto& s : lc::strategy_catalog()) strategies.emplace_back(s.name);
+  } else if (lc::make_strategy(a.strategy)) {
+    strategies.push_back(a.strategy);
+  } else {
+    std::string known;
+    for (const auto& s : lc::strategy_catalog()) known += ", " + std::string(s.name);
+    return usage_error("unknown strategy '" + a.strategy + "' (known: all" + known + ")");
+  }
+  auto cells_or = parse_cells(a.faults);
+  if (!cells_or.ok()) return usage_error(cells_or.error().message);
+  if (a.seeds < 1 || a.seeds > 10'000'000) return usage_error("--seeds must be in [1, 10000000]");
+  if (a.jobs < 1 || a.jobs > 64) return usage_error("--jobs must be in [1, 64]");
+  if (a.shrink_runs < 1 || a.shrink_runs > 100'000) return usage_error("--shrink-runs must be in [1, 100000]");
+  uint64_t first_seed = 1;
+  int seeds = a.seeds;
+  if (!a.seed.empty()) {
+    auto s = lc::chaos::parse_seed(a.seed);
+    if (!s) return usage_error("--seed must be a decimal or 0x-hex 64-bit number, got '" + a.seed + "'");
+    first_seed = *s;
+    if (a.seeds == RunArgs{}.seeds) seeds = 1;  // --seed alone re-runs exactly that seed
+  }
+
+  std::vector<lc::reports::CellReport> reports;
+  int exit_code = kExitHolds;
+  for (const auto& strategy : strategies) {
+    for (const auto& [label, classes] : cells_or.value()) {
+      lc::properties::CellSpec spec;
+      spec.strategy = strategy;
+      spec.faults_label = label;
+      spec.classes = classes;
+      spec.first_seed = first_seed;
+      spec.seeds = seeds;
+      spec.check_determinism = a.check_determinism;
+      spec.shrink_runs_max = a.shrink_runs;
+      const auto t0 = std::chrono::steady_clock::now();  // for the report's figures only
+      auto progress = [&](int done) {
+        if (!a.quiet) std::cerr << "\r  " << strategy << " / " << label << ": " << done << "/" << seeds << " seeds" << std::flush;
+      };
+      lc::reports::CellReport report;
+      report.result = lc::properties::run_cell(spec, a.jobs, progress);
+      report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (!a.quiet) std::cerr << "\r\033[K" << std::flush;
+      const auto& r = report.result;
+      if (r.nondeterministic) {
+        std::cout << strategy << " / " << label << ": HARNESS FAULT: " << r.nondeterminism << "\n";
+        exit_code = kExitHarness;
+      } else if (r.violated) {
+        if (auto s = lc::reports::ensure_dir(a.report_dir); !s.ok()) return usage_error(s.error().message);
+        for (const auto& cx : r.counterexamples) {
+          const std::string path = a.report_dir + "/" + lc::reports::counterexample_name(r, cx.property);
+          if (auto s = lc::reports::write_file_atomic(path, lc::chaos::format_scenario(cx.scenario)); !s.ok()) {
+            return usage_error(s.error().message);
+          }
+          report.counterexample_files.push_back(path);
+        }
+        print_counterexamples(report);
+        if (exit_code == kExitHolds) exit_code = kExitViolated;
+      } else if (!a.quiet) {
+        std::cout << strategy << " / " << label << ": holds over " << r.seeds_run << " seeds ("
+                  << r.lock_cycles << " lock cycles, " << report.wall_seconds << " s)\n";
+      }
+      reports.push_back(std::move(report));
+    }
+  }
+  std::cout << "\n" << lc::reports::matrix_text(reports);
+  if (auto s = lc::reports::ensure_dir(a.report_dir); !s.ok()) return usage_error(s.error().message);
+  const std::string results = a.report_dir + "/results.json";
+  if (auto s = lc::reports::write_file_atomic(results, lc::reports::results_json(reports)); !s.ok()) {
+    return usage_error(s.error().message);
+  }
+  std::cout << "results: " << results << "\n";
+  return exit_code;
+}
+
+int cmd_replay(const std::string& file, bool verbose) {
+  auto text = lc::reports::read_file(file);
+  if (!text.ok()) return usage_error(text.error().message);
+  auto parsed = lc::chaos::parse_scenario(text.value(), file);
+  if (!parsed.ok()) return usage_error(parsed.error().message);
+  const lc::chaos::Scenario& sc = parsed.value();
+  std::cout << "replaying " << file << ": strategy " << sc.world.strategy << ", seed "
+            << lc::chaos::format_seed(sc.world.seed) << ", " << sc.world.clients << " clients, " << sc.world.nodes
+            << " nodes, " << sc.faults.size() << " faults\n";
+  for (const auto& f : sc.faults) std::cout << "  fault " << lc::chaos::describe(f) << "\n";
+  const auto judged = lc::properties::judge(sc);
+  if (verbose) {
+    for (const auto& e : judged.outcome.history.events) std::cout << "  " << lc::sim::describe(e) << "\n";
+  }
+  for (const auto& v : judged.violations) std::cout << "VIOLATED " << v.property << ": " << v.explanation << "\n";
+  if (judged.violations.empty()) std::cout << "all properties hold\n";
+  std::cout << "SEED=" << lc::chaos::format_seed(sc.world.seed) << "\n";
+  const std::string trace = lc::properties::format_trace(judged.outcome.trace_hash);
+  std::cout << "TRACE=" << trace << "\n";
+  if (judged.outcome.event_limit_hit) {
+    std::cout << "HARNESS FAULT: the run hit the event limit\n";
+    return kExitHarness;
+  }
+  if (sc.expect) {
+    const auto& e = *sc.expect;
+    bool ok = true;
+    if (e.verdict == "holds" && !judged.violations.empty()) ok = false;
+    if (e.verdict == "violated") {
+      bool found = false;
+      for (const auto& v : judged.violations) found = found || v.property == e.property;
+      ok = ok && found;
+    }
+    if (!e.trace.empty() && e.trace != trace) {
+      std::cout << "MISMATCH: expected TRACE=" << e.trace << "\n";
+      ok = false;
+    }
+    if (!ok) {
+      std::cout << "MISMATCH: the scenario expects " << e.verdict << (e.property.empty() ? "" : " " + e.property)
+                << "; this build does not reproduce it\n";
+      return kExitHarness;
+    }
+    std::cout << "reproduced: " << e.verdict << (e.property.empty() ? "" : " " + e.property) << "\n";
+  }
+  return judged.violations.empty() ? kExitHolds : kExitViolated;
+}
+
+int cmd_list(const std::string& what) {
+  if (what == "strategies") {
+    for (const auto& s : lc::strategy_catalog()) {
+      std::printf("%-15s %-8s %s\n", std::string(s.name).c_str(), s.correct ? "correct" : "BROKEN",
+                  std::string(s.summary).c_str());
+    }
+  } else if (what == "faults") {
+    for (const auto& f : lc::chaos::fault_catalog()) {
+      std::printf("%-12s %s\n", std::string(f.name).c_str(), std::string(f.summary).c_str());
+    }
+  } else if (what == "properties") {
+    for (const auto& p : lc::properties::property_catalog()) {
+      std::printf("%-10s %s\n", std::string(p.id).c_str(), std::string(p.meaning).c_str());
+    }
+  } else {
+    return usage_error("list what? expected strategies, faults or properties, got '" + what + "'");
+  }
+  return kExitHolds;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lockcheck: finds the faults under which a Redis lock breaks, in deterministic simulation.\n"
+               "Exit codes: 0 all properties held, 1 a property was violated, 2 bad usage or input, 3 harness fault."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lockcheck 0.1.0");
+
+  RunArgs run;
+  auto* run_cmd = app.add_subcommand("run", "run the property suite over generated scenarios and print the matrix");
+  run_cmd->add_option("--strategy", run.strategy, "a strategy name (see `lockcheck list strategies`) or all")
+      ->capture_default_str();
+  run_cmd->add_option("--faults", run.faults,
+                      "comma list of cells: none, all (each class its own cell), a fault class, or classes joined "
+                      "by + (mixed in one cell)")
+      ->capture_default_str();
+  run_cmd->add_option("--seeds", run.seeds, "scenarios per cell")->capture_default_str();
+  run_cmd->add_option("--seed", run.seed, "first seed (decimal or 0x-hex); alone, runs exactly that seed");
+  run_cmd->add_option("--jobs", run.jobs, "worker threads (results do not depend on it)")->capture_default_str();
+  run_cmd->add_option("--report", run.report_dir, "directory for results.json and counterexamples")
+      ->capture_default_str();
+  run_cmd->add_flag("--check-determinism", run.check_determinism, "run every seed twice and compare trace hashes");
+  run_cmd->add_option("--shrink-runs", run.shrink_runs, "most scenario runs spent shrinking one counterexample")
+      ->capture_default_str();
+  run_cmd->add_flag("-q,--quiet", run.quiet, "no progress, print only violations and the matrix");
+
+  std::string replay_file;
+  bool verbose = false;
+  auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
+  replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
+  replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
+
+  std::string list_what;
+  auto* list_cmd = app.add_subcommand("list", "list strategies, faults or properties");
+  list_cmd->add_option("WHAT", list_what, "strategies | faults | properties")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kExitHolds;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "lockcheck 0.1.0\n";
+    return kExitHolds;
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (msg.empty()) msg = "bad usage (see lockcheck --help)";
+    return usage_error(msg + " (see lockcheck --help)");
+  }
+  if (run_cmd->parsed()) return cmd_run(run);
+  if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose);
+  if (list_cmd->parsed()) return cmd_list(list_what);
+  return usage_error("no subcommand (see lockcheck --help)");
+}

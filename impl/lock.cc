@@ -1,0 +1,40 @@
+#include "impl/lock.h"
+
+#include "impl/single.h"
+
+namespace lockcheck {
+
+Nanos drift_allowance(Millis ttl) { return ttl / 100 + Millis(2); }
+
+MonoInstant validity_end(MonoInstant attempt_start, Millis ttl) {
+  return attempt_start + ttl - drift_allowance(ttl);
+}
+
+bool lease_valid(Env& env, const Lease& lease) { return env.mono_now() < lease.valid_until; }
+
+Status validate(const LockOptions& o) {
+  auto bad = [](std::string why) { return Status(Error{ErrorCode::kInvalidArgument, std::move(why)}); };
+  if (o.key.empty()) return bad("empty lock key");
+  if (o.ttl <= Millis(0)) return bad("ttl must be positive");
+  if (o.acquire_timeout < Millis(0)) return bad("acquire timeout must not be negative");
+  if (o.retry_delay_min < Millis(0) || o.retry_delay_max < o.retry_delay_min) {
+    return bad("retry delay must satisfy 0 <= min <= max");
+  }
+  return Ok{};
+}
+
+const std::vector<StrategyInfo>& strategy_catalog() {
+  static const std::vector<StrategyInfo> kCatalog = {
+      {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
+      {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
+  };
+  return kCatalog;
+}
+
+std::unique_ptr<Strategy> make_strategy(std::string_view name) {
+  if (name == "single") return std::make_unique<SingleLock>();
+  if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();
+  return nullptr;
+}
+
+}  // namespace lockcheck

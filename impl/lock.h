@@ -1,0 +1,78 @@
+// Lock strategies: the code under test, written once against Env.
+//
+// A strategy is stateless; every call gets the Env of the calling process
+// and the caller's options. The same object serves real Redis (through
+// HiredisEnv) and the simulator (through sim's Env).
+#ifndef LOCKCHECK_IMPL_LOCK_H_
+#define LOCKCHECK_IMPL_LOCK_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/env.h"
+
+namespace lockcheck {
+
+struct LockOptions {
+  std::string key = "lockcheck:lock";
+  Millis ttl{10000};              // lease length written to Redis. > 0
+  Millis acquire_timeout{10000};  // give up acquiring after this long. >= 0
+  Millis retry_delay_min{10};     // random pause between attempts, in
+  Millis retry_delay_max{50};     //   [min, max]; 0 <= min <= max
+};
+
+// What a holder knows about the lock it holds.
+struct Lease {
+  std::string key;
+  std::string token;        // this grant's unique value in Redis
+  MonoInstant started;      // when the winning attempt began (holder's clock)
+  MonoInstant valid_until;  // holder may act only while mono_now() < this
+};
+
+// Clock drift allowance of Redlock: 1% of the TTL plus 2 ms.
+Nanos drift_allowance(Millis ttl);
+
+// validity end = attempt start + ttl - drift: the attempt's elapsed time is
+// subtracted because the key's TTL started counting somewhere in the attempt.
+MonoInstant validity_end(MonoInstant attempt_start, Millis ttl);
+
+// True while the holder's own monotonic clock is before valid_until.
+bool lease_valid(Env& env, const Lease& lease);
+
+// Error{kInvalidArgument} naming the first unusable option.
+Status validate(const LockOptions& options);
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual std::string_view name() const = 0;
+
+  // Tries until granted or options.acquire_timeout passes on env's monotonic
+  // clock. Error{kAcquireTimeout} when not granted in time; other errors
+  // only when retrying cannot help (e.g. a WRONGTYPE reply).
+  virtual Task<Result<Lease>> acquire(Env& env, LockOptions options) = 0;
+
+  // Gives the lock up. Error{kNotHeld} when the lock was not ours any more.
+  virtual Task<Status> release(Env& env, Lease lease) = 0;
+
+  // Renews the lease for options.ttl from now. Error{kNotHeld} when lost.
+  virtual Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) = 0;
+};
+
+struct StrategyInfo {
+  std::string_view name;
+  bool correct;  // false: a broken strategy kept to prove the harness catches it
+  std::string_view summary;
+};
+
+// Every strategy, in a stable order.
+const std::vector<StrategyInfo>& strategy_catalog();
+
+// nullptr when `name` is unknown.
+std::unique_ptr<Strategy> make_strategy(std::string_view name);
+
+}  // namespace lockcheck
+
+#endif  // LOCKCHECK_IMPL_LOCK_H_

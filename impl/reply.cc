@@ -1,0 +1,122 @@
+#include "impl/reply.h"
+
+#include <hiredis/hiredis.h>
+
+#include <string>
+
+namespace lockcheck {
+
+const char* error_code_name(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kTimeout: return "timeout";
+    case ErrorCode::kConnectionLost: return "connection lost";
+    case ErrorCode::kRedisError: return "redis error";
+    case ErrorCode::kProtocol: return "protocol error";
+    case ErrorCode::kNotHeld: return "not held";
+    case ErrorCode::kAcquireTimeout: return "acquire timeout";
+    case ErrorCode::kInvalidArgument: return "invalid argument";
+  }
+  return "unknown";
+}
+
+std::string Reply::to_string() const {
+  switch (type) {
+    case Type::kStatus: return "+" + str;
+    case Type::kError: return "-" + str;
+    case Type::kInteger: return ":" + std::to_string(integer);
+    case Type::kString: return "\"" + str + "\"";
+    case Type::kNil: return "(nil)";
+    case Type::kArray: {
+      std::string out = "[";
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (i) out += ", ";
+        out += elements[i].to_string();
+      }
+      return out + "]";
+    }
+  }
+  return "?";
+}
+
+Reply reply_from_hiredis(const redisReply* r) {
+  LC_CHECK(r != nullptr);
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Reply::Type::kError;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_NIL:
+      out.type = Reply::Type::kNil;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::kArray;
+      out.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(reply_from_hiredis(r->element[i]));
+      break;
+    default:
+      // RESP3 types never appear: both worlds speak RESP2.
+      out.type = Reply::Type::kError;
+      out.str = "ERR unsupported reply type " + std::to_string(r->type);
+  }
+  return out;
+}
+
+Result<Reply> reply_to_result(Reply reply) {
+  if (reply.type == Reply::Type::kError) return Error{ErrorCode::kRedisError, std::move(reply.str)};
+  return reply;
+}
+
+std::string encode_command(const std::vector<std::string>& argv) {
+  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
+  for (const auto& a : argv) {
+    out += "$" + std::to_string(a.size()) + "\r\n";
+    out += a;
+    out += "\r\n";
+  }
+  return out;
+}
+
+ReplyReader::ReplyReader() : reader_(redisReaderCreate()) { LC_CHECK(reader_ != nullptr); }
+ReplyReader::~ReplyReader() { redisReaderFree(reader_); }
+
+Result<Reply> ReplyReader::decode_one(std::string_view bytes) {
+  if (redisReaderFeed(reader_, bytes.data(), bytes.size()) != REDIS_OK) {
+    return Error{ErrorCode::kProtocol, "reader refused input"};
+  }
+  void* raw = nullptr;
+  if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
+    std::string why = reader_->errstr;
+    // A reader in error state is unusable: start afresh for the next reply.
+    redisReaderFree(reader_);
+    reader_ = redisReaderCreate();
+    return Error{ErrorCode::kProtocol, why};
+  }
+  if (raw == nullptr) {
+    redisReaderFree(reader_);
+    reader_ = redisReaderCreate();
+    return Error{ErrorCode::kProtocol, "truncated reply"};
+  }
+  Reply out = reply_from_hiredis(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  if (reader_->pos != reader_->len) {
+    redisReaderFree(reader_);
+    reader_ = redisReaderCreate();
+    return Error{ErrorCode::kProtocol, "trailing bytes after reply"};
+  }
+  return out;
+}
+
+}  // namespace lockcheck

@@ -1,0 +1,93 @@
+#include "impl/single.h"
+
+#include <string>
+
+namespace lockcheck {
+
+const char* const kReleaseScript =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then\n"
+    "  return redis.call('del', KEYS[1])\n"
+    "else\n"
+    "  return 0\n"
+    "end\n";
+
+const char* const kExtendScript =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then\n"
+    "  return redis.call('pexpire', KEYS[1], ARGV[2])\n"
+    "else\n"
+    "  return 0\n"
+    "end\n";
+
+namespace {
+
+// Compare-and-delete of `token`; best effort when undoing an unknown attempt.
+Task<Status> release_token(Env& env, const std::string& key, const std::string& token) {
+  // (g++ 12 miscompiles braced lists of string literals inside co_await
+  // expressions, so every command is built in its own statement first.)
+  std::vector<std::string> cmd{"EVAL", kReleaseScript, "1", key, token};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  if (r->is_integer(1)) co_return Ok{};
+  co_return Error{ErrorCode::kNotHeld, "lock " + key + " is not held by this token"};
+}
+
+}  // namespace
+
+Task<Result<Lease>> SingleLock::acquire(Env& env, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const std::string token = random_token(env);
+  const std::string ttl_ms = std::to_string(options.ttl.count());
+  for (;;) {
+    const MonoInstant attempt_start = env.mono_now();
+    std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
+    auto r = co_await env.call(0, std::move(cmd));
+    if (r.ok() && r->is_status("OK")) {
+      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
+      if (lease_valid(env, lease)) co_return lease;
+      // Granted too late to use: give it back at once.
+      (void)co_await release_token(env, options.key, token);
+    } else if (!r.ok() && r.error().outcome_unknown()) {
+      // The SET may have landed: undo it so nobody waits a TTL for a ghost.
+      (void)co_await release_token(env, options.key, token);
+    } else if (!r.ok()) {
+      co_return r.error();  // e.g. WRONGTYPE: retrying cannot help
+    }
+    // Held by someone else (nil reply), or our attempt failed: wait and retry.
+    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
+                                              options.retry_delay_max.count()));
+    if (env.mono_now() + delay >= deadline) {
+      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
+    }
+    co_await env.sleep(delay);
+  }
+}
+
+Task<Status> SingleLock::release(Env& env, Lease lease) {
+  co_return co_await release_token(env, lease.key, lease.token);
+}
+
+Task<Result<Lease>> SingleLock::extend(Env& env, Lease lease, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant attempt_start = env.mono_now();
+  std::vector<std::string> cmd{"EVAL", kExtendScript, "1", lease.key, lease.token,
+                               std::to_string(options.ttl.count())};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  if (!r->is_integer(1)) {
+    co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by this token"};
+  }
+  lease.started = attempt_start;
+  lease.valid_until = validity_end(attempt_start, options.ttl);
+  co_return lease;
+}
+
+Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
+  // BROKEN on purpose: deletes whatever holds the key, ours or not.
+  std::vector<std::string> cmd{"DEL", lease.key};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  co_return Ok{};
+}
+
+}  // namespace lockcheck

@@ -1,0 +1,158 @@
+// Contract tests of the strategies' decision logic against a scripted Env:
+// replies no real server gives on demand (a timeout whose outcome is
+// unknown) are exactly what these need. Real-server behaviour is covered by
+// tests/integration_test.cc, and the simulator covers the rest.
+#include "impl/single.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+namespace lockcheck {
+namespace {
+
+class ScriptedEnv : public Env {
+ public:
+  std::deque<Result<Reply>> replies;        // answered in order
+  std::vector<std::vector<std::string>> sent;
+  MonoInstant mono{};
+  Nanos per_call{Millis(1)};                // each call takes this long
+  uint64_t next_random = 1;
+
+  MonoInstant mono_now() override { return mono; }
+  WallInstant wall_now() override { return WallInstant{} + mono.time_since_epoch(); }
+  Task<void> sleep(Nanos d) override {
+    mono += d;
+    co_return;
+  }
+  uint64_t random_u64() override { return next_random++; }
+  size_t node_count() const override { return 1; }
+  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
+    EXPECT_EQ(node, 0u);
+    sent.push_back(argv);
+    mono += per_call;
+    if (replies.empty()) co_return Error{ErrorCode::kConnectionLost, "script exhausted"};
+    auto r = std::move(replies.front());
+    replies.pop_front();
+    co_return r;
+  }
+};
+
+Reply status(std::string s) { Reply r; r.type = Reply::Type::kStatus; r.str = std::move(s); return r; }
+Reply integer(int64_t v) { Reply r; r.type = Reply::Type::kInteger; r.integer = v; return r; }
+Reply nil() { return Reply{}; }
+
+LockOptions options() {
+  LockOptions o;
+  o.ttl = Millis(1000);
+  o.acquire_timeout = Millis(100);
+  o.retry_delay_min = Millis(10);
+  o.retry_delay_max = Millis(10);
+  return o;
+}
+
+TEST(SingleLock, GrantSetsValidityToTtlMinusElapsedMinusDrift) {
+  ScriptedEnv env;
+  env.mono = MonoInstant{} + Millis(500);
+  env.replies.push_back(status("OK"));
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok());
+  ASSERT_EQ(env.sent.size(), 1u);
+  EXPECT_EQ(env.sent[0][0], "SET");
+  EXPECT_EQ(env.sent[0][3], "NX");
+  EXPECT_EQ(env.sent[0][5], "1000");
+  EXPECT_EQ(lease->token.size(), 32u);
+  // drift = 1% of 1000 ms + 2 ms = 12 ms; attempt began at 500 ms.
+  EXPECT_EQ(lease->valid_until, MonoInstant{} + Millis(500 + 1000 - 12));
+}
+
+TEST(SingleLock, UnknownOutcomeIsUndoneWithCompareAndDelete) {
+  ScriptedEnv env;
+  env.replies.push_back(Error{ErrorCode::kTimeout, "no reply"});
+  env.replies.push_back(integer(1));     // the release of the ghost attempt
+  env.replies.push_back(status("OK"));   // the retry wins
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok());
+  ASSERT_EQ(env.sent.size(), 3u);
+  EXPECT_EQ(env.sent[1][0], "EVAL");
+  EXPECT_EQ(env.sent[1][1], kReleaseScript);
+  EXPECT_EQ(env.sent[1][4], env.sent[0][2]);  // same token as the lost SET
+}
+
+TEST(SingleLock, GivesUpAtDeadlineWhenHeldElsewhere) {
+  ScriptedEnv env;
+  for (int i = 0; i < 100; ++i) env.replies.push_back(nil());
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code, ErrorCode::kAcquireTimeout);
+  // 11 ms per round (1 ms call + 10 ms delay) inside a 100 ms budget.
+  EXPECT_LE(env.mono - MonoInstant{}, Millis(100));
+  EXPECT_GE(env.sent.size(), 8u);
+}
+
+TEST(SingleLock, RedisErrorIsReturnedNotRetried) {
+  ScriptedEnv env;
+  env.replies.push_back(Error{ErrorCode::kRedisError, "WRONGTYPE Operation against a key"});
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code, ErrorCode::kRedisError);
+  EXPECT_EQ(env.sent.size(), 1u);
+}
+
+TEST(SingleLock, ReleaseOfLostLockIsNotHeld) {
+  ScriptedEnv env;
+  env.replies.push_back(integer(0));
+  SingleLock lock;
+  Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
+  auto s = run_sync(lock.release(env, lease));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld);
+}
+
+TEST(SingleLock, ExtendRenewsValidityFromTheAttemptStart) {
+  ScriptedEnv env;
+  env.mono = MonoInstant{} + Millis(2000);
+  env.replies.push_back(integer(1));
+  SingleLock lock;
+  Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(988)};
+  auto r = run_sync(lock.extend(env, lease, options()));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(env.sent[0][1], kExtendScript);
+  EXPECT_EQ(r->valid_until, MonoInstant{} + Millis(2000 + 988));
+}
+
+TEST(DelUncheckedLock, ReleasesWithPlainDel) {
+  ScriptedEnv env;
+  env.replies.push_back(integer(1));
+  DelUncheckedLock lock;
+  Lease lease{"k", "tok", MonoInstant{}, MonoInstant{}};
+  ASSERT_TRUE(run_sync(lock.release(env, lease)).ok());
+  ASSERT_EQ(env.sent.size(), 1u);
+  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"DEL", "k"}));
+}
+
+TEST(Options, RejectsUnusableValues) {
+  LockOptions o = options();
+  o.ttl = Millis(0);
+  EXPECT_FALSE(validate(o).ok());
+  o = options();
+  o.retry_delay_max = Millis(1);
+  EXPECT_FALSE(validate(o).ok());
+  EXPECT_TRUE(validate(options()).ok());
+}
+
+TEST(Catalog, EveryListedStrategyIsConstructible) {
+  for (const auto& info : strategy_catalog()) {
+    auto s = make_strategy(info.name);
+    ASSERT_NE(s, nullptr) << info.name;
+    EXPECT_EQ(s->name(), info.name);
+  }
+  EXPECT_EQ(make_strategy("no-such-lock"), nullptr);
+}
+
+}  // namespace
+}  // namespace lockcheck

@@ -1,0 +1,95 @@
+// model::Node: one Redis 7 node's semantics, with no I/O and no clock.
+//
+// The caller passes the node's own wall-clock reading with every command;
+// keys carry absolute expiry in unix milliseconds judged against it, as real
+// Redis does (so a forward jump of the node's clock expires keys early).
+// Scripts run on an embedded Lua 5.1 with redis.call/redis.pcall bound to
+// this node, atomically: the exact script text a strategy sends to a real
+// Redis runs here. Replies are shaped as real Redis shapes them (RESP2).
+//
+// model/ knows nothing of impl/ or sim/.
+#ifndef LOCKCHECK_MODEL_NODE_H_
+#define LOCKCHECK_MODEL_NODE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockcheck::model {
+
+// A node's wall-clock reading, milliseconds since the unix epoch.
+using NodeWallMs = std::chrono::sys_time<std::chrono::milliseconds>;
+
+// A reply as Redis sends it (RESP2).
+struct Reply {
+  enum class Type { kStatus, kError, kInteger, kBulk, kNil, kArray };
+  Type type = Type::kNil;
+  std::string str;              // kStatus, kError (without the leading '-'), kBulk
+  int64_t integer = 0;          // kInteger
+  std::vector<Reply> elements;  // kArray
+
+  static Reply status(std::string s);
+  static Reply error(std::string s);   // e.g. "ERR syntax error", "WRONGTYPE ..."
+  static Reply integer_reply(int64_t v);
+  static Reply bulk(std::string s);
+  static Reply nil();
+  static Reply array(std::vector<Reply> elements);
+  bool operator==(const Reply&) const = default;
+};
+
+// RESP2 bytes of a reply.
+std::string encode_reply(const Reply& reply);
+
+// Parses one RESP2 command (an array of bulk strings) that fills `bytes`
+// exactly. nullopt on anything else (truncated, malformed, trailing bytes).
+std::optional<std::vector<std::string>> parse_command(std::string_view bytes);
+
+// One change a command made to one key, for the history. A key that had
+// expired counts as absent in `before`. Recorded only when the value or
+// the expiry actually changed.
+struct Mutation {
+  std::string key;
+  std::optional<std::string> before;            // value before; nullopt = absent
+  std::optional<std::string> after;             // value after; nullopt = deleted
+  std::optional<int64_t> after_expire_unix_ms;  // nullopt = no TTL (or deleted)
+  // For a hash the value is rendered canonically as "f1=v1;f2=v2" (fields sorted).
+};
+
+struct NodeLimits {
+  int64_t lua_steps_max = 1'000'000;  // a script running longer gets an error
+  size_t keys_max = 100'000;          // memory bound of one modeled node
+};
+
+class Node {
+ public:
+  explicit Node(NodeLimits limits = {});
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Executes one command at the node's wall-clock time `now`. Appends every
+  // key change the command made, in order, to *mutations (may be null).
+  // argv[0] is the command name, case-insensitive. Never throws; unknown
+  // commands and bad arguments get Redis's own error replies.
+  Reply execute(const std::vector<std::string>& argv, NodeWallMs now,
+                std::vector<Mutation>* mutations);
+
+  // Drops every key and the script cache (a restart without persistence).
+  void clear();
+
+  // Number of keys not yet expired at `now` (for tests and reports).
+  size_t key_count(NodeWallMs now) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lockcheck::model
+
+#endif  // LOCKCHECK_MODEL_NODE_H_

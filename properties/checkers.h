@@ -1,0 +1,55 @@
+// The oracle: checkers are pure functions of a History (sim/history.h).
+// Each returns the first violation it finds, explained in one line, or
+// nothing. They never see the simulator, so they can be unit-tested on
+// hand-made histories.
+#ifndef LOCKCHECK_PROPERTIES_CHECKERS_H_
+#define LOCKCHECK_PROPERTIES_CHECKERS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/history.h"
+
+namespace lockcheck::properties {
+
+struct Violation {
+  std::string property;     // "mutex", ...
+  sim::TrueInstant at;      // when it became visible
+  std::string explanation;  // one line
+};
+
+struct PropertyInfo {
+  std::string_view id;
+  std::string_view meaning;
+};
+// The properties this build checks, in report order.
+const std::vector<PropertyInfo>& property_catalog();
+bool is_property(std::string_view id);
+
+// mutex: no two sessions believe they hold the lock at the same true
+// instant. A belief runs from the grant to the earliest of: the holder's
+// own clock reaching validity end, its release, its crash, the run's end.
+std::optional<Violation> check_mutex(const sim::History& h);
+
+// resource: the resource never accepts interleaved writes of two sessions:
+// once another session has written, an earlier session must not write again.
+std::optional<Violation> check_resource(const sim::History& h);
+
+// owner: a release or extend never deletes or changes a key whose current
+// value another client wrote.
+std::optional<Violation> check_owner(const sim::History& h);
+
+// expiry: every lock key carries a TTL no longer than ttl + kExpiryBoundMs
+// (judged on the node's clock); a key left without a TTL for longer than
+// ttl (or forever) means a crashed holder's lock would never free.
+constexpr int64_t kExpiryBoundMs = 1000;  // TTLs in whole seconds round up by < 1 s
+std::optional<Violation> check_expiry(const sim::History& h);
+
+// Every checker, in catalog order; one entry per violated property.
+std::vector<Violation> check_all(const sim::History& h);
+
+}  // namespace lockcheck::properties
+
+#endif  // LOCKCHECK_PROPERTIES_CHECKERS_H_

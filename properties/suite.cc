@@ -1,0 +1,275 @@
+#include "properties/suite.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "impl/check.h"
+
+namespace lockcheck::properties {
+
+using chaos::Fault;
+using chaos::Scenario;
+
+Judged judge(const Scenario& scenario) {
+  Judged j;
+  j.outcome = chaos::run_scenario(scenario);
+  j.violations = check_all(j.outcome.history);
+  return j;
+}
+
+std::string format_trace(uint64_t trace) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(trace));
+  return buf;
+}
+
+namespace {
+
+const Violation* find(const std::vector<Violation>& vs, const std::string& property) {
+  for (const auto& v : vs) {
+    if (v.property == property) return &v;
+  }
+  return nullptr;
+}
+
+// Removes the last client or node and every fault that names it.
+Scenario drop_last(const Scenario& s, bool client) {
+  Scenario c = s;
+  const std::string name = client ? "client-" + std::to_string(s.world.clients - 1)
+                                  : "node-" + std::to_string(s.world.nodes - 1);
+  (client ? c.world.clients : c.world.nodes) -= 1;
+  std::vector<Fault> kept;
+  for (Fault f : c.faults) {
+    if (f.target == name) continue;
+    for (auto& g : f.groups) g.erase(std::remove(g.begin(), g.end(), name), g.end());
+    kept.push_back(std::move(f));
+  }
+  c.faults = std::move(kept);
+  return c;
+}
+
+// Smaller variants of s, most drastic first.
+std::vector<Scenario> candidates(const Scenario& s, sim::TrueInstant violation_at) {
+  std::vector<Scenario> out;
+  for (size_t i = 0; i < s.faults.size(); ++i) {
+    Scenario c = s;
+    c.faults.erase(c.faults.begin() + static_cast<long>(i));
+    out.push_back(std::move(c));
+  }
+  if (s.world.clients > 1) out.push_back(drop_last(s, true));
+  if (s.world.nodes > 1) out.push_back(drop_last(s, false));
+  auto& wl = s.world.workload;
+  for (int n : {1, wl.acquires_per_client / 2, wl.acquires_per_client - 1}) {
+    if (n >= 1 && n < wl.acquires_per_client) {
+      Scenario c = s;
+      c.world.workload.acquires_per_client = n;
+      out.push_back(std::move(c));
+    }
+  }
+  for (int n : {1, wl.writes_per_hold - 1}) {
+    if (n >= 1 && n < wl.writes_per_hold) {
+      Scenario c = s;
+      c.world.workload.writes_per_hold = n;
+      out.push_back(std::move(c));
+    }
+  }
+  // Stop the run just after the violation.
+  const int64_t end_ms = sim::true_ms(violation_at) + 1;
+  if (end_ms < s.world.duration.count()) {
+    Scenario c = s;
+    c.world.duration = Millis(end_ms);
+    std::vector<Fault> kept;
+    for (const Fault& f : c.faults) {
+      if (f.at_ms < end_ms) kept.push_back(f);
+    }
+    c.faults = std::move(kept);
+    out.push_back(std::move(c));
+  }
+  // Shorter, earlier, smaller faults: halve each number toward zero.
+  auto halve = [&](auto member) {
+    for (size_t i = 0; i < s.faults.size(); ++i) {
+      const int64_t v = s.faults[i].*member;
+      if (v / 2 != v) {
+        Scenario c = s;
+        c.faults[i].*member = v / 2;
+        out.push_back(std::move(c));
+      }
+    }
+  };
+  halve(&Fault::duration_ms);
+  halve(&Fault::at_ms);
+  halve(&Fault::delta_ms);
+  halve(&Fault::extra_latency_ms);
+  halve(&Fault::ppm);
+  for (size_t i = 0; i < s.faults.size(); ++i) {
+    const auto& r = s.faults[i].restart_after_ms;
+    if (r && *r / 2 != *r) {
+      Scenario c = s;
+      *c.faults[i].restart_after_ms = *r / 2;
+      out.push_back(std::move(c));
+    }
+  }
+  for (auto& c : out) {
+    std::stable_sort(c.faults.begin(), c.faults.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
+  }
+  return out;
+}
+
+}  // namespace
+
+Scenario shrink(const Scenario& failing, const std::string& property, int runs_max, ShrinkStats* stats) {
+  Scenario best = failing;
+  best.expect.reset();
+  ShrinkStats local;
+  local.faults_before = failing.faults.size();
+  local.clients_before = failing.world.clients;
+  local.acquires_before = failing.world.workload.acquires_per_client;
+  Judged current = judge(best);
+  ++local.runs;
+  const Violation* v = find(current.violations, property);
+  LC_CHECK(v != nullptr);  // the caller passes a scenario that violates `property`
+  sim::TrueInstant at = v->at;
+  bool improved = true;
+  while (improved && local.runs < runs_max) {
+    improved = false;
+    for (auto& c : candidates(best, at)) {
+      if (local.runs >= runs_max) break;
+      Judged j = judge(c);
+      ++local.runs;
+      if (const Violation* cv = find(j.violations, property)) {
+        best = std::move(c);
+        at = cv->at;
+        improved = true;
+        break;
+      }
+    }
+  }
+  local.faults_after = best.faults.size();
+  local.clients_after = best.world.clients;
+  local.acquires_after = best.world.workload.acquires_per_client;
+  if (stats) *stats = local;
+  return best;
+}
+
+CellResult run_cell(const CellSpec& spec, int jobs, const Progress& progress) {
+  LC_CHECK(spec.seeds >= 0);
+  jobs = std::max(1, std::min(jobs, 64));
+  CellResult result;
+  result.spec = spec;
+
+  struct PerSeed {
+    bool done = false;
+    bool violated = false;
+    uint64_t cycles = 0;
+    uint64_t events = 0;
+    std::string nondeterminism;
+  };
+  std::vector<PerSeed> per(static_cast<size_t>(spec.seeds));
+  std::atomic<int> next{0};
+  std::atomic<int> lowest_bad{INT_MAX};  // lowest seed index that violated or misbehaved
+  std::atomic<int> done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+
+  auto worker = [&]() {
+    for (;;) {
+      const int i = next.fetch_add(1);
+      if (i >= spec.seeds || i > lowest_bad.load()) break;
+      const uint64_t seed = spec.first_seed + static_cast<uint64_t>(i);
+      const Scenario sc = chaos::generate(spec.strategy, spec.classes, seed);
+      Judged j = judge(sc);
+      PerSeed& p = per[static_cast<size_t>(i)];
+      p.violated = !j.violations.empty();
+      for (const auto& e : j.outcome.history.events) p.cycles += e.kind == sim::EventKind::kAcquireOk;
+      p.events = j.outcome.events_run;
+      if (j.outcome.event_limit_hit) p.nondeterminism = "seed " + chaos::format_seed(seed) + " hit the event limit";
+      if (spec.check_determinism) {
+        Judged again = judge(sc);
+        if (again.outcome.trace_hash != j.outcome.trace_hash || again.violations.size() != j.violations.size()) {
+          p.nondeterminism = "seed " + chaos::format_seed(seed) + " ran twice with traces " +
+                             format_trace(j.outcome.trace_hash) + " and " + format_trace(again.outcome.trace_hash);
+        }
+      }
+      p.done = true;
+      if (p.violated || !p.nondeterminism.empty()) {
+        int cur = lowest_bad.load();
+        while (i < cur && !lowest_bad.compare_exchange_weak(cur, i)) {
+        }
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done.fetch_add(1);
+      }
+      cv.notify_one();
+    }
+  };
+  std::atomic<int> active{jobs};
+  auto run_worker = [&]() {
+    worker();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      active.fetch_sub(1);
+    }
+    cv.notify_one();
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(run_worker);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    int reported = -1;
+    while (active.load() > 0) {
+      // Progress only: this wait never reaches a simulated run.
+      cv.wait_for(lock, std::chrono::milliseconds(500));
+      const int d = done.load();
+      if (progress && d != reported) {
+        lock.unlock();
+        progress(d);
+        lock.lock();
+        reported = d;
+      }
+    }
+  }
+  for (auto& t : threads) t.join();
+
+  const int bad = lowest_bad.load();
+  const int counted = std::min(spec.seeds, bad == INT_MAX ? spec.seeds : bad + 1);
+  for (int i = 0; i < counted; ++i) {
+    result.lock_cycles += per[static_cast<size_t>(i)].cycles;
+    result.events += per[static_cast<size_t>(i)].events;
+  }
+  result.seeds_run = counted;
+  if (bad == INT_MAX) return result;
+  const PerSeed& p = per[static_cast<size_t>(bad)];
+  result.seed = spec.first_seed + static_cast<uint64_t>(bad);
+  if (!p.nondeterminism.empty()) {
+    result.nondeterministic = true;
+    result.nondeterminism = p.nondeterminism;
+    return result;
+  }
+  result.violated = true;
+  const Scenario original = chaos::generate(spec.strategy, spec.classes, result.seed);
+  result.violations = judge(original).violations;
+  for (const Violation& v : result.violations) {
+    CellResult::Counterexample cx;
+    cx.property = v.property;
+    cx.scenario = shrink(original, v.property, spec.shrink_runs_max, &cx.stats);
+    Judged final_run = judge(cx.scenario);
+    const Violation* fv = find(final_run.violations, v.property);
+    LC_CHECK(fv != nullptr);  // shrink only keeps scenarios that still violate
+    cx.trace = final_run.outcome.trace_hash;
+    cx.explanation = fv->explanation;
+    cx.scenario.expect = chaos::Expectation{"violated", v.property, format_trace(cx.trace)};
+    cx.scenario.description = "counterexample for " + v.property + ": " + spec.strategy + " under faults '" +
+                              spec.faults_label + "', shrunk from seed " + chaos::format_seed(result.seed);
+    result.counterexamples.push_back(std::move(cx));
+  }
+  return result;
+}
+
+}  // namespace lockcheck::properties

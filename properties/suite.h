@@ -1,0 +1,82 @@
+// Property suites over generated scenarios: run seeds for one (strategy,
+// fault classes) cell, stop at the first violation, shrink it to a
+// minimal counterexample.
+#ifndef LOCKCHECK_PROPERTIES_SUITE_H_
+#define LOCKCHECK_PROPERTIES_SUITE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chaos/run.h"
+#include "properties/checkers.h"
+
+namespace lockcheck::properties {
+
+// One run of one scenario, judged.
+struct Judged {
+  sim::RunOutcome outcome;
+  std::vector<Violation> violations;  // catalog order; empty: all held
+};
+Judged judge(const chaos::Scenario& scenario);
+
+struct ShrinkStats {
+  int runs = 0;           // scenarios tried
+  size_t faults_before = 0, faults_after = 0;
+  int clients_before = 0, clients_after = 0;
+  int acquires_before = 0, acquires_after = 0;
+};
+
+// Greedy shrinking: repeatedly tries smaller variants (fewer faults,
+// clients, nodes and lock cycles; shorter faults; earlier times) and keeps
+// any that still violates `property`. At most runs_max scenario runs.
+chaos::Scenario shrink(const chaos::Scenario& failing, const std::string& property, int runs_max,
+                       ShrinkStats* stats);
+
+struct CellSpec {
+  std::string strategy;
+  std::string faults_label;              // as the user wrote it, for reports
+  std::vector<chaos::FaultKind> classes;
+  uint64_t first_seed = 1;
+  int seeds = 100;
+  bool check_determinism = false;        // run every seed twice, compare traces
+  int shrink_runs_max = 400;
+};
+
+struct CellResult {
+  CellSpec spec;
+  int seeds_run = 0;
+  uint64_t lock_cycles = 0;  // grants over all seeds run
+  uint64_t events = 0;
+  // A violation, when one was found:
+  bool violated = false;
+  uint64_t seed = 0;                      // the first violating seed
+  std::vector<Violation> violations;      // of that seed's original run
+  struct Counterexample {
+    std::string property;
+    chaos::Scenario scenario;  // shrunk; `expect` names property and trace
+    uint64_t trace = 0;
+    std::string explanation;   // the violation, as the shrunk run shows it
+    ShrinkStats stats;
+  };
+  std::vector<Counterexample> counterexamples;  // one per violated property
+  // Determinism:
+  bool nondeterministic = false;
+  std::string nondeterminism;             // which seed, which hashes
+};
+
+// Progress callback: seeds done so far (called from the calling thread).
+using Progress = std::function<void(int seeds_done)>;
+
+// Runs the cell on `jobs` threads. Deterministic: the reported violation is
+// the lowest violating seed, whatever the thread timing.
+CellResult run_cell(const CellSpec& spec, int jobs, const Progress& progress);
+
+// Hex trace hash as printed in TRACE= lines and scenario files.
+std::string format_trace(uint64_t trace);
+
+}  // namespace lockcheck::properties
+
+#endif  // LOCKCHECK_PROPERTIES_SUITE_H_

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages lockcheck needs, only when something is missing.
+# Idempotent; works as root or through sudo. Prints nothing when all is there.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build pkg-config g++
+  libgtest-dev googletest librapidcheck-dev libbenchmark-dev
+  libhiredis-dev liblua5.1-0-dev redis-server
+  nlohmann-json3-dev libcli11-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  sudo_cmd=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo_cmd=(sudo)
+else
+  echo "setup: missing packages (${missing[*]}) and not root, no sudo" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

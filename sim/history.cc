@@ -1,0 +1,67 @@
+#include "sim/history.h"
+
+#include <cstdio>
+
+namespace lockcheck::sim {
+
+const char* event_kind_name(EventKind k) {
+  switch (k) {
+    case EventKind::kAcquireInvoke: return "acquire";
+    case EventKind::kAcquireOk: return "granted";
+    case EventKind::kAcquireFail: return "acquire-failed";
+    case EventKind::kLeaseLost: return "lease-lost";
+    case EventKind::kReleaseInvoke: return "release";
+    case EventKind::kReleaseOk: return "released";
+    case EventKind::kReleaseFail: return "release-failed";
+    case EventKind::kWrite: return "write";
+    case EventKind::kMutation: return "mutation";
+    case EventKind::kFault: return "fault";
+    case EventKind::kCrash: return "crash";
+    case EventKind::kRestart: return "restart";
+  }
+  return "?";
+}
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::kNone: return "none";
+    case Op::kAcquire: return "acquire";
+    case Op::kRelease: return "release";
+    case Op::kExtend: return "extend";
+  }
+  return "?";
+}
+
+namespace {
+std::string show(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : "(none)"; }
+}  // namespace
+
+std::string describe(const Event& e) {
+  char head[64];
+  std::snprintf(head, sizeof head, "%10.3f ms  ", static_cast<double>(e.at.time_since_epoch().count()) / 1e6);
+  std::string out = head;
+  if (e.kind == EventKind::kMutation) {
+    out += "node-" + std::to_string(e.node) + " " + e.key + ": " + show(e.before) + " -> " + show(e.after);
+    if (e.after_expire_unix_ms) {
+      out += " ttl " + std::to_string(*e.after_expire_unix_ms - e.node_wall_unix_ms) + " ms";
+    } else if (e.after) {
+      out += " NO TTL";
+    }
+    out += " (by client-" + std::to_string(e.client) + " during " + op_name(e.op) + ")";
+    return out;
+  }
+  if (e.client >= 0) out += "client-" + std::to_string(e.client) + " ";
+  out += event_kind_name(e.kind);
+  if (e.session) out += " session " + std::to_string(e.session);
+  if (!e.token.empty()) out += " token " + e.token.substr(0, 8);
+  if (e.kind == EventKind::kAcquireOk) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " believes until %.3f ms",
+                  static_cast<double>(e.believed_until.time_since_epoch().count()) / 1e6);
+    out += buf;
+  }
+  if (!e.detail.empty()) out += ": " + e.detail;
+  return out;
+}
+
+}  // namespace lockcheck::sim

@@ -1,0 +1,71 @@
+// History: what happened in one run, in true time. The checkers in
+// properties/ are pure functions of a History; they never see the simulator.
+#ifndef LOCKCHECK_SIM_HISTORY_H_
+#define LOCKCHECK_SIM_HISTORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace lockcheck::sim {
+
+enum class EventKind {
+  kAcquireInvoke,  // client starts acquire for `session`
+  kAcquireOk,      // granted: token, believed_until
+  kAcquireFail,    // not granted: detail
+  kLeaseLost,      // holder saw its validity run out before finishing
+  kReleaseInvoke,  // holder starts release: it no longer believes it holds
+  kReleaseOk,
+  kReleaseFail,    // detail
+  kWrite,          // the resource accepted a write of `session` with `token`
+  kMutation,       // a node changed a key (see the mutation fields)
+  kFault,          // a fault began or ended: detail
+  kCrash,          // a client process died (its beliefs end)
+  kRestart,        // a client process started again
+};
+
+const char* event_kind_name(EventKind k);
+
+// Which lock operation a client was performing when it sent a command.
+enum class Op { kNone, kAcquire, kRelease, kExtend };
+const char* op_name(Op op);
+
+struct Event {
+  TrueInstant at;
+  EventKind kind;
+  int client = -1;       // the client involved (-1: none)
+  uint64_t session = 0;  // lock session: one acquire call and what follows it
+  std::string token;
+  // kAcquireOk: the true instant at which the holder's own monotonic clock
+  // reaches the end of validity (it believes it holds until then, unless it
+  // releases or dies first).
+  TrueInstant believed_until{};
+  std::string detail;
+  // kMutation:
+  int node = -1;
+  Op op = Op::kNone;
+  std::string key;
+  std::optional<std::string> before;
+  std::optional<std::string> after;
+  std::optional<int64_t> after_expire_unix_ms;
+  int64_t node_wall_unix_ms = 0;  // the node's clock when it ran the command
+};
+
+struct History {
+  // The configuration the checkers need to judge the run.
+  int clients = 0;
+  int nodes = 0;
+  int64_t ttl_ms = 0;
+  TrueInstant end{};           // when the run stopped
+  std::vector<Event> events;   // in true-time order (ties in occurrence order)
+};
+
+// One line per event, for counterexamples and debugging.
+std::string describe(const Event& e);
+
+}  // namespace lockcheck::sim
+
+#endif  // LOCKCHECK_SIM_HISTORY_H_

@@ -1,0 +1,82 @@
+// The client workload: what an application using the lock does.
+//
+//   repeat acquires_per_client times:
+//     acquire (until acquire_timeout)
+//     writes_per_hold times:
+//       check validity on the client's own monotonic clock, with margin for
+//       the work and the write still to come; stop if too little is left
+//       work (sleep hold / writes_per_hold)   <- a GC pause here is the
+//       write to the protected resource          classic stale-holder case
+//     release
+//     think
+//
+// The client records what it believes (granted, lease lost, releasing) so
+// the checkers can compare beliefs with what nodes and the resource saw.
+#include "sim/world.h"
+
+namespace lockcheck::sim {
+
+namespace {
+Event client_event(EventKind kind, int client, uint64_t session, std::string token = "", std::string detail = "") {
+  Event e;
+  e.kind = kind;
+  e.client = client;
+  e.session = session;
+  e.token = std::move(token);
+  e.detail = std::move(detail);
+  return e;
+}
+}  // namespace
+
+Task<void> run_workload(World& world, int client) {
+  const WorldConfig& config = world.config();
+  const WorkloadConfig& wl = config.workload;
+  Env& env = world.env(client);
+  LockOptions options;
+  options.ttl = config.ttl;
+  options.acquire_timeout = wl.acquire_timeout > Millis(0) ? wl.acquire_timeout : 3 * config.ttl;
+  options.retry_delay_min = Millis(1);
+  options.retry_delay_max = std::max(Millis(2), config.ttl / 20);
+  const Nanos work = wl.hold / wl.writes_per_hold;
+  // Never start work that cannot finish inside the lease: the work itself
+  // plus a write's round trip must fit in what validity remains.
+  const Nanos margin = work + config.network.request_timeout;
+
+  for (int i = 0; i < wl.acquires_per_client; ++i) {
+    const uint64_t session = world.new_session();
+    world.record(client_event(EventKind::kAcquireInvoke, client, session));
+    world.set_op(client, Op::kAcquire);
+    auto lease = co_await world.strategy().acquire(env, options);
+    world.set_op(client, Op::kNone);
+    if (!lease.ok()) {
+      world.record(client_event(EventKind::kAcquireFail, client, session, "", lease.error().to_string()));
+      co_await env.sleep(wl.think);
+      continue;
+    }
+    world.record(client_event(EventKind::kAcquireOk, client, session, lease->token));
+    world.note_validity(client, lease->valid_until);
+
+    for (int w = 0; w < wl.writes_per_hold; ++w) {
+      if (env.mono_now() + margin >= lease->valid_until) {
+        world.record(client_event(EventKind::kLeaseLost, client, session));
+        break;
+      }
+      co_await env.sleep(work);
+      // Written as applications write it: the check above was the last one.
+      (void)co_await world.write_resource(client, session, lease->token);
+    }
+
+    world.record(client_event(EventKind::kReleaseInvoke, client, session, lease->token));
+    world.set_op(client, Op::kRelease);
+    auto released = co_await world.strategy().release(env, lease.value());
+    world.set_op(client, Op::kNone);
+    if (released.ok()) {
+      world.record(client_event(EventKind::kReleaseOk, client, session));
+    } else {
+      world.record(client_event(EventKind::kReleaseFail, client, session, "", released.error().to_string()));
+    }
+    co_await env.sleep(wl.think);
+  }
+}
+
+}  // namespace lockcheck::sim

@@ -1,0 +1,516 @@
+#include "sim/world.h"
+
+#include <algorithm>
+#include <coroutine>
+#include <deque>
+#include <set>
+#include <utility>
+
+#include "impl/reply.h"
+#include "model/node.h"
+#include "sim/clock.h"
+
+namespace lockcheck::sim {
+
+namespace {
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char ch : s) {
+    h ^= ch;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+// Wall clocks start near late 2026 so absolute unix-ms expiry looks real.
+constexpr int64_t kWallEpochMs = 1'795'000'000'000;
+
+struct Process {
+  std::string name;
+  LocalClock clock;
+  uint64_t incarnation = 0;
+  bool down = false;
+  TrueInstant paused_until{};
+  std::deque<std::function<void()>> inbox;  // work that arrived while paused
+};
+
+struct PendingCall {
+  std::coroutine_handle<> waiter;
+  Result<std::string>* slot;  // lives in the waiter's frame
+};
+
+}  // namespace
+
+class SimEnv;
+
+struct ClientState {
+  explicit ClientState(Rng r) : rng(r) {}
+  std::unique_ptr<SimEnv> env;
+  Task<void> workload;  // the root coroutine of the current incarnation
+  Op op = Op::kNone;
+  std::map<uint64_t, PendingCall> pending;  // call id -> waiter
+  ReplyReader reader;
+  Rng rng;
+};
+
+struct World::Impl {
+  explicit Impl(World& world) : w(world), net_rng(Rng(world.config_.seed).split(1)) {}
+
+  World& w;
+  std::vector<Process> procs;  // clients, then nodes, then the resource
+  std::vector<std::unique_ptr<ClientState>> clients;
+  std::vector<std::unique_ptr<model::Node>> nodes;
+  Rng net_rng;
+  std::map<std::pair<int, int>, TrueInstant> link_last_arrival;  // FIFO per link, as TCP
+  std::map<std::pair<int, int>, int> cut;  // directed links cut by partitions (count)
+  Nanos extra_latency{0};
+  int64_t extra_drop_ppm = 0;
+  uint64_t trace = 0x6c6f636b636865ULL;
+  uint64_t next_call = 0;
+  uint64_t messages = 0;
+  History history;
+  std::vector<std::pair<size_t, MonoInstant>> validity_notes;  // kAcquireOk index -> mono end
+
+  TrueInstant now() const { return w.loop_.now(); }
+  int node_slot(int n) const { return w.config_.clients + n; }
+  int resource_slot() const { return w.config_.clients + w.config_.nodes; }
+  int slot(ProcessId p) const {
+    switch (p.kind) {
+      case ProcessId::Kind::kClient: return p.index;
+      case ProcessId::Kind::kNode: return node_slot(p.index);
+      case ProcessId::Kind::kResource: return resource_slot();
+    }
+    return -1;
+  }
+  void mix(uint64_t v) { trace = mix64(trace, v); }
+
+  // The true instant at which process `s`'s monotonic clock will have
+  // advanced by d from now (at its current rate).
+  TrueInstant local_deadline(int s, Nanos d) {
+    const Process& p = procs[s];
+    return std::max(now(), p.clock.true_at_mono(p.clock.mono_at(now()) + d));
+  }
+
+  // Runs fn as process s (incarnation inc) now, or when its pause ends;
+  // drops it if the process died or restarted since.
+  void deliver(int s, uint64_t inc, std::function<void()> fn) {
+    Process& p = procs[s];
+    if (p.down || p.incarnation != inc) return;
+    if (now() < p.paused_until || !p.inbox.empty()) {
+      p.inbox.push_back(std::move(fn));
+      return;
+    }
+    fn();
+  }
+
+  void drain(int s) {
+    Process& p = procs[s];
+    while (!p.inbox.empty() && !p.down && now() >= p.paused_until) {
+      auto fn = std::move(p.inbox.front());
+      p.inbox.pop_front();
+      fn();
+    }
+  }
+
+  // Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
+  // (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
+  void send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
+    ++messages;
+    const auto& net = w.config_.network;
+    const bool cut_link = cut.count({from, to}) > 0;
+    const bool lost = cut_link || net_rng.chance_ppm(net.drop_ppm + extra_drop_ppm);
+    if (lost) {
+      mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
+      return;
+    }
+    const Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
+    TrueInstant arrival = now() + latency;
+    auto& last = link_last_arrival[{from, to}];
+    arrival = std::max(arrival, last);
+    last = arrival;
+    mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to),
+              static_cast<uint64_t>(arrival.time_since_epoch().count())));
+    w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable {
+      deliver(to, to_inc, std::move(fn));
+    });
+  }
+
+  void complete(int c, uint64_t id, Result<std::string> result) {
+    auto& cs = *clients[c];
+    auto it = cs.pending.find(id);
+    if (it == cs.pending.end()) return;  // already timed out, or a late reply
+    PendingCall call = it->second;
+    cs.pending.erase(it);
+    *call.slot = std::move(result);
+    call.waiter.resume();
+  }
+
+  // A request from client c to process `dest`: `handler` runs at dest on
+  // arrival and returns the reply payload, which travels back. The client
+  // gives up after the request timeout on its own clock.
+  void start_request(int c, int dest, std::function<std::string()> handler, std::coroutine_handle<> waiter,
+                     Result<std::string>* slot) {
+    const uint64_t id = ++next_call;
+    const uint64_t c_inc = procs[c].incarnation;
+    clients[c]->pending.emplace(id, PendingCall{waiter, slot});
+    send(c, dest, procs[dest].incarnation, [this, c, c_inc, dest, id, handler = std::move(handler)]() {
+      std::string reply = handler();
+      send(dest, c, c_inc, [this, c, id, reply = std::move(reply)]() mutable {
+        complete(c, id, Result<std::string>(std::move(reply)));
+      });
+    });
+    const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
+    w.loop_.at(deadline, [this, c, c_inc, id]() {
+      deliver(c, c_inc, [this, c, id]() {
+        complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
+                                  std::to_string(w.config_.network.request_timeout.count()) + " ms"});
+      });
+    });
+  }
+
+  std::string run_on_node(int n, int c, Op op, const std::string& bytes) {
+    auto argv = model::parse_command(bytes);
+    LC_CHECK(argv.has_value());  // we encoded it ourselves
+    const int64_t wall_ms = unix_ms(procs[node_slot(n)].clock.wall_at(now()));
+    std::vector<model::Mutation> mutations;
+    model::Reply reply = nodes[n]->execute(*argv, model::NodeWallMs(Millis(wall_ms)), &mutations);
+    for (auto& m : mutations) {
+      Event e;
+      e.kind = EventKind::kMutation;
+      e.client = c;
+      e.node = n;
+      e.op = op;
+      e.key = std::move(m.key);
+      e.before = std::move(m.before);
+      e.after = std::move(m.after);
+      e.after_expire_unix_ms = m.after_expire_unix_ms;
+      e.node_wall_unix_ms = wall_ms;
+      record(std::move(e));
+    }
+    return model::encode_reply(reply);
+  }
+
+  void record(Event e) {
+    e.at = now();
+    mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
+    mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
+        static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
+    mix(e.session);
+    mix(fnv1a(e.token) ^ fnv1a(e.detail) * 3 ^ fnv1a(e.key) * 5);
+    if (e.before) mix(fnv1a(*e.before));
+    if (e.after) mix(fnv1a(*e.after) * 7);
+    if (e.after_expire_unix_ms) mix(static_cast<uint64_t>(*e.after_expire_unix_ms));
+    history.events.push_back(std::move(e));
+  }
+
+  void start_client(int c);
+};
+
+// The simulated world's Env: what the real lock code sees.
+class SimEnv : public Env {
+ public:
+  SimEnv(World::Impl& impl, int client) : impl_(impl), c_(client) {}
+
+  MonoInstant mono_now() override { return impl_.procs[c_].clock.mono_at(impl_.now()); }
+  WallInstant wall_now() override { return impl_.procs[c_].clock.wall_at(impl_.now()); }
+  uint64_t random_u64() override { return impl_.clients[c_]->rng.next(); }
+  size_t node_count() const override { return static_cast<size_t>(impl_.w.config().nodes); }
+
+  Task<void> sleep(Nanos d) override {
+    LC_CHECK(d >= Nanos(0));
+    co_await SleepAwaiter{this, d};
+  }
+
+  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
+    LC_CHECK(node < node_count());
+    const int n = static_cast<int>(node);
+    const Op op = impl_.clients[c_]->op;
+    std::string bytes = encode_command(argv);
+    World::Impl* impl = &impl_;
+    const int c = c_;
+    auto raw = co_await RequestAwaiter{
+        this, impl_.node_slot(n),
+        [impl, n, c, op, bytes = std::move(bytes)]() { return impl->run_on_node(n, c, op, bytes); }};
+    if (!raw.ok()) co_return raw.error();
+    auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
+    if (!reply.ok()) co_return reply.error();
+    co_return reply_to_result(std::move(reply.value()));
+  }
+
+  Task<Status> write_resource(uint64_t session, std::string token) {
+    World::Impl* impl = &impl_;
+    const int c = c_;
+    auto raw = co_await RequestAwaiter{this, impl_.resource_slot(), [impl, c, session, token]() {
+                                         Event e;
+                                         e.kind = EventKind::kWrite;
+                                         e.client = c;
+                                         e.session = session;
+                                         e.token = token;
+                                         impl->record(std::move(e));
+                                         return std::string("+OK\r\n");
+                                       }};
+    if (!raw.ok()) co_return raw.error();
+    co_return Ok{};
+  }
+
+ private:
+  struct SleepAwaiter {
+    SimEnv* env;
+    Nanos d;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) {
+      World::Impl& impl = env->impl_;
+      const int c = env->c_;
+      const uint64_t inc = impl.procs[c].incarnation;
+      impl.w.loop().at(impl.local_deadline(c, d), [&impl, c, inc, h]() { impl.deliver(c, inc, [h]() { h.resume(); }); });
+    }
+    void await_resume() const noexcept {}
+  };
+
+  struct RequestAwaiter {
+    SimEnv* env;
+    int dest;
+    std::function<std::string()> handler;
+    Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) {
+      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result);
+    }
+    Result<std::string> await_resume() { return std::move(result); }
+  };
+
+  World::Impl& impl_;
+  int c_;
+};
+
+void World::Impl::start_client(int c) {
+  auto& cs = *clients[c];
+  cs.op = Op::kNone;
+  cs.workload = run_workload(w, c);
+  cs.workload.start();
+}
+
+std::string process_name(ProcessId p) {
+  switch (p.kind) {
+    case ProcessId::Kind::kClient: return "client-" + std::to_string(p.index);
+    case ProcessId::Kind::kNode: return "node-" + std::to_string(p.index);
+    case ProcessId::Kind::kResource: return "resource";
+  }
+  return "?";
+}
+
+std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config) {
+  if (name == "resource") return ProcessId{ProcessId::Kind::kResource, 0};
+  auto numbered = [&](std::string_view prefix, ProcessId::Kind kind, int count) -> std::optional<ProcessId> {
+    if (name.rfind(prefix, 0) != 0) return std::nullopt;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    const int i = std::stoi(digits);
+    if (i >= count) return std::nullopt;
+    return ProcessId{kind, i};
+  };
+  if (auto p = numbered("client-", ProcessId::Kind::kClient, config.clients)) return p;
+  return numbered("node-", ProcessId::Kind::kNode, config.nodes);
+}
+
+std::string validate_config(const WorldConfig& c) {
+  if (!make_strategy(c.strategy)) return "unknown strategy '" + c.strategy + "'";
+  if (c.nodes < 1 || c.nodes > WorldConfig::kNodesMax) return "nodes must be in [1, 15]";
+  if (c.clients < 1 || c.clients > WorldConfig::kClientsMax) return "clients must be in [1, 64]";
+  if (c.ttl <= Millis(0) || c.ttl.count() > WorldConfig::kDurationMsMax) return "ttl_ms must be positive";
+  if (c.duration <= Millis(0) || c.duration.count() > WorldConfig::kDurationMsMax) {
+    return "duration_ms must be in [1, 86400000]";
+  }
+  const auto& wl = c.workload;
+  if (wl.acquires_per_client < 0 || wl.acquires_per_client > WorldConfig::kAcquiresMax) {
+    return "acquires_per_client must be in [0, 10000]";
+  }
+  if (wl.writes_per_hold < 1 || wl.writes_per_hold > WorldConfig::kWritesMax) return "writes_per_hold must be in [1, 100]";
+  if (wl.hold < Millis(0) || wl.think < Millis(0) || wl.acquire_timeout < Millis(0)) {
+    return "hold_ms, think_ms and acquire_timeout_ms must not be negative";
+  }
+  const auto& n = c.network;
+  if (n.latency_min < Millis(0) || n.latency_max < n.latency_min) return "latency_ms must be [min, max] with 0 <= min <= max";
+  if (n.drop_ppm < 0 || n.drop_ppm > 1'000'000) return "drop must be in [0, 1]";
+  if (n.request_timeout <= Millis(0)) return "request_timeout_ms must be positive";
+  if (c.persistence != "none") return "persistence '" + c.persistence + "' is not modeled yet (only \"none\")";
+  return "";
+}
+
+World::World(const WorldConfig& config) : config_(config), strategy_(make_strategy(config.strategy)) {
+  const std::string problem = validate_config(config_);
+  LC_CHECK(problem.empty());
+  impl_ = std::make_unique<Impl>(*this);
+  const Rng root(config_.seed);
+  const int total = config_.clients + config_.nodes + 1;
+  for (int s = 0; s < total; ++s) {
+    Rng r = root.split(1000 + static_cast<uint64_t>(s));
+    // Monotonic clocks start at arbitrary points: nobody may rely on their epoch.
+    const MonoInstant mono_start = MonoInstant{} + Millis(r.between(1'000, 1'000'000'000));
+    const WallInstant wall_start = WallInstant{} + Millis(kWallEpochMs);
+    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, {}});
+  }
+  for (int c = 0; c < config_.clients; ++c) {
+    impl_->procs[c].name = process_name({ProcessId::Kind::kClient, c});
+    impl_->clients.push_back(std::make_unique<ClientState>(root.split(100 + static_cast<uint64_t>(c))));
+    impl_->clients.back()->env = std::make_unique<SimEnv>(*impl_, c);
+  }
+  for (int n = 0; n < config_.nodes; ++n) {
+    impl_->procs[impl_->node_slot(n)].name = process_name({ProcessId::Kind::kNode, n});
+    impl_->nodes.push_back(std::make_unique<model::Node>());
+  }
+  impl_->procs[impl_->resource_slot()].name = "resource";
+  impl_->history.clients = config_.clients;
+  impl_->history.nodes = config_.nodes;
+  impl_->history.ttl_ms = config_.ttl.count();
+}
+
+World::~World() {
+  // Coroutine frames reference the Impl: destroy them first.
+  if (impl_) {
+    for (auto& cs : impl_->clients) {
+      cs->pending.clear();
+      cs->workload = Task<void>();
+    }
+  }
+}
+
+RunOutcome World::run() {
+  for (int c = 0; c < config_.clients; ++c) {
+    loop_.at(TrueInstant{}, [this, c]() { impl_->start_client(c); });
+  }
+  const TrueInstant stop = TrueInstant{} + config_.duration;
+  RunOutcome out;
+  out.event_limit_hit = !loop_.run_until(stop);
+  impl_->history.end = loop_.empty() ? loop_.now() : stop;
+  for (const auto& [index, mono] : impl_->validity_notes) {
+    Event& e = impl_->history.events[index];
+    e.believed_until = impl_->procs[e.client].clock.true_at_mono(mono);
+  }
+  out.trace_hash = impl_->trace;
+  out.events_run = loop_.events_run();
+  out.messages_sent = impl_->messages;
+  out.history = std::move(impl_->history);
+  return out;
+}
+
+void World::pause(ProcessId p, Nanos d) {
+  const int s = impl_->slot(p);
+  Process& proc = impl_->procs[s];
+  proc.paused_until = std::max(proc.paused_until, loop_.now() + d);
+  loop_.at(proc.paused_until, [this, s]() { impl_->drain(s); });
+}
+
+void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
+  LC_CHECK(p.kind != ProcessId::Kind::kResource);
+  const int s = impl_->slot(p);
+  Process& proc = impl_->procs[s];
+  if (proc.down) return;
+  proc.down = true;
+  ++proc.incarnation;
+  proc.inbox.clear();
+  proc.paused_until = {};
+  if (p.kind == ProcessId::Kind::kClient) {
+    auto& cs = *impl_->clients[p.index];
+    cs.pending.clear();
+    cs.workload = Task<void>();  // tears down the whole suspended call chain
+    cs.op = Op::kNone;
+    Event e;
+    e.kind = EventKind::kCrash;
+    e.client = p.index;
+    impl_->record(std::move(e));
+  } else {
+    // Without persistence a node comes back empty (the Redlock restart case).
+    impl_->nodes[p.index]->clear();
+  }
+  if (restart_after) {
+    const uint64_t inc = proc.incarnation;
+    loop_.after(*restart_after, [this, p, s, inc]() {
+      Process& pr = impl_->procs[s];
+      if (!pr.down || pr.incarnation != inc) return;
+      pr.down = false;
+      note_fault(process_name(p) + " restarts");
+      if (p.kind == ProcessId::Kind::kClient) {
+        Event e;
+        e.kind = EventKind::kRestart;
+        e.client = p.index;
+        impl_->record(std::move(e));
+        impl_->start_client(p.index);
+      }
+    });
+  }
+}
+
+void World::jump_wall(ProcessId p, Nanos delta) { impl_->procs[impl_->slot(p)].clock.jump_wall(delta); }
+
+void World::set_drift(ProcessId p, int64_t drift_ppm) {
+  impl_->procs[impl_->slot(p)].clock.set_drift(loop_.now(), drift_ppm);
+}
+
+void World::add_latency(Nanos extra, Nanos d) {
+  impl_->extra_latency += extra;
+  loop_.after(d, [this, extra]() {
+    impl_->extra_latency -= extra;
+    note_fault("delay spike ends");
+  });
+}
+
+void World::add_drop(int64_t ppm, Nanos d) {
+  impl_->extra_drop_ppm += ppm;
+  loop_.after(d, [this, ppm]() {
+    impl_->extra_drop_ppm -= ppm;
+    note_fault("message loss ends");
+  });
+}
+
+void World::partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d) {
+  const int total = static_cast<int>(impl_->procs.size());
+  std::vector<int> group_of(total, -1);
+  for (size_t g = 0; g < groups.size(); ++g) {
+    for (ProcessId p : groups[g]) group_of[impl_->slot(p)] = static_cast<int>(g);
+  }
+  std::vector<std::pair<int, int>> links;
+  for (int a = 0; a < total; ++a) {
+    for (int b = 0; b < total; ++b) {
+      if (a == b) continue;
+      const bool apart = group_of[a] == -1 || group_of[b] == -1 || group_of[a] != group_of[b];
+      if (!apart) continue;
+      if (one_way && group_of[a] != 0) continue;
+      links.emplace_back(a, b);
+    }
+  }
+  for (const auto& l : links) ++impl_->cut[l];
+  loop_.after(d, [this, links]() {
+    for (const auto& l : links) {
+      if (--impl_->cut[l] == 0) impl_->cut.erase(l);
+    }
+    note_fault("partition heals");
+  });
+}
+
+void World::note_fault(std::string detail) {
+  Event e;
+  e.kind = EventKind::kFault;
+  e.detail = std::move(detail);
+  impl_->record(std::move(e));
+}
+
+Env& World::env(int client) { return *impl_->clients[client]->env; }
+void World::set_op(int client, Op op) { impl_->clients[client]->op = op; }
+void World::record(Event e) { impl_->record(std::move(e)); }
+
+void World::note_validity(int client, MonoInstant valid_until) {
+  LC_CHECK(!impl_->history.events.empty());
+  LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
+  LC_CHECK(impl_->history.events.back().client == client);
+  impl_->validity_notes.emplace_back(impl_->history.events.size() - 1, valid_until);
+}
+
+Task<Status> World::write_resource(int client, uint64_t session, std::string token) {
+  return static_cast<SimEnv&>(env(client)).write_resource(session, std::move(token));
+}
+
+}  // namespace lockcheck::sim

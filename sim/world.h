@@ -1,0 +1,108 @@
+// World: one simulated run. It owns the event loop, the processes (clients,
+// Redis nodes, the protected resource), their clocks, the network and the
+// history. Clients run the real lock strategy from impl/ through an Env
+// whose calls travel the simulated network as RESP bytes.
+//
+// Fault primitives (pause, crash, clock jump, ...) are public so chaos/ can
+// schedule them as data; World itself knows no fault schedule.
+#ifndef LOCKCHECK_SIM_WORLD_H_
+#define LOCKCHECK_SIM_WORLD_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "impl/lock.h"
+#include "sim/config.h"
+#include "sim/event_loop.h"
+#include "sim/history.h"
+#include "sim/rng.h"
+
+namespace lockcheck::sim {
+
+struct ProcessId {
+  enum class Kind { kClient, kNode, kResource };
+  Kind kind;
+  int index = 0;
+  auto operator<=>(const ProcessId&) const = default;
+};
+std::string process_name(ProcessId p);
+// Parses "client-N", "node-N" or "resource" against the world's sizes.
+std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config);
+
+struct RunOutcome {
+  History history;
+  uint64_t trace_hash = 0;
+  uint64_t events_run = 0;
+  uint64_t messages_sent = 0;
+  bool event_limit_hit = false;  // a harness fault: the run did not finish
+};
+
+class World {
+ public:
+  // config must pass validate_config and name a known strategy.
+  explicit World(const WorldConfig& config);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  const WorldConfig& config() const { return config_; }
+  EventLoop& loop() { return loop_; }
+
+  // Runs the workload to config.duration (or until nothing is left to do).
+  // Call once.
+  RunOutcome run();
+
+  // ---- fault primitives (chaos/ schedules these) ----
+  // Stops p for d: nothing of it runs, its timers and messages wait.
+  void pause(ProcessId p, Nanos d);
+  // Kills a client (its beliefs end) or a node (its data is lost without
+  // persistence); restarts it after `restart_after` if given.
+  void crash(ProcessId p, std::optional<Nanos> restart_after);
+  void jump_wall(ProcessId p, Nanos delta);
+  void set_drift(ProcessId p, int64_t drift_ppm);
+  // Adds latency to every message for d (a delay spike).
+  void add_latency(Nanos extra, Nanos d);
+  // Adds loss to every message for d.
+  void add_drop(int64_t ppm, Nanos d);
+  // Cuts all links between different groups for d; processes in no group
+  // are cut from everyone. Links are directed: `one_way` cuts only
+  // messages from groups[0] to the other groups.
+  void partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d);
+  // Records a fault in the history.
+  void note_fault(std::string detail);
+
+  // ---- for the workload (sim/workload.cc) ----
+  Env& env(int client);
+  Strategy& strategy() { return *strategy_; }
+  uint64_t new_session() { return ++sessions_; }
+  void set_op(int client, Op op);
+  void record(Event e);
+  // Remembers the holder's monotonic validity end of the kAcquireOk event
+  // just recorded, to be placed on the true time line after the run.
+  void note_validity(int client, MonoInstant valid_until);
+  // Sends a write for `session` to the resource; resolves on its ack.
+  Task<Status> write_resource(int client, uint64_t session, std::string token);
+
+  // ---- internals shared with the Env implementation ----
+  struct Impl;
+
+ private:
+  WorldConfig config_;
+  EventLoop loop_;
+  std::unique_ptr<Strategy> strategy_;
+  std::unique_ptr<Impl> impl_;
+  uint64_t sessions_ = 0;
+};
+
+// The per-client loop: acquire -> critical section (validity check, work,
+// resource write, repeated) -> release -> think. Defined in workload.cc.
+Task<void> run_workload(World& world, int client);
+
+}  // namespace lockcheck::sim
+
+#endif  // LOCKCHECK_SIM_WORLD_H_
