@@ -5,6 +5,7 @@
 // stderr, nothing written); 3 harness fault (nondeterminism, a replay that
 // does not reproduce).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -136,13 +137,14 @@ int cmd_run(const RunArgs& a) {
       spec.check_determinism = a.check_determinism;
       spec.shrink_runs_max = a.shrink_runs;
       const auto t0 = std::chrono::steady_clock::now();  // for the report's figures only
+      const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
       auto progress = [&](int done) {
-        if (!a.quiet) std::cerr << "\r  " << strategy << " / " << label << ": " << done << "/" << seeds << " seeds" << std::flush;
+        if (show_progress) std::cerr << "\r  " << strategy << " / " << label << ": " << done << "/" << seeds << " seeds" << std::flush;
       };
       lc::reports::CellReport report;
       report.result = lc::properties::run_cell(spec, a.jobs, progress);
       report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (!a.quiet) std::cerr << "\r\033[K" << std::flush;
+      if (show_progress) std::cerr << "\r\033[K" << std::flush;
       const auto& r = report.result;
       if (r.nondeterministic) {
         std::cout << strategy << " / " << label << ": HARNESS FAULT: " << r.nondeterminism << "\n";

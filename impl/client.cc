@@ -1,0 +1,87 @@
+#include "impl/client.h"
+
+#include <utility>
+
+namespace lockcheck {
+
+Result<std::unique_ptr<LockClient>> LockClient::connect(std::vector<Endpoint> endpoints,
+                                                        std::string_view strategy_name,
+                                                        Millis request_timeout,
+                                                        Millis connect_timeout) {
+  std::unique_ptr<Strategy> strategy = make_strategy(strategy_name);
+  if (strategy == nullptr) {
+    std::string known;
+    for (const auto& info : strategy_catalog()) {
+      if (!known.empty()) known += ", ";
+      known += info.name;
+    }
+    return Error{ErrorCode::kInvalidArgument,
+                 "unknown strategy '" + std::string(strategy_name) + "' (known: " + known + ")"};
+  }
+  auto env = HiredisEnv::connect(std::move(endpoints), connect_timeout, request_timeout);
+  if (!env.ok()) return env.error();
+  return std::unique_ptr<LockClient>(new LockClient(std::move(env).value(), std::move(strategy)));
+}
+
+Result<LockGuard> LockClient::acquire(const LockOptions& options) {
+  Result<Lease> lease = run_sync(strategy_->acquire(*env_, options));
+  if (!lease.ok()) return lease.error();
+  return LockGuard(this, std::move(lease).value(), options);
+}
+
+LockGuard::LockGuard(LockGuard&& other) noexcept
+    : client_(std::exchange(other.client_, nullptr)),
+      lease_(std::move(other.lease_)),
+      options_(std::move(other.options_)) {}
+
+LockGuard& LockGuard::operator=(LockGuard&& other) noexcept {
+  if (this != &other) {
+    if (held()) (void)release();
+    client_ = std::exchange(other.client_, nullptr);
+    lease_ = std::move(other.lease_);
+    options_ = std::move(other.options_);
+  }
+  return *this;
+}
+
+LockGuard::~LockGuard() {
+  if (held()) (void)release();
+}
+
+Status LockGuard::release() {
+  if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
+  LockClient* client = std::exchange(client_, nullptr);
+  return run_sync(client->strategy_->release(*client->env_, lease_));
+}
+
+Status LockGuard::extend() { return extend(options_); }
+
+Status LockGuard::extend(const LockOptions& options) {
+  if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
+  if (options.key != lease_.key) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "extend of " + lease_.key + " with options for key " + options.key};
+  }
+  Result<Lease> renewed = run_sync(client_->strategy_->extend(*client_->env_, lease_, options));
+  if (!renewed.ok()) {
+    if (renewed.error().code == ErrorCode::kNotHeld) client_ = nullptr;
+    return renewed.error();
+  }
+  lease_ = std::move(renewed).value();
+  options_ = options;
+  return Ok{};
+}
+
+Lease LockGuard::abandon() {
+  client_ = nullptr;
+  return lease_;
+}
+
+bool LockGuard::valid() const { return held() && lease_valid(*client_->env_, lease_); }
+
+Nanos LockGuard::remaining() const {
+  if (!valid()) return Nanos(0);
+  return lease_.valid_until - client_->env_->mono_now();
+}
+
+}  // namespace lockcheck

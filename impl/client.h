@@ -1,0 +1,132 @@
+// LockClient / LockGuard: the plain blocking C++ API over real Redis.
+//
+//   auto client = LockClient::connect(*parse_endpoints("127.0.0.1:6379"),
+//                                     "single", Millis(500));
+//   if (!client.ok()) { ... client.error().to_string() ... }
+//   LockOptions options;
+//   options.key = "orders:42";
+//   auto guard = (*client)->acquire(options);
+//   if (guard.ok() && guard->valid()) { ... do the work ... }
+//   // ~LockGuard releases the lock.
+//
+// Underneath, the same strategy coroutines the simulator checks run on a
+// HiredisEnv, driven to completion with run_sync().
+#ifndef LOCKCHECK_IMPL_CLIENT_H_
+#define LOCKCHECK_IMPL_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/hiredis_env.h"
+#include "impl/lock.h"
+
+namespace lockcheck {
+
+class LockGuard;
+
+// One process's (or one thread's) handle on a set of Redis nodes and a lock
+// strategy. Not thread-safe: give each thread its own LockClient.
+class LockClient {
+ public:
+  // Connects to `endpoints` and selects the strategy named `strategy_name`
+  // (see strategy_catalog()). request_timeout bounds every Redis command;
+  // connect_timeout bounds each TCP connect.
+  // Errors: Error{kInvalidArgument} for an unknown strategy, no endpoints or
+  // a non-positive timeout; Error{kConnectionLost, "cannot connect to ..."}
+  // when a node cannot be reached.
+  static Result<std::unique_ptr<LockClient>> connect(std::vector<Endpoint> endpoints,
+                                                     std::string_view strategy_name,
+                                                     Millis request_timeout,
+                                                     Millis connect_timeout = Millis(1000));
+
+  LockClient(const LockClient&) = delete;
+  LockClient& operator=(const LockClient&) = delete;
+
+  // Blocks until the lock options.key is granted or options.acquire_timeout
+  // passes. On success the guard holds the lock and releases it when
+  // destroyed. Errors: kInvalidArgument for unusable options;
+  // kAcquireTimeout when not granted in time (including when every attempt
+  // failed because Redis was unreachable); kRedisError etc. when retrying
+  // cannot help. The client must outlive the returned guard.
+  Result<LockGuard> acquire(const LockOptions& options);
+
+  // The strategy's name, as passed to connect().
+  std::string_view strategy_name() const { return strategy_->name(); }
+
+  // The world this client runs in and its strategy, for callers (tests,
+  // tools) that drive strategy operations themselves with run_sync().
+  HiredisEnv& env() { return *env_; }
+  Strategy& strategy() { return *strategy_; }
+
+ private:
+  friend class LockGuard;
+  LockClient(std::unique_ptr<HiredisEnv> env, std::unique_ptr<Strategy> strategy)
+      : env_(std::move(env)), strategy_(std::move(strategy)) {}
+
+  std::unique_ptr<HiredisEnv> env_;
+  std::unique_ptr<Strategy> strategy_;
+};
+
+// A held lock. Move-only; the destructor releases the lock if the guard
+// still holds it (errors are ignored there: the key then expires by its
+// TTL). A moved-from guard holds nothing.
+class LockGuard {
+ public:
+  LockGuard(LockGuard&& other) noexcept;
+  LockGuard& operator=(LockGuard&& other) noexcept;  // releases what *this held
+  LockGuard(const LockGuard&) = delete;
+  LockGuard& operator=(const LockGuard&) = delete;
+  ~LockGuard();
+
+  // Gives the lock up. Afterwards the guard holds nothing, whatever the
+  // outcome. Errors: kNotHeld when the lock had already passed to someone
+  // else (the strategy decides how it can tell; "del-unchecked" cannot) or
+  // this guard no longer holds it; kTimeout / kConnectionLost when Redis did
+  // not answer (the key expires by its TTL).
+  Status release();
+
+  // Renews the lease for the stored options' ttl, measured from now.
+  // Errors: kNotHeld when the lock was lost (the guard then holds nothing);
+  // kTimeout / kConnectionLost leave the old lease in place, which lapses
+  // at its own time.
+  Status extend();
+
+  // As extend(), with options.ttl as the new lease length (remembered for
+  // later extend() calls). options.key must be this lock's key, else
+  // kInvalidArgument.
+  Status extend(const LockOptions& options);
+
+  // Stops managing the lock without releasing it: the key lives until its
+  // TTL runs out, as if this process had crashed. Returns the lease.
+  Lease abandon();
+
+  // What this guard knows about its lock. The token is meaningful only
+  // while held().
+  const Lease& lease() const { return lease_; }
+
+  // True until release(), abandon(), a kNotHeld from extend(), or a move.
+  bool held() const { return client_ != nullptr; }
+
+  // True while held() and the lease is valid on this process's monotonic
+  // clock (lease_valid()): only then may the holder act on the protected
+  // resource.
+  bool valid() const;
+
+  // Time left on the lease (zero when !valid()).
+  Nanos remaining() const;
+
+ private:
+  friend class LockClient;
+  LockGuard(LockClient* client, Lease lease, LockOptions options)
+      : client_(client), lease_(std::move(lease)), options_(std::move(options)) {}
+
+  LockClient* client_;  // null: holds nothing
+  Lease lease_;
+  LockOptions options_;
+};
+
+}  // namespace lockcheck
+
+#endif  // LOCKCHECK_IMPL_CLIENT_H_

@@ -1,0 +1,236 @@
+#include "impl/hiredis_env.h"
+
+#include <hiredis/hiredis.h>
+#include <signal.h>
+#include <sys/time.h>
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <thread>
+#include <utility>
+
+namespace lockcheck {
+
+namespace {
+
+Error invalid(std::string why) { return Error{ErrorCode::kInvalidArgument, std::move(why)}; }
+
+timeval to_timeval(Millis d) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(d.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((d.count() % 1000) * 1000);
+  return tv;
+}
+
+// Blocking hiredis writes with write(2), and a write to a connection the
+// server has closed raises SIGPIPE, whose default action kills the process.
+// A library must not change process-wide signal dispositions, so SIGPIPE is
+// blocked in this thread for the duration of one request, and one it caused
+// is consumed before the old mask comes back (the libcurl/OpenSSL pattern).
+class ScopedSigpipeBlock {
+ public:
+  ScopedSigpipeBlock() {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+  }
+  ~ScopedSigpipeBlock() {
+    const int saved_errno = errno;
+    if (!was_pending_) {
+      sigset_t pending;
+      sigemptyset(&pending);
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        const timespec zero{0, 0};
+        while (sigtimedwait(&pipe_, nullptr, &zero) == -1 && errno == EINTR) {
+        }
+      }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    errno = saved_errno;
+  }
+  ScopedSigpipeBlock(const ScopedSigpipeBlock&) = delete;
+  ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
+
+ private:
+  sigset_t pipe_;
+  sigset_t old_;
+  bool was_pending_ = false;
+};
+
+std::string describe_context_error(const redisContext* c) {
+  if (c == nullptr) return "out of memory";
+  return c->errstr[0] != '\0' ? std::string(c->errstr) : "unknown error";
+}
+
+}  // namespace
+
+Result<std::vector<Endpoint>> parse_endpoints(std::string_view text) {
+  if (text.empty()) return invalid("empty endpoint list (expected host:port[,host:port...])");
+  std::vector<Endpoint> out;
+  size_t pos = 0;
+  for (;;) {
+    const size_t comma = text.find(',', pos);
+    const std::string_view item =
+        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    const std::string quoted = "'" + std::string(item) + "'";
+    if (item.empty()) return invalid("empty endpoint in '" + std::string(text) + "' (expected host:port)");
+    if (item.find_first_of(" \t\r\n") != std::string_view::npos) {
+      return invalid("whitespace in endpoint " + quoted + " (expected host:port)");
+    }
+    const size_t colon = item.rfind(':');
+    if (colon == std::string_view::npos) return invalid("missing ':' in endpoint " + quoted + " (expected host:port)");
+    const std::string_view host = item.substr(0, colon);
+    const std::string_view port_text = item.substr(colon + 1);
+    if (host.empty()) return invalid("missing host in endpoint " + quoted + " (expected host:port)");
+    if (port_text.empty()) return invalid("missing port in endpoint " + quoted + " (expected host:port)");
+    int port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+      return invalid("bad port '" + std::string(port_text) + "' in endpoint " + quoted +
+                     " (expected a number in 1..65535)");
+    }
+    out.push_back(Endpoint{std::string(host), port});
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+HiredisEnv::HiredisEnv(std::vector<Endpoint> endpoints, Millis connect_timeout, Millis request_timeout)
+    : connect_timeout_(connect_timeout), request_timeout_(request_timeout) {
+  // Seed from 128 bits of std::random_device, not a single 32-bit word.
+  std::random_device rd;
+  std::seed_seq seq{rd(), rd(), rd(), rd()};
+  rng_.seed(seq);
+  nodes_.reserve(endpoints.size());
+  for (auto& e : endpoints) nodes_.push_back(Node{std::move(e), nullptr});
+}
+
+HiredisEnv::~HiredisEnv() {
+  for (auto& n : nodes_) {
+    if (n.ctx != nullptr) redisFree(n.ctx);
+  }
+}
+
+Result<std::unique_ptr<HiredisEnv>> HiredisEnv::connect(std::vector<Endpoint> endpoints,
+                                                        Millis connect_timeout,
+                                                        Millis request_timeout) {
+  if (endpoints.empty()) return invalid("no Redis endpoints given");
+  if (connect_timeout <= Millis(0)) return invalid("connect timeout must be positive");
+  if (request_timeout <= Millis(0)) return invalid("request timeout must be positive");
+  for (const auto& e : endpoints) {
+    if (e.host.empty() || e.port < 1 || e.port > 65535) {
+      return invalid("bad endpoint '" + e.to_string() + "'");
+    }
+  }
+  std::unique_ptr<HiredisEnv> env(new HiredisEnv(std::move(endpoints), connect_timeout, request_timeout));
+  for (auto& n : env->nodes_) {
+    if (auto s = env->open(n); !s.ok()) return s.error();
+  }
+  return env;
+}
+
+Status HiredisEnv::open(Node& node) {
+  if (node.ctx != nullptr) {
+    redisFree(node.ctx);
+    node.ctx = nullptr;
+  }
+  redisContext* c = redisConnectWithTimeout(node.endpoint.host.c_str(), node.endpoint.port,
+                                            to_timeval(connect_timeout_));
+  if (c == nullptr || c->err != 0) {
+    Error e{ErrorCode::kConnectionLost,
+            "cannot connect to " + node.endpoint.to_string() + ": " + describe_context_error(c)};
+    if (c != nullptr) redisFree(c);
+    return e;
+  }
+  if (redisSetTimeout(c, to_timeval(request_timeout_)) != REDIS_OK) {
+    Error e{ErrorCode::kConnectionLost,
+            "cannot set request timeout on " + node.endpoint.to_string() + ": " + describe_context_error(c)};
+    redisFree(c);
+    return e;
+  }
+  node.ctx = c;
+  return Ok{};
+}
+
+MonoInstant HiredisEnv::mono_now() {
+  return MonoInstant(std::chrono::duration_cast<Nanos>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+WallInstant HiredisEnv::wall_now() {
+  return WallInstant(std::chrono::duration_cast<Nanos>(std::chrono::system_clock::now().time_since_epoch()));
+}
+
+Task<void> HiredisEnv::sleep(Nanos d) {
+  LC_CHECK(d >= Nanos(0));
+  std::this_thread::sleep_for(d);
+  co_return;
+}
+
+uint64_t HiredisEnv::random_u64() { return rng_(); }
+
+const Endpoint& HiredisEnv::endpoint(size_t node) const {
+  LC_CHECK(node < nodes_.size());
+  return nodes_[node].endpoint;
+}
+
+Task<Result<Reply>> HiredisEnv::call(size_t node, std::vector<std::string> argv) {
+  co_return call_now(node, argv);
+}
+
+Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::string>& argv) {
+  LC_CHECK(node_index < nodes_.size());
+  LC_CHECK(!argv.empty());
+  Node& node = nodes_[node_index];
+  if (node.ctx == nullptr) {
+    if (auto s = open(node); !s.ok()) return s.error();
+  }
+
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  args.reserve(argv.size());
+  lens.reserve(argv.size());
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+
+  void* raw = nullptr;
+  int saved_errno = 0;
+  {
+    ScopedSigpipeBlock no_sigpipe;
+    errno = 0;
+    raw = redisCommandArgv(node.ctx, static_cast<int>(args.size()), args.data(), lens.data());
+    saved_errno = errno;
+  }
+  if (raw != nullptr) {
+    Reply reply = reply_from_hiredis(static_cast<redisReply*>(raw));
+    freeReplyObject(raw);
+    return reply_to_result(std::move(reply));
+  }
+
+  // The context is unusable now (hiredis sets err for good); a reply that
+  // arrives late on it would answer the wrong command. Drop it.
+  const std::string where = node.endpoint.to_string();
+  const int err = node.ctx->err;
+  const std::string what = describe_context_error(node.ctx);
+  redisFree(node.ctx);
+  node.ctx = nullptr;
+  const std::string cmd = argv.front();
+  if (err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
+    return Error{ErrorCode::kTimeout, cmd + " to " + where + ": no reply within " +
+                                          std::to_string(request_timeout_.count()) + " ms"};
+  }
+  if (err == REDIS_ERR_PROTOCOL) {
+    return Error{ErrorCode::kProtocol, cmd + " to " + where + ": " + what};
+  }
+  return Error{ErrorCode::kConnectionLost, cmd + " to " + where + ": connection lost: " + what};
+}
+
+}  // namespace lockcheck

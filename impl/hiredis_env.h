@@ -1,0 +1,105 @@
+// HiredisEnv: the real world behind the Env seam.
+//
+// Real clocks (std::chrono::steady_clock / system_clock), a real thread
+// sleep, a PRNG seeded from std::random_device, and one blocking hiredis
+// connection per Redis node. Every await completes synchronously, so a
+// strategy's Task can be driven with run_sync() (impl/task.h).
+//
+// This is the only place in lockcheck that may read real clocks, sleep a
+// thread, draw real randomness or open a socket.
+#ifndef LOCKCHECK_IMPL_HIREDIS_ENV_H_
+#define LOCKCHECK_IMPL_HIREDIS_ENV_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "impl/env.h"
+
+struct redisContext;
+
+namespace lockcheck {
+
+// One Redis server address.
+struct Endpoint {
+  std::string host;
+  int port = 0;  // 1..65535
+
+  bool operator==(const Endpoint&) const = default;
+  // "host:port".
+  std::string to_string() const { return host + ":" + std::to_string(port); }
+};
+
+// Parses "host:port[,host:port...]". The port is the text after the last
+// ':' and must be a decimal number in 1..65535; the host must be non-empty;
+// no element may be empty and no whitespace is accepted. Any violation is
+// Error{kInvalidArgument} naming the offending element.
+Result<std::vector<Endpoint>> parse_endpoints(std::string_view text);
+
+// Not thread-safe: one HiredisEnv per thread (each has its own connections).
+class HiredisEnv : public Env {
+ public:
+  // Connects to every endpoint (in order; node i is endpoints[i]).
+  // connect_timeout bounds each TCP connect; request_timeout bounds each
+  // command's write and read. Both must be > 0 and endpoints non-empty, else
+  // Error{kInvalidArgument}. An endpoint that cannot be reached is
+  // Error{kConnectionLost, "cannot connect to HOST:PORT: <reason>"}.
+  static Result<std::unique_ptr<HiredisEnv>> connect(std::vector<Endpoint> endpoints,
+                                                     Millis connect_timeout,
+                                                     Millis request_timeout);
+
+  ~HiredisEnv() override;
+  HiredisEnv(const HiredisEnv&) = delete;
+  HiredisEnv& operator=(const HiredisEnv&) = delete;
+
+  // steady_clock's reading as a MonoInstant (same epoch as steady_clock).
+  MonoInstant mono_now() override;
+  // system_clock's reading as nanoseconds since the unix epoch.
+  WallInstant wall_now() override;
+  // Blocks the calling thread for d, then completes (synchronously).
+  Task<void> sleep(Nanos d) override;
+  // From a std::mt19937_64 seeded by std::random_device.
+  uint64_t random_u64() override;
+
+  size_t node_count() const override { return nodes_.size(); }
+
+  // Sends argv to node `node` and completes synchronously with its reply.
+  //   - an error reply:                 Error{kRedisError, text}
+  //   - no reply within request_timeout: Error{kTimeout}
+  //   - connection refused/reset/EOF:    Error{kConnectionLost}
+  //   - an unparsable reply:             Error{kProtocol}
+  // After any of the last three the connection is dropped (a late reply must
+  // never be taken for the next command's), and the next call to the same
+  // node reconnects once before sending; if that fails it is kConnectionLost
+  // and the call after tries again. node < node_count(); argv non-empty.
+  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override;
+
+  // The address of node `node` (< node_count()).
+  const Endpoint& endpoint(size_t node) const;
+
+ private:
+  struct Node {
+    Endpoint endpoint;
+    redisContext* ctx = nullptr;  // null: disconnected, reconnect on next call
+  };
+
+  HiredisEnv(std::vector<Endpoint> endpoints, Millis connect_timeout, Millis request_timeout);
+
+  // (Re)opens node's connection. Error{kConnectionLost} on failure.
+  Status open(Node& node);
+  // The blocking body of call().
+  Result<Reply> call_now(size_t node, const std::vector<std::string>& argv);
+
+  std::vector<Node> nodes_;
+  Millis connect_timeout_;
+  Millis request_timeout_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace lockcheck
+
+#endif  // LOCKCHECK_IMPL_HIREDIS_ENV_H_

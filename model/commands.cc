@@ -1,0 +1,437 @@
+// Data command handlers. Each mirrors the corresponding Redis 7.0 source
+// function closely enough that the order of validation (and so which error a
+// doubly-wrong command gets) matches the real server.
+#include "model/commands.h"
+
+#include <limits>
+#include <optional>
+
+#include "model/text.h"
+
+namespace lockcheck::model {
+namespace {
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
+
+// Snapshots a key on construction; commit() records the change, if any.
+class KeyWatch {
+ public:
+  KeyWatch(CommandContext& ctx, const std::string& key)
+      : ctx_(ctx), key_(key), before_(ctx.keys.state_of(key, ctx.now_ms)) {}
+  void commit() { record_change(ctx_.keys, key_, ctx_.now_ms, before_, ctx_.mutations); }
+
+ private:
+  CommandContext& ctx_;
+  const std::string& key_;
+  std::optional<KeyState> before_;
+};
+
+// Redis setKey(): overwrite any type; drops the TTL unless keep_ttl.
+void set_string(CommandContext& ctx, const std::string& key, const std::string& value,
+                bool keep_ttl) {
+  Entry* e = ctx.keys.find(key, ctx.now_ms);
+  if (!e) {
+    e = &ctx.keys.insert(key);
+  } else if (!keep_ttl) {
+    e->expire_ms.reset();
+  }
+  e->is_hash = false;
+  e->hash.clear();
+  e->str = value;
+}
+
+Reply invalid_expire(const char* cmd) {
+  return Reply::error(std::string("ERR invalid expire time in '") + cmd + "' command");
+}
+
+// ---- strings ---------------------------------------------------------------
+
+// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT s|PXAT ms|KEEPTTL]
+Reply cmd_set(CommandContext& ctx, const Argv& argv) {
+  enum : unsigned { kNx = 1, kXx = 2, kGet = 4, kKeepTtl = 8, kEx = 16, kPx = 32, kExAt = 64, kPxAt = 128 };
+  unsigned flags = 0;
+  const std::string* expire_arg = nullptr;
+  // parseExtendedStringArgumentsOrReply(): a repeated option is accepted,
+  // a conflicting one is a syntax error.
+  for (size_t j = 3; j < argv.size(); ++j) {
+    const std::string opt = to_lower(argv[j]);
+    const bool has_next = j + 1 < argv.size();
+    const unsigned expire_flags = kKeepTtl | kEx | kPx | kExAt | kPxAt;
+    auto take_expire = [&](unsigned flag) {
+      if ((flags & (expire_flags & ~flag)) || !has_next) return false;
+      flags |= flag;
+      expire_arg = &argv[++j];
+      return true;
+    };
+    if (opt == "nx" && !(flags & kXx)) {
+      flags |= kNx;
+    } else if (opt == "xx" && !(flags & kNx)) {
+      flags |= kXx;
+    } else if (opt == "get") {
+      flags |= kGet;
+    } else if (opt == "keepttl" && !(flags & (kEx | kPx | kExAt | kPxAt))) {
+      flags |= kKeepTtl;
+    } else if (opt == "ex" && take_expire(kEx)) {
+    } else if (opt == "px" && take_expire(kPx)) {
+    } else if (opt == "exat" && take_expire(kExAt)) {
+    } else if (opt == "pxat" && take_expire(kPxAt)) {
+    } else {
+      return Reply::error(kErrSyntax);
+    }
+  }
+
+  // getExpireMillisecondsOrReply()
+  std::optional<int64_t> expire_at_ms;
+  if (expire_arg) {
+    std::optional<int64_t> ms = parse_int64(*expire_arg);
+    if (!ms) return Reply::error(kErrNotInteger);
+    const bool seconds = flags & (kEx | kExAt);
+    if (*ms <= 0 || (seconds && *ms > kInt64Max / 1000)) return invalid_expire("set");
+    if (seconds) *ms *= 1000;
+    if (flags & (kEx | kPx)) {
+      if (*ms > kInt64Max - ctx.now_ms) return invalid_expire("set");
+      *ms += ctx.now_ms;
+    }
+    if (*ms <= 0) return invalid_expire("set");
+    expire_at_ms = *ms;
+  }
+
+  const std::string& key = argv[1];
+  Entry* existing = ctx.keys.find(key, ctx.now_ms);
+  Reply get_reply = Reply::nil();
+  if (flags & kGet) {
+    if (existing && existing->is_hash) return Reply::error(kErrWrongType);
+    if (existing) get_reply = Reply::bulk(existing->str);
+  }
+  const bool found = existing != nullptr;
+  if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
+    return (flags & kGet) ? get_reply : Reply::nil();
+  }
+  KeyWatch watch(ctx, key);
+  set_string(ctx, key, argv[2], flags & kKeepTtl);
+  if (expire_at_ms) ctx.keys.find(key, ctx.now_ms)->expire_ms = *expire_at_ms;
+  watch.commit();
+  return (flags & kGet) ? get_reply : Reply::status("OK");
+}
+
+Reply cmd_get(CommandContext& ctx, const Argv& argv) {
+  const Entry* e = ctx.keys.find(argv[1], ctx.now_ms);
+  if (!e) return Reply::nil();
+  if (e->is_hash) return Reply::error(kErrWrongType);
+  return Reply::bulk(e->str);
+}
+
+Reply cmd_setnx(CommandContext& ctx, const Argv& argv) {
+  if (ctx.keys.find(argv[1], ctx.now_ms)) return Reply::integer_reply(0);
+  KeyWatch watch(ctx, argv[1]);
+  set_string(ctx, argv[1], argv[2], false);
+  watch.commit();
+  return Reply::integer_reply(1);
+}
+
+Reply cmd_getset(CommandContext& ctx, const Argv& argv) {
+  Reply old = cmd_get(ctx, argv);
+  if (old.type == Reply::Type::kError) return old;
+  KeyWatch watch(ctx, argv[1]);
+  set_string(ctx, argv[1], argv[2], false);
+  watch.commit();
+  return old;
+}
+
+// incrDecrCommand(): WRONGTYPE, then value parse, then overflow. The TTL
+// survives (Redis overwrites the value in place).
+Reply incr_by(CommandContext& ctx, const std::string& key, int64_t incr) {
+  Entry* e = ctx.keys.find(key, ctx.now_ms);
+  int64_t value = 0;
+  if (e) {
+    if (e->is_hash) return Reply::error(kErrWrongType);
+    std::optional<int64_t> v = parse_int64(e->str);
+    if (!v) return Reply::error(kErrNotInteger);
+    value = *v;
+  }
+  if ((incr < 0 && value < 0 && incr < kInt64Min - value) ||
+      (incr > 0 && value > 0 && incr > kInt64Max - value)) {
+    return Reply::error("ERR increment or decrement would overflow");
+  }
+  value += incr;
+  KeyWatch watch(ctx, key);
+  if (!e) e = &ctx.keys.insert(key);
+  e->str = std::to_string(value);
+  watch.commit();
+  return Reply::integer_reply(value);
+}
+
+Reply cmd_incr(CommandContext& ctx, const Argv& argv) { return incr_by(ctx, argv[1], 1); }
+
+Reply cmd_incrby(CommandContext& ctx, const Argv& argv) {
+  std::optional<int64_t> incr = parse_int64(argv[2]);
+  if (!incr) return Reply::error(kErrNotInteger);
+  return incr_by(ctx, argv[1], *incr);
+}
+
+// ---- keys ------------------------------------------------------------------
+
+Reply cmd_del(CommandContext& ctx, const Argv& argv) {
+  int64_t deleted = 0;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (!ctx.keys.find(argv[i], ctx.now_ms)) continue;
+    KeyWatch watch(ctx, argv[i]);
+    ctx.keys.erase(argv[i]);
+    watch.commit();
+    ++deleted;
+  }
+  return Reply::integer_reply(deleted);
+}
+
+Reply cmd_exists(CommandContext& ctx, const Argv& argv) {
+  int64_t n = 0;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    if (ctx.keys.find(argv[i], ctx.now_ms)) ++n;
+  }
+  return Reply::integer_reply(n);
+}
+
+Reply cmd_type(CommandContext& ctx, const Argv& argv) {
+  const Entry* e = ctx.keys.find(argv[1], ctx.now_ms);
+  if (!e) return Reply::status("none");
+  return Reply::status(e->is_hash ? "hash" : "string");
+}
+
+// expireGenericCommand(): options, then the number, then overflow, then the
+// key; a deadline already passed deletes the key (as a master does).
+Reply expire_generic(CommandContext& ctx, const Argv& argv, bool seconds, const char* name) {
+  bool nx = false, xx = false, gt = false, lt = false;
+  for (size_t j = 3; j < argv.size(); ++j) {
+    const std::string opt = to_lower(argv[j]);
+    if (opt == "nx") {
+      nx = true;
+    } else if (opt == "xx") {
+      xx = true;
+    } else if (opt == "gt") {
+      gt = true;
+    } else if (opt == "lt") {
+      lt = true;
+    } else {
+      return Reply::error(sanitize_error("ERR Unsupported option " + argv[j]));
+    }
+  }
+  if (nx && (xx || gt || lt)) {
+    return Reply::error("ERR NX and XX, GT or LT options at the same time are not compatible");
+  }
+  if (gt && lt) return Reply::error("ERR GT and LT options at the same time are not compatible");
+
+  std::optional<int64_t> when = parse_int64(argv[2]);
+  if (!when) return Reply::error(kErrNotInteger);
+  if (seconds) {
+    if (*when > kInt64Max / 1000 || *when < kInt64Min / 1000) return invalid_expire(name);
+    *when *= 1000;
+  }
+  if (*when > kInt64Max - ctx.now_ms) return invalid_expire(name);
+  *when += ctx.now_ms;
+
+  const std::string& key = argv[1];
+  Entry* e = ctx.keys.find(key, ctx.now_ms);
+  if (!e) return Reply::integer_reply(0);
+  const std::optional<int64_t> current = e->expire_ms;
+  if (nx && current) return Reply::integer_reply(0);
+  if (xx && !current) return Reply::integer_reply(0);
+  if (gt && (!current || *when <= *current)) return Reply::integer_reply(0);
+  if (lt && current && *when >= *current) return Reply::integer_reply(0);
+
+  KeyWatch watch(ctx, key);
+  if (*when <= ctx.now_ms) {
+    ctx.keys.erase(key);
+  } else {
+    e->expire_ms = *when;
+  }
+  watch.commit();
+  return Reply::integer_reply(1);
+}
+
+Reply cmd_expire(CommandContext& ctx, const Argv& argv) {
+  return expire_generic(ctx, argv, true, "expire");
+}
+
+Reply cmd_pexpire(CommandContext& ctx, const Argv& argv) {
+  return expire_generic(ctx, argv, false, "pexpire");
+}
+
+Reply ttl_generic(CommandContext& ctx, const Argv& argv, bool ms) {
+  const Entry* e = ctx.keys.find(argv[1], ctx.now_ms);
+  if (!e) return Reply::integer_reply(-2);
+  if (!e->expire_ms) return Reply::integer_reply(-1);
+  int64_t ttl = *e->expire_ms - ctx.now_ms;
+  if (ttl < 0) ttl = 0;
+  return Reply::integer_reply(ms ? ttl : (ttl + 500) / 1000);
+}
+
+Reply cmd_ttl(CommandContext& ctx, const Argv& argv) { return ttl_generic(ctx, argv, false); }
+Reply cmd_pttl(CommandContext& ctx, const Argv& argv) { return ttl_generic(ctx, argv, true); }
+
+Reply cmd_persist(CommandContext& ctx, const Argv& argv) {
+  Entry* e = ctx.keys.find(argv[1], ctx.now_ms);
+  if (!e || !e->expire_ms) return Reply::integer_reply(0);
+  KeyWatch watch(ctx, argv[1]);
+  e->expire_ms.reset();
+  watch.commit();
+  return Reply::integer_reply(1);
+}
+
+// ---- hashes ----------------------------------------------------------------
+
+// The hash at key for reading: null if absent; *wrong_type if a string.
+Entry* find_hash(CommandContext& ctx, const std::string& key, bool* wrong_type) {
+  Entry* e = ctx.keys.find(key, ctx.now_ms);
+  *wrong_type = e && !e->is_hash;
+  return *wrong_type ? nullptr : e;
+}
+
+Reply cmd_hset(CommandContext& ctx, const Argv& argv) {
+  if (argv.size() % 2 == 1) return Reply::error(wrong_arity_error("hset"));
+  bool wrong_type = false;
+  Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  KeyWatch watch(ctx, argv[1]);
+  if (!e) {
+    e = &ctx.keys.insert(argv[1]);
+    e->is_hash = true;
+  }
+  int64_t created = 0;
+  for (size_t i = 2; i + 1 < argv.size(); i += 2) {
+    if (e->hash.insert_or_assign(argv[i], argv[i + 1]).second) ++created;
+  }
+  watch.commit();
+  return Reply::integer_reply(created);
+}
+
+Reply cmd_hget(CommandContext& ctx, const Argv& argv) {
+  bool wrong_type = false;
+  const Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  if (!e) return Reply::nil();
+  auto it = e->hash.find(argv[2]);
+  return it == e->hash.end() ? Reply::nil() : Reply::bulk(it->second);
+}
+
+Reply cmd_hdel(CommandContext& ctx, const Argv& argv) {
+  bool wrong_type = false;
+  Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  if (!e) return Reply::integer_reply(0);
+  KeyWatch watch(ctx, argv[1]);
+  int64_t deleted = 0;
+  for (size_t i = 2; i < argv.size(); ++i) deleted += static_cast<int64_t>(e->hash.erase(argv[i]));
+  // Redis never keeps an empty aggregate: the key goes with its last field.
+  if (e->hash.empty()) ctx.keys.erase(argv[1]);
+  watch.commit();
+  return Reply::integer_reply(deleted);
+}
+
+Reply cmd_hexists(CommandContext& ctx, const Argv& argv) {
+  bool wrong_type = false;
+  const Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  return Reply::integer_reply(e && e->hash.count(argv[2]) ? 1 : 0);
+}
+
+// hincrbyCommand(): increment parse, WRONGTYPE, stored value parse, overflow.
+Reply cmd_hincrby(CommandContext& ctx, const Argv& argv) {
+  std::optional<int64_t> incr = parse_int64(argv[3]);
+  if (!incr) return Reply::error(kErrNotInteger);
+  bool wrong_type = false;
+  Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  int64_t value = 0;
+  if (e) {
+    auto it = e->hash.find(argv[2]);
+    if (it != e->hash.end()) {
+      std::optional<int64_t> v = parse_int64(it->second);
+      if (!v) return Reply::error("ERR hash value is not an integer");
+      value = *v;
+    }
+  }
+  if ((*incr < 0 && value < 0 && *incr < kInt64Min - value) ||
+      (*incr > 0 && value > 0 && *incr > kInt64Max - value)) {
+    return Reply::error("ERR increment or decrement would overflow");
+  }
+  value += *incr;
+  KeyWatch watch(ctx, argv[1]);
+  if (!e) {
+    e = &ctx.keys.insert(argv[1]);
+    e->is_hash = true;
+  }
+  e->hash[argv[2]] = std::to_string(value);
+  watch.commit();
+  return Reply::integer_reply(value);
+}
+
+// Fields come back sorted. Real Redis returns insertion order for small
+// (listpack) hashes and hash-table order for big ones; sorted is the
+// deterministic choice (see the report's known gaps).
+Reply cmd_hgetall(CommandContext& ctx, const Argv& argv) {
+  bool wrong_type = false;
+  const Entry* e = find_hash(ctx, argv[1], &wrong_type);
+  if (wrong_type) return Reply::error(kErrWrongType);
+  std::vector<Reply> out;
+  if (e) {
+    for (const auto& [field, value] : e->hash) {
+      out.push_back(Reply::bulk(field));
+      out.push_back(Reply::bulk(value));
+    }
+  }
+  return Reply::array(std::move(out));
+}
+
+// ---- connection ------------------------------------------------------------
+
+Reply cmd_ping(CommandContext&, const Argv& argv) {
+  if (argv.size() > 2) return Reply::error(wrong_arity_error("ping"));
+  if (argv.size() == 2) return Reply::bulk(argv[1]);
+  return Reply::status("PONG");
+}
+
+// Alphabetical, for the reader; lookup is a linear scan of 21 names.
+constexpr CommandSpec kCommands[] = {
+    {"del", -2, false, cmd_del},
+    {"exists", -2, false, cmd_exists},
+    {"expire", -3, false, cmd_expire},
+    {"get", 2, false, cmd_get},
+    {"getset", 3, true, cmd_getset},
+    {"hdel", -3, false, cmd_hdel},
+    {"hexists", 3, false, cmd_hexists},
+    {"hget", 3, false, cmd_hget},
+    {"hgetall", 2, false, cmd_hgetall},
+    {"hincrby", 4, true, cmd_hincrby},
+    {"hset", -4, true, cmd_hset},
+    {"incr", 2, true, cmd_incr},
+    {"incrby", 3, true, cmd_incrby},
+    {"persist", 2, false, cmd_persist},
+    {"pexpire", -3, false, cmd_pexpire},
+    {"ping", -1, false, cmd_ping},
+    {"pttl", 2, false, cmd_pttl},
+    {"set", -3, true, cmd_set},
+    {"setnx", 3, true, cmd_setnx},
+    {"ttl", 2, false, cmd_ttl},
+    {"type", 2, false, cmd_type},
+};
+
+}  // namespace
+
+const CommandSpec* find_data_command(std::string_view lower_name) {
+  for (const CommandSpec& spec : kCommands) {
+    if (lower_name == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
+bool arity_ok(int arity, size_t argc) {
+  const auto n = static_cast<int64_t>(argc);
+  return arity >= 0 ? n == arity : n >= -static_cast<int64_t>(arity);
+}
+
+std::string wrong_arity_error(std::string_view fullname) {
+  return "ERR wrong number of arguments for '" + std::string(fullname) + "' command";
+}
+
+}  // namespace lockcheck::model

@@ -1,0 +1,74 @@
+#include "model/keyspace.h"
+
+#include "model/check.h"
+
+namespace lockcheck::model {
+namespace {
+
+bool expired(const Entry& e, int64_t now_ms) { return e.expire_ms && *e.expire_ms <= now_ms; }
+
+}  // namespace
+
+Entry* Keyspace::find(const std::string& key, int64_t now_ms) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  if (expired(it->second, now_ms)) {
+    entries_.erase(it);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Entry& Keyspace::insert(const std::string& key) {
+  auto [it, inserted] = entries_.try_emplace(key);
+  MODEL_CHECK(inserted);
+  return it->second;
+}
+
+bool Keyspace::erase(const std::string& key) { return entries_.erase(key) > 0; }
+
+void Keyspace::purge_expired(int64_t now_ms) {
+  std::erase_if(entries_, [now_ms](const auto& kv) { return expired(kv.second, now_ms); });
+}
+
+size_t Keyspace::live_count(int64_t now_ms) const {
+  size_t n = 0;
+  for (const auto& [key, entry] : entries_) {
+    if (!expired(entry, now_ms)) ++n;
+  }
+  return n;
+}
+
+std::optional<KeyState> Keyspace::state_of(const std::string& key, int64_t now_ms) {
+  const Entry* e = find(key, now_ms);
+  if (!e) return std::nullopt;
+  return KeyState{render_value(*e), e->expire_ms};
+}
+
+std::string render_value(const Entry& entry) {
+  if (!entry.is_hash) return entry.str;
+  std::string out;
+  for (const auto& [field, value] : entry.hash) {
+    if (!out.empty()) out += ';';
+    out += field;
+    out += '=';
+    out += value;
+  }
+  return out;
+}
+
+void record_change(Keyspace& keys, const std::string& key, int64_t now_ms,
+                   const std::optional<KeyState>& before, std::vector<Mutation>* out) {
+  const std::optional<KeyState> after = keys.state_of(key, now_ms);
+  if (before == after || out == nullptr) return;
+  Mutation m;
+  m.key = key;
+  if (before) m.before = before->value;
+  if (after) {
+    m.after = after->value;
+    m.after_expire_unix_ms = after->expire_ms;
+  }
+  out->push_back(std::move(m));
+}
+
+}  // namespace lockcheck::model

@@ -1,0 +1,69 @@
+// The keyspace of one modeled Redis node: ordered map of key -> value with
+// optional absolute expiry (unix ms), judged against the `now` the caller
+// passes. Ordered containers only: iteration order must not depend on
+// hashing or addresses (determinism).
+#ifndef LOCKCHECK_MODEL_KEYSPACE_H_
+#define LOCKCHECK_MODEL_KEYSPACE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/node.h"
+
+namespace lockcheck::model {
+
+struct Entry {
+  bool is_hash = false;
+  std::string str;                          // when !is_hash
+  std::map<std::string, std::string> hash;  // when is_hash; never empty
+  std::optional<int64_t> expire_ms;         // absolute unix ms; nullopt = persistent
+};
+
+// What the history sees of one key: its rendered value and expiry.
+struct KeyState {
+  std::string value;
+  std::optional<int64_t> expire_ms;
+  bool operator==(const KeyState&) const = default;
+};
+
+class Keyspace {
+ public:
+  // The live entry, or null. A key whose expiry <= now is absent; it is
+  // purged on the way, as Redis expires lazily on access.
+  Entry* find(const std::string& key, int64_t now_ms);
+
+  // Inserts a fresh entry; the key must be absent (programmer error else).
+  Entry& insert(const std::string& key);
+
+  // Removes the key if present (live or not). True if something was removed.
+  bool erase(const std::string& key);
+
+  // Drops every key whose expiry has passed.
+  void purge_expired(int64_t now_ms);
+
+  size_t stored_count() const { return entries_.size(); }
+  size_t live_count(int64_t now_ms) const;
+  void clear() { entries_.clear(); }
+
+  // Snapshot of a key for the history; nullopt when absent at `now`.
+  std::optional<KeyState> state_of(const std::string& key, int64_t now_ms);
+
+ private:
+  std::map<std::string, Entry> entries_;
+};
+
+// Canonical text of a value for Mutation: strings as-is, hashes as
+// "f1=v1;f2=v2" with fields sorted.
+std::string render_value(const Entry& entry);
+
+// Appends a Mutation for `key` to *out (if out is not null) when its state
+// differs from `before`.
+void record_change(Keyspace& keys, const std::string& key, int64_t now_ms,
+                   const std::optional<KeyState>& before, std::vector<Mutation>* out);
+
+}  // namespace lockcheck::model
+
+#endif  // LOCKCHECK_MODEL_KEYSPACE_H_

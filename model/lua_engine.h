@@ -1,0 +1,59 @@
+// The embedded Lua 5.1 of one node: script cache, sandbox, redis.* library,
+// Redis<->Lua conversions and the instruction budget. One lua_State per node,
+// as one Redis server has one.
+#ifndef LOCKCHECK_MODEL_LUA_ENGINE_H_
+#define LOCKCHECK_MODEL_LUA_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/node.h"
+
+namespace lockcheck::model {
+
+// What redis.call / redis.pcall reach: the node's command dispatcher, which
+// applies the script-specific rules (unknown command, arity, not allowed).
+class ScriptHost {
+ public:
+  virtual Reply call_from_script(const std::vector<std::string>& argv) = 0;
+
+ protected:
+  ~ScriptHost() = default;
+};
+
+class LuaEngine {
+ public:
+  explicit LuaEngine(int64_t steps_max);
+  ~LuaEngine();
+  LuaEngine(const LuaEngine&) = delete;
+  LuaEngine& operator=(const LuaEngine&) = delete;
+
+  // Compiles `body` and caches it under `sha` (its SHA1 hex). On a compile
+  // error returns Redis's error reply text ("ERR Error compiling script...").
+  std::optional<std::string> load(const std::string& sha, const std::string& body);
+
+  bool has_script(const std::string& sha) const;
+
+  // Runs a cached script atomically. Commands go through `host`.
+  Reply run(const std::string& sha, const std::vector<std::string>& keys,
+            const std::vector<std::string>& args, ScriptHost& host);
+
+  // SCRIPT FLUSH: forgets every script, fresh interpreter; math.random's
+  // generator runs on (it is process-wide in Redis).
+  void flush();
+  // Node restart: as flush, and the generator starts over too.
+  void restart();
+
+  struct State;  // public only so the C callbacks in lua_engine.cc can name it
+
+ private:
+  int64_t steps_max_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace lockcheck::model
+
+#endif  // LOCKCHECK_MODEL_LUA_ENGINE_H_

@@ -1,0 +1,141 @@
+// Reply construction and the RESP2 wire format (encode replies, parse
+// commands). Kept apart from command semantics so the conformance tests can
+// compare model bytes with a real server's bytes.
+#include <string>
+
+#include "model/check.h"
+#include "model/node.h"
+#include "model/text.h"
+
+namespace lockcheck::model {
+
+Reply Reply::status(std::string s) {
+  Reply r;
+  r.type = Type::kStatus;
+  r.str = std::move(s);
+  return r;
+}
+
+Reply Reply::error(std::string s) {
+  Reply r;
+  r.type = Type::kError;
+  r.str = std::move(s);
+  return r;
+}
+
+Reply Reply::integer_reply(int64_t v) {
+  Reply r;
+  r.type = Type::kInteger;
+  r.integer = v;
+  return r;
+}
+
+Reply Reply::bulk(std::string s) {
+  Reply r;
+  r.type = Type::kBulk;
+  r.str = std::move(s);
+  return r;
+}
+
+Reply Reply::nil() { return Reply{}; }
+
+Reply Reply::array(std::vector<Reply> elements) {
+  Reply r;
+  r.type = Type::kArray;
+  r.elements = std::move(elements);
+  return r;
+}
+
+namespace {
+
+// Status and error lines cannot carry CR/LF; every producer sanitizes, so a
+// violation here is a bug in the model.
+bool is_single_line(const std::string& s) {
+  return s.find_first_of("\r\n") == std::string::npos;
+}
+
+void encode_into(const Reply& reply, std::string& out) {
+  switch (reply.type) {
+    case Reply::Type::kStatus:
+      MODEL_CHECK(is_single_line(reply.str));
+      out += '+';
+      out += reply.str;
+      out += "\r\n";
+      return;
+    case Reply::Type::kError:
+      MODEL_CHECK(is_single_line(reply.str));
+      out += '-';
+      out += reply.str;
+      out += "\r\n";
+      return;
+    case Reply::Type::kInteger:
+      out += ':';
+      out += std::to_string(reply.integer);
+      out += "\r\n";
+      return;
+    case Reply::Type::kBulk:
+      out += '$';
+      out += std::to_string(reply.str.size());
+      out += "\r\n";
+      out += reply.str;
+      out += "\r\n";
+      return;
+    case Reply::Type::kNil:
+      out += "$-1\r\n";
+      return;
+    case Reply::Type::kArray:
+      out += '*';
+      out += std::to_string(reply.elements.size());
+      out += "\r\n";
+      for (const Reply& e : reply.elements) encode_into(e, out);
+      return;
+  }
+  MODEL_CHECK(false);
+}
+
+// Redis's own protocol limits (client-query-buffer defaults): more elements
+// or a longer bulk than this is a protocol error on a real server too.
+constexpr int64_t kMultibulkMax = 1024 * 1024;
+constexpr int64_t kBulkMax = 512LL * 1024 * 1024;
+
+// Reads "<prefix><int>\r\n" at `pos`; advances `pos` past it.
+std::optional<int64_t> read_header(std::string_view bytes, size_t& pos, char prefix) {
+  if (pos >= bytes.size() || bytes[pos] != prefix) return std::nullopt;
+  const size_t crlf = bytes.find("\r\n", pos + 1);
+  if (crlf == std::string_view::npos) return std::nullopt;
+  std::optional<int64_t> n = parse_int64(bytes.substr(pos + 1, crlf - pos - 1));
+  if (!n) return std::nullopt;
+  pos = crlf + 2;
+  return n;
+}
+
+}  // namespace
+
+std::string encode_reply(const Reply& reply) {
+  std::string out;
+  encode_into(reply, out);
+  return out;
+}
+
+std::optional<std::vector<std::string>> parse_command(std::string_view bytes) {
+  size_t pos = 0;
+  const std::optional<int64_t> count = read_header(bytes, pos, '*');
+  // An empty or null array carries no command name: not a command.
+  if (!count || *count <= 0 || *count > kMultibulkMax) return std::nullopt;
+  std::vector<std::string> argv;
+  for (int64_t i = 0; i < *count; ++i) {
+    const std::optional<int64_t> len = read_header(bytes, pos, '$');
+    if (!len || *len < 0 || *len > kBulkMax) return std::nullopt;
+    const size_t n = static_cast<size_t>(*len);
+    // Check the remaining size before allocating, so a lying length
+    // cannot make us reserve memory the input does not contain.
+    if (bytes.size() - pos < n + 2) return std::nullopt;
+    if (bytes.substr(pos + n, 2) != "\r\n") return std::nullopt;
+    argv.emplace_back(bytes.substr(pos, n));
+    pos += n + 2;
+  }
+  if (pos != bytes.size()) return std::nullopt;
+  return argv;
+}
+
+}  // namespace lockcheck::model

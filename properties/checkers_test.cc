@@ -1,0 +1,185 @@
+// Each checker on hand-made histories that must and must not violate it.
+#include "properties/checkers.h"
+
+#include <gtest/gtest.h>
+
+namespace lockcheck::properties {
+namespace {
+
+using sim::at_ms;
+using sim::Event;
+using sim::EventKind;
+using sim::History;
+using sim::Op;
+
+class HistoryBuilder {
+ public:
+  HistoryBuilder() {
+    h_.clients = 2;
+    h_.nodes = 1;
+    h_.ttl_ms = 1000;
+    h_.end = at_ms(100'000);
+  }
+  HistoryBuilder& grant(int64_t t, int client, uint64_t session, int64_t believed_until_ms) {
+    Event e = base(t, EventKind::kAcquireOk, client, session);
+    e.believed_until = at_ms(believed_until_ms);
+    return add(e);
+  }
+  HistoryBuilder& release(int64_t t, int client, uint64_t session) {
+    return add(base(t, EventKind::kReleaseInvoke, client, session));
+  }
+  HistoryBuilder& crash(int64_t t, int client) { return add(base(t, EventKind::kCrash, client, 0)); }
+  HistoryBuilder& write(int64_t t, int client, uint64_t session) { return add(base(t, EventKind::kWrite, client, session)); }
+  HistoryBuilder& mutate(int64_t t, int client, Op op, std::optional<std::string> before, std::optional<std::string> after,
+                         std::optional<int64_t> ttl_ms = 1000) {
+    Event e = base(t, EventKind::kMutation, client, 0);
+    e.node = 0;
+    e.op = op;
+    e.key = "lock";
+    e.before = std::move(before);
+    e.after = std::move(after);
+    e.node_wall_unix_ms = 1'000'000 + t;
+    if (e.after && ttl_ms) e.after_expire_unix_ms = e.node_wall_unix_ms + *ttl_ms;
+    return add(e);
+  }
+  HistoryBuilder& end(int64_t t) {
+    h_.end = at_ms(t);
+    return *this;
+  }
+  const History& history() const { return h_; }
+
+ private:
+  static Event base(int64_t t, EventKind k, int client, uint64_t session) {
+    Event e;
+    e.at = at_ms(t);
+    e.kind = k;
+    e.client = client;
+    e.session = session;
+    return e;
+  }
+  HistoryBuilder& add(Event e) {
+    h_.events.push_back(std::move(e));
+    return *this;
+  }
+  History h_;
+};
+
+TEST(Mutex, SequentialHoldersHold) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 1000).release(500, 0, 1).grant(600, 1, 2, 1600).release(900, 1, 2);
+  EXPECT_FALSE(check_mutex(b.history()));
+}
+
+TEST(Mutex, GrantWhileAnotherStillBelievesIsViolated) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 1000).grant(800, 1, 2, 1800);
+  auto v = check_mutex(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->property, "mutex");
+  EXPECT_EQ(v->at, at_ms(800));
+  EXPECT_NE(v->explanation.find("client-1 (session 2)"), std::string::npos);
+}
+
+TEST(Mutex, BeliefEndsAtValidityReleaseOrCrash) {
+  HistoryBuilder expired, released, crashed;
+  expired.grant(0, 0, 1, 700).grant(800, 1, 2, 1800);  // validity ran out at 700
+  EXPECT_FALSE(check_mutex(expired.history()));
+  released.grant(0, 0, 1, 1000).release(300, 0, 1).grant(400, 1, 2, 1400);
+  EXPECT_FALSE(check_mutex(released.history()));
+  crashed.grant(0, 0, 1, 1000).crash(200, 0).grant(400, 1, 2, 1400);
+  EXPECT_FALSE(check_mutex(crashed.history()));
+}
+
+TEST(Mutex, OverlapWithAnEarlierLongBeliefIsFound) {
+  HistoryBuilder b;  // session 1 believes long; session 2 short; session 3 overlaps only session 1
+  b.grant(0, 0, 1, 5000).grant(100, 1, 2, 200);
+  EXPECT_TRUE(check_mutex(b.history()));
+}
+
+TEST(Resource, ContiguousSessionsHold) {
+  HistoryBuilder b;
+  b.write(1, 0, 1).write(2, 0, 1).write(3, 1, 2).write(4, 1, 2).write(5, 0, 3);
+  EXPECT_FALSE(check_resource(b.history()));
+}
+
+TEST(Resource, StaleHolderWritingAfterTheNextIsViolated) {
+  HistoryBuilder b;
+  b.write(1, 0, 1).write(2, 1, 2).write(3, 0, 1);
+  auto v = check_resource(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->at, at_ms(3));
+  EXPECT_NE(v->explanation.find("client-0 (session 1)"), std::string::npos);
+}
+
+TEST(Owner, ReleasingYourOwnLockHolds) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(10, 0, Op::kRelease, "a", std::nullopt);
+  EXPECT_FALSE(check_owner(b.history()));
+}
+
+TEST(Owner, DeletingAnotherClientsLockIsViolated) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a")
+      .mutate(2000, 1, Op::kAcquire, std::nullopt, "b")  // a expired, b took it
+      .mutate(2100, 0, Op::kRelease, "b", std::nullopt);
+  auto v = check_owner(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("client-0's release deleted lock"), std::string::npos);
+}
+
+TEST(Owner, ExtendingAnotherClientsLockIsViolated) {
+  HistoryBuilder b;
+  b.mutate(0, 1, Op::kAcquire, std::nullopt, "1").mutate(5, 0, Op::kExtend, "1", "1", 5000);
+  EXPECT_TRUE(check_owner(b.history()));
+}
+
+TEST(Owner, TakeoverWithTheSameValueChangesTheOwner) {
+  HistoryBuilder b;  // constant value "1": client-1 overwrote it, then client-0 releases it
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "1").mutate(10, 1, Op::kAcquire, "1", "1").mutate(20, 0, Op::kRelease, "1",
+                                                                                              std::nullopt);
+  EXPECT_TRUE(check_owner(b.history()));
+}
+
+TEST(Owner, ReleaseOfAnAbsentKeyHolds) {
+  HistoryBuilder b;
+  b.mutate(0, 1, Op::kAcquire, std::nullopt, "b").mutate(2000, 0, Op::kRelease, std::nullopt, std::nullopt);
+  EXPECT_FALSE(check_owner(b.history()));
+}
+
+TEST(Expiry, KeysWithTheLeaseTtlHold) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a", 1000).mutate(10, 0, Op::kRelease, "a", std::nullopt);
+  EXPECT_FALSE(check_expiry(b.history()));
+}
+
+TEST(Expiry, KeyWithoutTtlThatStaysIsViolated) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a", std::nullopt).end(5000);
+  auto v = check_expiry(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("had no TTL"), std::string::npos);
+}
+
+TEST(Expiry, KeyWithoutTtlBrieflyThenGivenOneHolds) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a", std::nullopt).mutate(3, 0, Op::kAcquire, "a", "a", 1000);
+  EXPECT_FALSE(check_expiry(b.history()));
+}
+
+TEST(Expiry, TtlFarBeyondTheLeaseIsViolated) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a", 1000 + kExpiryBoundMs + 1);
+  EXPECT_TRUE(check_expiry(b.history()));
+}
+
+TEST(CheckAll, ReportsInCatalogOrder) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 1000).grant(10, 1, 2, 1010).write(20, 0, 1).write(30, 1, 2).write(40, 0, 1);
+  auto all = check_all(b.history());
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].property, "mutex");
+  EXPECT_EQ(all[1].property, "resource");
+}
+
+}  // namespace
+}  // namespace lockcheck::properties

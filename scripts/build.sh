@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, then configures and builds lockcheck into ./build
+# (or $LOCKCHECK_BUILD_DIR). Extra arguments go to cmake's configure step.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${LOCKCHECK_BUILD_DIR:-$root/build}"
+"$root/scripts/setup.sh"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+# Two cores here: more parallel compiles than that only thrash.
+cmake --build "$build" -j "${LOCKCHECK_BUILD_JOBS:-2}"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `lockcheck` command: exit codes, counterexample
+# files, replay reproducing the TRACE, one-line errors. Usage: cli_test.sh LOCKCHECK
+set -uo pipefail
+lockcheck="$1"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+
+pass() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_exit CODE NAME -- command...
+expect_exit() {
+  local want="$1" name="$2"; shift 3
+  "$@" >"$work/.stdout" 2>"$work/.stderr"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then pass; else
+    fail "$name: exit $got, want $want"; sed 's/^/    /' "$work/.stdout" "$work/.stderr" | tail -20
+  fi
+}
+
+# One clear line on stderr, nothing on stdout, exit 2.
+expect_usage_error() {
+  local name="$1"; shift
+  expect_exit 2 "$name" -- "$@"
+  if [ "$(wc -l <"$work/.stderr")" -ne 1 ]; then fail "$name: stderr is not one line:"; cat "$work/.stderr"; else pass; fi
+  grep -q "^lockcheck: error: " "$work/.stderr" && pass || fail "$name: no 'lockcheck: error:' prefix"
+}
+
+cd "$work"
+
+# --- the broken strategy is caught, and the counterexample replays ---
+expect_exit 1 "del-unchecked under pauses" -- "$lockcheck" run --strategy del-unchecked --faults pause --seeds 200 --report out -q
+grep -q "VIOLATED.*owner" "$work/.stdout" && pass || fail "run does not name owner"
+grep -q '^SEED=0x' "$work/.stdout" && pass || fail "no SEED= line"
+cx="out/del-unchecked-pause-owner.json"
+[ -f "$cx" ] && pass || fail "no counterexample file $cx"
+[ -f out/results.json ] && pass || fail "no results.json"
+grep -q "replay: lockcheck replay $cx" "$work/.stdout" && pass || fail "no replay command printed"
+trace_run=$(awk -v f="$cx" '/^TRACE=/{t=$0} index($0, "replay " f){print t}' "$work/.stdout")
+expect_exit 1 "replay of the counterexample" -- "$lockcheck" replay "$cx"
+trace_replay=$(grep '^TRACE=' "$work/.stdout")
+[ -n "$trace_run" ] && [ "$trace_run" = "$trace_replay" ] && pass || fail "replay TRACE '$trace_replay' != run TRACE '$trace_run'"
+grep -q "VIOLATED owner" "$work/.stdout" && pass || fail "replay does not name owner"
+grep -q "reproduced: violated owner" "$work/.stdout" && pass || fail "replay did not check the expectation"
+ls out/*.tmp >/dev/null 2>&1 && fail "temp files left in the report dir" || pass
+
+# A replay whose expectation no longer matches is a harness fault (3).
+sed 's/"trace": "[0-9a-f]*"/"trace": "0000000000000000"/' "$cx" >tampered.json
+expect_exit 3 "replay with a wrong expected trace" -- "$lockcheck" replay tampered.json
+
+# --- the correct strategy holds without faults, breaks under long pauses ---
+expect_exit 0 "single without faults" -- "$lockcheck" run --strategy single --faults none --seeds 500 --report out2 -q
+grep -q "holds (500 seeds)" "$work/.stdout" && pass || fail "matrix does not say holds (500 seeds)"
+expect_exit 1 "single under pauses" -- "$lockcheck" run --strategy single --faults pause --seeds 500 --report out3 -q
+grep -q "VIOLATED.*resource" "$work/.stdout" && pass || fail "single under pauses does not name resource"
+
+# --- determinism ---
+expect_exit 1 "determinism check" -- "$lockcheck" run --strategy single --faults pause --seeds 50 --check-determinism --report out4 -q
+grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported" || pass
+"$lockcheck" run --strategy single --faults all --seed 0x77 --report out5 -q >a.txt 2>&1
+"$lockcheck" run --strategy single --faults all --seed 0x77 --report out6 -q >b.txt 2>&1
+diff <(grep TRACE= a.txt) <(grep TRACE= b.txt) >/dev/null && pass || fail "two processes, same seed, different TRACE"
+
+# --- bad input: one line, exit 2, nothing written ---
+expect_usage_error "unknown strategy" "$lockcheck" run --strategy nope --report bad1
+[ -e bad1 ] && fail "unknown strategy wrote a report dir" || pass
+expect_usage_error "unknown fault class" "$lockcheck" run --faults gc --report bad2
+[ -e bad2 ] && fail "unknown fault class wrote a report dir" || pass
+expect_usage_error "bad flag" "$lockcheck" run --frobnicate
+expect_usage_error "bad seeds" "$lockcheck" run --seeds 0
+expect_usage_error "bad seed" "$lockcheck" run --seed 0xZZ
+expect_usage_error "missing file" "$lockcheck" replay does-not-exist.json
+printf '{"lockcheck_scenario": 1, "strategy": "single",' >broken.json
+expect_usage_error "malformed file" "$lockcheck" replay broken.json
+printf '{"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "gc"}]}' >kind.json
+expect_usage_error "unknown fault kind" "$lockcheck" replay kind.json
+grep -q "unknown fault kind 'gc'" "$work/.stderr" && pass || fail "error does not name the kind"
+expect_usage_error "no subcommand" "$lockcheck"
+expect_usage_error "list what" "$lockcheck" list nothing
+
+# --- help and list tell the truth ---
+for sub in "" run replay list; do
+  expect_exit 0 "--help $sub" -- "$lockcheck" $sub --help
+done
+"$lockcheck" run --help | grep -q -- "--check-determinism" && pass || fail "run --help lacks --check-determinism"
+"$lockcheck" list strategies | grep -q "^del-unchecked *BROKEN" && pass || fail "list strategies"
+[ "$("$lockcheck" list faults | wc -l)" -ge 6 ] && pass || fail "list faults"
+"$lockcheck" list properties | grep -q "^owner" && pass || fail "list properties"
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

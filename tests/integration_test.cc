@@ -1,0 +1,528 @@
+// Integration tests: the blocking lock API and HiredisEnv against a real
+// redis-server started per test (tests/redis_server.h). What the key holds
+// is always read back over a separate raw hiredis connection, never through
+// the code under test.
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "impl/client.h"
+#include "impl/hiredis_env.h"
+#include "tests/redis_server.h"
+
+namespace lockcheck {
+
+// gtest prints ErrorCode by name in failure messages (found by ADL).
+void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
+
+namespace {
+
+using std::chrono::steady_clock;
+using testing::RedisServer;
+
+constexpr Millis kRequestTimeout{300};
+
+LockOptions options_for(const std::string& key, Millis ttl, Millis acquire_timeout) {
+  LockOptions o;
+  o.key = key;
+  o.ttl = ttl;
+  o.acquire_timeout = acquire_timeout;
+  return o;
+}
+
+Millis since(steady_clock::time_point t0) {
+  return std::chrono::duration_cast<Millis>(steady_clock::now() - t0);
+}
+
+std::string describe(const Status& s) { return s.ok() ? "ok" : s.error().to_string(); }
+
+class RealRedisTest : public testing::RedisServerTest {
+ protected:
+  // A fresh client (its own connection) on the test's server; fails the
+  // test and returns null when it cannot connect.
+  std::unique_ptr<LockClient> make_client(std::string_view strategy = "single",
+                                          Millis request_timeout = kRequestTimeout) {
+    auto c = LockClient::connect({server_.endpoint()}, strategy, request_timeout);
+    EXPECT_TRUE(c.ok()) << c.error().to_string();
+    if (!c.ok()) return nullptr;
+    return std::move(c).value();
+  }
+
+  // The key's value read over a raw connection: nullopt for a missing key.
+  std::optional<std::string> raw_get(const std::string& key) {
+    auto r = server_.command({"GET", key});
+    if (!r.ok()) return "<error: " + r.error().to_string() + ">";
+    if (r->is_nil()) return std::nullopt;
+    return r->str;
+  }
+
+  // PTTL in ms (-2: no key, -1: no expiry), or INT64_MIN on failure.
+  int64_t raw_pttl(const std::string& key) {
+    auto r = server_.command({"PTTL", key});
+    if (!r.ok() || r->type != Reply::Type::kInteger) {
+      ADD_FAILURE() << "PTTL failed: " << (r.ok() ? r->to_string() : r.error().to_string());
+      return INT64_MIN;
+    }
+    return r->integer;
+  }
+};
+
+// Tests whose expectations hold for every strategy: they differ only in
+// release, which these tests exercise only on a lock the caller still holds.
+class EveryStrategyTest : public RealRedisTest, public ::testing::WithParamInterface<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Strategies, EveryStrategyTest, ::testing::Values("single", "del-unchecked"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& c : n) {
+                             if (c == '-') c = '_';
+                           }
+                           return n;
+                         });
+
+// Catches: acquire not mutually exclusive, acquire ignoring its timeout,
+// release that does not free the key.
+TEST_P(EveryStrategyTest, ContendedLockPassesOnlyAfterRelease) {
+  auto a = make_client(GetParam());
+  auto b = make_client(GetParam());
+  ASSERT_TRUE(a && b);
+  auto held = a->acquire(options_for("lc:contend", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  EXPECT_TRUE(held->valid());
+  EXPECT_EQ(raw_get("lc:contend"), held->lease().token);
+
+  const auto t0 = steady_clock::now();
+  auto denied = b->acquire(options_for("lc:contend", Millis(10000), Millis(200)));
+  const Millis waited = since(t0);
+  ASSERT_FALSE(denied.ok()) << "B acquired a lock A holds";
+  EXPECT_EQ(denied.error().code, ErrorCode::kAcquireTimeout) << denied.error().to_string();
+  EXPECT_GE(waited, Millis(140)) << "gave up long before its timeout";
+  EXPECT_LT(waited, Millis(2000)) << "did not give up at its timeout";
+  EXPECT_EQ(raw_get("lc:contend"), held->lease().token);
+
+  ASSERT_TRUE(held->release().ok());
+  EXPECT_FALSE(held->held());
+  EXPECT_EQ(raw_get("lc:contend"), std::nullopt);
+
+  auto granted = b->acquire(options_for("lc:contend", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(granted.ok()) << granted.error().to_string();
+  EXPECT_EQ(raw_get("lc:contend"), granted->lease().token);
+  EXPECT_NE(granted->lease().token, held->lease().token);
+}
+
+// Catches: no TTL on the key, a TTL other than the requested one, a
+// validity window longer than the TTL.
+TEST_P(EveryStrategyTest, AbandonedLockExpiresAfterTtl) {
+  auto a = make_client(GetParam());
+  auto b = make_client(GetParam());
+  ASSERT_TRUE(a && b);
+  const auto t0 = steady_clock::now();
+  auto held = a->acquire(options_for("lc:expire", Millis(300), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  const int64_t pttl = raw_pttl("lc:expire");
+  EXPECT_GT(pttl, 0);
+  EXPECT_LE(pttl, 300);
+  EXPECT_LE(held->remaining(), Millis(300));
+  held->abandon();  // as if A crashed: nobody releases
+  EXPECT_FALSE(held->held());
+
+  auto next = b->acquire(options_for("lc:expire", Millis(10000), Millis(3000)));
+  const Millis waited = since(t0);
+  ASSERT_TRUE(next.ok()) << "lock never expired: " << next.error().to_string();
+  EXPECT_GE(waited, Millis(290)) << "granted before A's TTL ran out";
+  EXPECT_LT(waited, Millis(3000));
+  EXPECT_EQ(raw_get("lc:expire"), next->lease().token);
+}
+
+// Catches: extend not renewing the key's TTL, not moving the lease's
+// validity, or ignoring a new ttl.
+TEST_P(EveryStrategyTest, ExtendRenewsTtl) {
+  auto a = make_client(GetParam());
+  ASSERT_TRUE(a);
+  auto held = a->acquire(options_for("lc:extend", Millis(1000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  const MonoInstant first_until = held->lease().valid_until;
+  std::this_thread::sleep_for(Millis(600));
+  EXPECT_LT(raw_pttl("lc:extend"), 500);
+
+  Status s = held->extend();
+  ASSERT_TRUE(s.ok()) << describe(s);
+  EXPECT_GT(raw_pttl("lc:extend"), 800);
+  EXPECT_GT(held->lease().valid_until, first_until + Millis(500));
+  EXPECT_TRUE(held->valid());
+  EXPECT_EQ(raw_get("lc:extend"), held->lease().token);
+
+  s = held->extend(options_for("lc:extend", Millis(5000), Millis(1000)));
+  ASSERT_TRUE(s.ok()) << describe(s);
+  EXPECT_GT(raw_pttl("lc:extend"), 4000);
+  EXPECT_GT(held->remaining(), Millis(4000));
+
+  s = held->extend(options_for("lc:other-key", Millis(5000), Millis(1000)));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(held->held());
+}
+
+// Catches: a guard that leaks its lock, or a moved-from guard that releases
+// the lock its new owner holds.
+TEST_P(EveryStrategyTest, GuardReleasesExactlyOnceOnDestruction) {
+  auto a = make_client(GetParam());
+  ASSERT_TRUE(a);
+  {
+    auto held = a->acquire(options_for("lc:raii", Millis(10000), Millis(1000)));
+    ASSERT_TRUE(held.ok()) << held.error().to_string();
+    EXPECT_TRUE(raw_get("lc:raii").has_value());
+  }
+  EXPECT_EQ(raw_get("lc:raii"), std::nullopt) << "destructor did not release";
+
+  std::optional<LockGuard> outer;
+  {
+    auto held = a->acquire(options_for("lc:raii", Millis(10000), Millis(1000)));
+    ASSERT_TRUE(held.ok()) << held.error().to_string();
+    outer.emplace(std::move(held).value());
+  }  // the moved-from guard dies here
+  ASSERT_TRUE(outer->held());
+  EXPECT_EQ(raw_get("lc:raii"), outer->lease().token) << "moved-from guard released the lock";
+
+  // Move-assignment releases what the target held.
+  auto other = a->acquire(options_for("lc:raii-2", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  *outer = std::move(other).value();
+  EXPECT_EQ(raw_get("lc:raii"), std::nullopt);
+  EXPECT_EQ(raw_get("lc:raii-2"), outer->lease().token);
+  outer.reset();
+  EXPECT_EQ(raw_get("lc:raii-2"), std::nullopt);
+}
+
+// Catches: two holders at once under real concurrency (threads, separate
+// connections), lost acquisitions.
+TEST_P(EveryStrategyTest, TwoThreadsNeverHoldAtOnce) {
+  constexpr int kRounds = 25;
+  std::atomic<int> inside{0};
+  std::atomic<int> overlaps{0};
+  std::atomic<int> granted{0};
+  auto worker = [&](LockClient* c) {
+    for (int i = 0; i < kRounds; ++i) {
+      auto g = c->acquire(options_for("lc:threads", Millis(5000), Millis(5000)));
+      if (!g.ok()) continue;
+      granted.fetch_add(1);
+      if (inside.fetch_add(1) != 0) overlaps.fetch_add(1);
+      std::this_thread::sleep_for(Millis(1));
+      inside.fetch_sub(1);
+      (void)g->release();
+    }
+  };
+  auto a = make_client(GetParam());
+  auto b = make_client(GetParam());
+  ASSERT_TRUE(a && b);
+  std::thread ta(worker, a.get());
+  std::thread tb(worker, b.get());
+  ta.join();
+  tb.join();
+  EXPECT_EQ(overlaps.load(), 0);
+  EXPECT_EQ(granted.load(), 2 * kRounds);
+}
+
+// Catches: a release that deletes without checking the token.
+TEST_F(RealRedisTest, SingleRejectsReleaseByNonOwner) {
+  auto a = make_client("single");
+  auto b = make_client("single");
+  ASSERT_TRUE(a && b);
+  auto held = a->acquire(options_for("lc:owner", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+
+  // B knows the key but not A's token.
+  const Lease forged{"lc:owner", random_token(b->env()), b->env().mono_now(),
+                     b->env().mono_now() + Millis(10000)};
+  Status s = run_sync(b->strategy().release(b->env(), forged));
+  ASSERT_FALSE(s.ok()) << "B released A's lock";
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld) << s.error().to_string();
+  EXPECT_EQ(raw_get("lc:owner"), held->lease().token);
+}
+
+// Catches: a stale holder (lease lapsed, e.g. after a pause) deleting or
+// extending the successor's lock.
+TEST_F(RealRedisTest, SingleStaleHolderCannotTouchSuccessorsLock) {
+  auto a = make_client("single");
+  auto b = make_client("single");
+  ASSERT_TRUE(a && b);
+  auto stale = a->acquire(options_for("lc:stale", Millis(300), Millis(1000)));
+  ASSERT_TRUE(stale.ok()) << stale.error().to_string();
+  std::this_thread::sleep_for(Millis(400));
+  EXPECT_FALSE(stale->valid()) << "lease still valid after its TTL";
+  EXPECT_EQ(stale->remaining(), Nanos(0));
+
+  auto next = b->acquire(options_for("lc:stale", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(next.ok()) << next.error().to_string();
+
+  Status s = stale->extend();
+  ASSERT_FALSE(s.ok()) << "stale holder extended the successor's lock";
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld) << s.error().to_string();
+  EXPECT_FALSE(stale->held());
+
+  // The guard let go on kNotHeld; release with the stale lease through the
+  // strategy, as the guard's destructor would have.
+  s = run_sync(a->strategy().release(a->env(), stale->lease()));
+  ASSERT_FALSE(s.ok()) << "stale holder released the successor's lock";
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld);
+  EXPECT_EQ(raw_get("lc:stale"), next->lease().token);
+  EXPECT_GT(raw_pttl("lc:stale"), 9000) << "successor's TTL was changed";
+}
+
+// Documents the bug "del-unchecked" exists to show: a stale holder's
+// release deletes the successor's lock, a third client walks in, and two
+// clients hold valid leases on the same key at once.
+TEST_F(RealRedisTest, DelUncheckedDeletesAnothersLock) {
+  auto a = make_client("del-unchecked");
+  auto b = make_client("del-unchecked");
+  auto c = make_client("del-unchecked");
+  ASSERT_TRUE(a && b && c);
+  auto stale = a->acquire(options_for("lc:del", Millis(300), Millis(1000)));
+  ASSERT_TRUE(stale.ok()) << stale.error().to_string();
+  std::this_thread::sleep_for(Millis(400));
+  auto successor = b->acquire(options_for("lc:del", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(successor.ok()) << successor.error().to_string();
+  ASSERT_EQ(raw_get("lc:del"), successor->lease().token);
+
+  Status s = stale->release();
+  EXPECT_TRUE(s.ok()) << "del-unchecked cannot tell, so it reports success: " << describe(s);
+  EXPECT_EQ(raw_get("lc:del"), std::nullopt) << "expected the bug: B's lock deleted by A";
+
+  auto intruder = c->acquire(options_for("lc:del", Millis(10000), Millis(200)));
+  ASSERT_TRUE(intruder.ok()) << intruder.error().to_string();
+  EXPECT_TRUE(successor->valid());
+  EXPECT_TRUE(intruder->valid()) << "two clients now hold lc:del at once";
+}
+
+// Catches: a crash, hang or unclassified error when the server goes away.
+TEST_F(RealRedisTest, StoppedServerGivesErrorValues) {
+  auto a = make_client("single");
+  ASSERT_TRUE(a);
+  auto held = a->acquire(options_for("lc:down", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  server_.stop();
+
+  auto t0 = steady_clock::now();
+  Status s = held->extend();
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.error().code == ErrorCode::kConnectionLost || s.error().code == ErrorCode::kTimeout)
+      << s.error().to_string();
+  EXPECT_NE(s.error().message.find(server_.address()), std::string::npos) << s.error().message;
+  EXPECT_TRUE(held->held()) << "an unknown outcome must not drop the guard";
+
+  // The next call reconnects once, and is refused.
+  Result<Reply> ping = run_sync(a->env().call(0, {"PING"}));
+  ASSERT_FALSE(ping.ok());
+  EXPECT_EQ(ping.error().code, ErrorCode::kConnectionLost);
+  EXPECT_EQ(ping.error().message, "cannot connect to " + server_.address() + ": Connection refused");
+
+  auto denied = a->acquire(options_for("lc:down-2", Millis(10000), Millis(300)));
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.error().code, ErrorCode::kAcquireTimeout) << denied.error().to_string();
+
+  s = held->release();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kConnectionLost) << s.error().to_string();
+  EXPECT_LT(since(t0), Millis(5000)) << "error paths must be bounded";
+
+  auto fresh = LockClient::connect({server_.endpoint()}, "single", kRequestTimeout);
+  ASSERT_FALSE(fresh.ok());
+  EXPECT_EQ(fresh.error().code, ErrorCode::kConnectionLost);
+  EXPECT_EQ(fresh.error().message, "cannot connect to " + server_.address() + ": Connection refused");
+}
+
+// Catches: a client that stays broken after the server comes back.
+TEST_F(RealRedisTest, ClientWorksAgainAfterRestart) {
+  auto a = make_client("single");
+  ASSERT_TRUE(a);
+  {
+    auto held = a->acquire(options_for("lc:restart", Millis(10000), Millis(1000)));
+    ASSERT_TRUE(held.ok()) << held.error().to_string();
+  }
+  const int port = server_.port();
+  Status s = server_.restart();
+  ASSERT_TRUE(s.ok()) << describe(s);
+  ASSERT_EQ(server_.port(), port);
+
+  // The old connection is dead: the first call may report it, the next
+  // one reconnects.
+  Result<Reply> ping = run_sync(a->env().call(0, {"PING"}));
+  if (!ping.ok()) {
+    EXPECT_EQ(ping.error().code, ErrorCode::kConnectionLost) << ping.error().to_string();
+    ping = run_sync(a->env().call(0, {"PING"}));
+  }
+  ASSERT_TRUE(ping.ok()) << ping.error().to_string();
+  EXPECT_TRUE(ping->is_status("PONG")) << ping->to_string();
+
+  auto held = a->acquire(options_for("lc:restart", Millis(10000), Millis(2000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  EXPECT_EQ(raw_get("lc:restart"), held->lease().token);
+
+  // And a lock acquired before a restart (data lost, no persistence) can be
+  // re-acquired by another client straight away after it.
+  server_.stop();
+  ASSERT_TRUE(server_.start().ok());
+  auto b = make_client("single");
+  ASSERT_TRUE(b);
+  auto other = b->acquire(options_for("lc:restart", Millis(10000), Millis(200)));
+  EXPECT_TRUE(other.ok()) << "restart without persistence forgets locks";
+}
+
+// Catches: a request that hangs on an unresponsive server, and a reused
+// connection whose late reply answers the next command (desync).
+TEST_F(RealRedisTest, PausedServerTimesOutThenResyncs) {
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), Millis(200));
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  ASSERT_TRUE(server_.command({"SET", "lc:pause", "before"}).ok());
+
+  server_.pause();
+  const auto t0 = steady_clock::now();
+  Result<Reply> r = run_sync((*env)->call(0, {"GET", "lc:pause"}));
+  const Millis waited = since(t0);
+  server_.resume();
+  ASSERT_FALSE(r.ok()) << "a paused server answered: " << r->to_string();
+  EXPECT_EQ(r.error().code, ErrorCode::kTimeout) << r.error().to_string();
+  EXPECT_TRUE(r.error().outcome_unknown());
+  EXPECT_GE(waited, Millis(150));
+  EXPECT_LT(waited, Millis(2000));
+
+  r = run_sync((*env)->call(0, {"ECHO", "after-resume"}));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_EQ(r->type, Reply::Type::kString);
+  EXPECT_EQ(r->str, "after-resume") << "got a stale reply: the connection was reused";
+}
+
+// Catches: Redis error replies lost or misclassified.
+TEST_F(RealRedisTest, RedisErrorReplyIsAnErrorValue) {
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  ASSERT_TRUE(server_.command({"HSET", "lc:hash", "f", "v"}).ok());
+  Result<Reply> r = run_sync((*env)->call(0, {"GET", "lc:hash"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kRedisError);
+  EXPECT_EQ(r.error().message.rfind("WRONGTYPE", 0), 0u) << r.error().message;
+
+  // The connection is still usable after an error reply.
+  r = run_sync((*env)->call(0, {"PING"}));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  EXPECT_TRUE(r->is_status("PONG"));
+}
+
+// Catches: bad arguments accepted silently.
+TEST_F(RealRedisTest, InvalidArgumentsAreRejected) {
+  auto unknown = LockClient::connect({server_.endpoint()}, "no-such-strategy", kRequestTimeout);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(unknown.error().message.find("no-such-strategy"), std::string::npos);
+
+  auto no_nodes = LockClient::connect({}, "single", kRequestTimeout);
+  ASSERT_FALSE(no_nodes.ok());
+  EXPECT_EQ(no_nodes.error().code, ErrorCode::kInvalidArgument);
+
+  auto zero_timeout = HiredisEnv::connect({server_.endpoint()}, Millis(1000), Millis(0));
+  ASSERT_FALSE(zero_timeout.ok());
+  EXPECT_EQ(zero_timeout.error().code, ErrorCode::kInvalidArgument);
+
+  auto a = make_client("single");
+  ASSERT_TRUE(a);
+  auto bad = a->acquire(options_for("lc:bad", Millis(0), Millis(100)));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(raw_get("lc:bad"), std::nullopt);
+}
+
+// Catches: the real Env's clocks and randomness being wired wrong.
+TEST_F(RealRedisTest, EnvClocksAndRandomness) {
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  HiredisEnv& e = **env;
+  const MonoInstant m0 = e.mono_now();
+  run_sync(e.sleep(Millis(30)));
+  const Nanos slept = e.mono_now() - m0;
+  EXPECT_GE(slept, Millis(30));
+  EXPECT_LT(slept, Millis(1000));
+
+  const int64_t wall_ms = unix_ms(e.wall_now());
+  auto time = server_.command({"TIME"});
+  ASSERT_TRUE(time.ok() && time->type == Reply::Type::kArray && time->elements.size() == 2);
+  const int64_t redis_ms = std::stoll(time->elements[0].str) * 1000 + std::stoll(time->elements[1].str) / 1000;
+  EXPECT_LT(std::llabs(redis_ms - wall_ms), 2000) << "wall clock is not unix time";
+
+  EXPECT_NE(random_token(e), random_token(e));
+  auto other = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(e.random_u64(), (*other)->random_u64()) << "two envs share a seed";
+  EXPECT_EQ(e.node_count(), 1u);
+  EXPECT_EQ(e.endpoint(0), server_.endpoint());
+}
+
+TEST(ParseEndpoints, AcceptsOneOrMany) {
+  auto one = parse_endpoints("127.0.0.1:6379");
+  ASSERT_TRUE(one.ok()) << one.error().to_string();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0], (Endpoint{"127.0.0.1", 6379}));
+
+  auto many = parse_endpoints("a:1,redis.local:65535,127.0.0.1:7000");
+  ASSERT_TRUE(many.ok()) << many.error().to_string();
+  ASSERT_EQ(many->size(), 3u);
+  EXPECT_EQ((*many)[0], (Endpoint{"a", 1}));
+  EXPECT_EQ((*many)[1], (Endpoint{"redis.local", 65535}));
+  EXPECT_EQ((*many)[2], (Endpoint{"127.0.0.1", 7000}));
+  EXPECT_EQ((*many)[1].to_string(), "redis.local:65535");
+}
+
+TEST(ParseEndpoints, RejectsMalformedWithClearMessages) {
+  struct Case {
+    const char* text;
+    const char* message_part;
+  };
+  const Case cases[] = {
+      {"", "empty endpoint list"},
+      {"localhost", "missing ':'"},
+      {"localhost:", "missing port"},
+      {":6379", "missing host"},
+      {"localhost:abc", "bad port 'abc'"},
+      {"localhost:0", "bad port '0'"},
+      {"localhost:65536", "bad port '65536'"},
+      {"localhost:-1", "bad port '-1'"},
+      {"localhost:63 79", "whitespace"},
+      {"localhost:6379x", "bad port '6379x'"},
+      {"a:1,", "empty endpoint"},
+      {"a:1,,b:2", "empty endpoint"},
+      {",a:1", "empty endpoint"},
+  };
+  for (const Case& c : cases) {
+    auto r = parse_endpoints(c.text);
+    ASSERT_FALSE(r.ok()) << "accepted '" << c.text << "'";
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << c.text;
+    EXPECT_NE(r.error().message.find(c.message_part), std::string::npos)
+        << "'" << c.text << "' gave: " << r.error().message;
+  }
+}
+
+TEST(RedisServerHelper, StartsStopsAndRestartsOnTheSamePort) {
+  RedisServer server;
+  Status s = server.start();
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  const int port = server.port();
+  EXPECT_GT(port, 0);
+  auto pong = server.command({"PING"});
+  ASSERT_TRUE(pong.ok() && pong->is_status("PONG"));
+  server.stop();
+  EXPECT_FALSE(server.running());
+  EXPECT_FALSE(server.command({"PING"}).ok()) << "server still answering after stop()";
+  s = server.start();
+  ASSERT_TRUE(s.ok()) << s.error().to_string();
+  EXPECT_EQ(server.port(), port);
+  EXPECT_TRUE(server.command({"PING"}).ok());
+}
+
+}  // namespace
+}  // namespace lockcheck
