@@ -229,9 +229,11 @@ class SimEnv : public Env {
     std::string bytes = encode_command(argv);
     World::Impl* impl = &impl_;
     const int c = c_;
-    auto raw = co_await RequestAwaiter{
-        this, impl_.node_slot(n),
-        [impl, n, c, op, bytes = std::move(bytes)]() { return impl->run_on_node(n, c, op, bytes); }};
+    // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
+    // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
+    RequestAwaiter request{this, impl_.node_slot(n),
+                           [impl, n, c, op, bytes = std::move(bytes)]() { return impl->run_on_node(n, c, op, bytes); }};
+    auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
     if (!reply.ok()) co_return reply.error();
@@ -241,7 +243,7 @@ class SimEnv : public Env {
   Task<Status> write_resource(uint64_t session, std::string token) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    auto raw = co_await RequestAwaiter{this, impl_.resource_slot(), [impl, c, session, token]() {
+    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token]() {
                                          Event e;
                                          e.kind = EventKind::kWrite;
                                          e.client = c;
@@ -250,6 +252,7 @@ class SimEnv : public Env {
                                          impl->record(std::move(e));
                                          return std::string("+OK\r\n");
                                        }};
+    auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     co_return Ok{};
   }
