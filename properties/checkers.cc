@@ -56,7 +56,7 @@ std::optional<Violation> check_mutex(const History& h) {
     switch (e.kind) {
       case EventKind::kAcquireOk:
         open[e.session] = beliefs.size();
-        beliefs.push_back({e.client, e.session, e.at, std::min(e.believed_until, h.end)});
+        beliefs.push_back({e.client, e.session, e.at, e.believed_until});
         break;
       case EventKind::kReleaseInvoke:
         if (auto it = open.find(e.session); it != open.end()) {

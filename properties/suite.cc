@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "impl/check.h"
@@ -38,16 +39,39 @@ const Violation* find(const std::vector<Violation>& vs, const std::string& prope
   return nullptr;
 }
 
-// Removes the last client or node and every fault that names it.
-Scenario drop_last(const Scenario& s, bool client) {
+// Removes client (or node) `index` and every fault that names it; the ones
+// above it move down a number, so a fault on client-2 of three can survive
+// the removal of client-0 as a fault on client-1.
+Scenario drop_process(const Scenario& s, bool client, int index) {
+  const std::string prefix = client ? "client-" : "node-";
+  const int count = client ? s.world.clients : s.world.nodes;
+  LC_CHECK(index >= 0 && index < count && count > 1);
+  auto renamed = [&](const std::string& name) -> std::optional<std::string> {
+    for (int i = 0; i < count; ++i) {
+      if (name != prefix + std::to_string(i)) continue;
+      if (i == index) return std::nullopt;
+      return prefix + std::to_string(i < index ? i : i - 1);
+    }
+    return name;  // another kind of process
+  };
   Scenario c = s;
-  const std::string name = client ? "client-" + std::to_string(s.world.clients - 1)
-                                  : "node-" + std::to_string(s.world.nodes - 1);
   (client ? c.world.clients : c.world.nodes) -= 1;
   std::vector<Fault> kept;
   for (Fault f : c.faults) {
-    if (f.target == name) continue;
-    for (auto& g : f.groups) g.erase(std::remove(g.begin(), g.end(), name), g.end());
+    if (!f.target.empty()) {
+      auto t = renamed(f.target);
+      if (!t) continue;
+      f.target = *t;
+    }
+    for (auto& g : f.groups) {
+      std::vector<std::string> members;
+      for (const auto& m : g) {
+        if (auto r = renamed(m)) members.push_back(*r);
+      }
+      g = std::move(members);
+    }
+    // A partition left with an empty side cuts nothing: drop it.
+    if (std::any_of(f.groups.begin(), f.groups.end(), [](const auto& g) { return g.empty(); })) continue;
     kept.push_back(std::move(f));
   }
   c.faults = std::move(kept);
@@ -62,8 +86,9 @@ std::vector<Scenario> candidates(const Scenario& s, sim::TrueInstant violation_a
     c.faults.erase(c.faults.begin() + static_cast<long>(i));
     out.push_back(std::move(c));
   }
-  if (s.world.clients > 1) out.push_back(drop_last(s, true));
-  if (s.world.nodes > 1) out.push_back(drop_last(s, false));
+  // Highest first: removing the last process renames nothing.
+  for (int i = s.world.clients - 1; i >= 0 && s.world.clients > 1; --i) out.push_back(drop_process(s, true, i));
+  for (int i = s.world.nodes - 1; i >= 0 && s.world.nodes > 1; --i) out.push_back(drop_process(s, false, i));
   auto& wl = s.world.workload;
   for (int n : {1, wl.acquires_per_client / 2, wl.acquires_per_client - 1}) {
     if (n >= 1 && n < wl.acquires_per_client) {

@@ -157,6 +157,31 @@ TEST(Suite, SingleUnderPausesNeverBreaksOwnerOrMutex) {
   EXPECT_TRUE(result.template is<rc::detail::SuccessResult>());
 }
 
+TEST(Shrink, RemovesClientsBelowTheFaultedOneByRenumbering) {
+  // A pause on client-2 of three: the minimal story needs two clients, so
+  // the shrinker must remove client-0 or client-1 and rename client-2.
+  Scenario s;
+  s.world = chaos::default_world("del-unchecked");
+  s.world.seed = 1;
+  s.world.clients = 3;
+  Fault pause;
+  pause.kind = FaultKind::kPause;
+  pause.at_ms = 816;
+  pause.target = "client-2";
+  pause.duration_ms = 1347;
+  s.faults = {pause};
+  ASSERT_TRUE(violates(judge(s), "owner")) << "this world no longer breaks owner: pick another";
+  ShrinkStats stats;
+  const Scenario small = shrink(s, "owner", 200, &stats);
+  EXPECT_TRUE(violates(judge(small), "owner")) << chaos::format_scenario(small);
+  EXPECT_EQ(small.world.clients, 2) << chaos::format_scenario(small);
+  ASSERT_EQ(small.faults.size(), 1u);
+  EXPECT_TRUE(small.faults[0].target == "client-0" || small.faults[0].target == "client-1")
+      << small.faults[0].target;
+  EXPECT_EQ(stats.clients_before, 3);
+  EXPECT_EQ(stats.clients_after, 2);
+}
+
 TEST(RunCell, FindsTheLowestViolatingSeedWhateverTheJobs) {
   CellSpec spec;
   spec.strategy = "del-unchecked";
