@@ -143,7 +143,8 @@ int cmd_run(const RunArgs& a) {
       };
       lc::reports::CellReport report;
       report.result = lc::properties::run_cell(spec, a.jobs, progress);
-      report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      // Wall time is reported, never fed back into a run.
+      report.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
       if (show_progress) std::cerr << "\r\033[K" << std::flush;
       const auto& r = report.result;
       if (r.nondeterministic) {
@@ -162,7 +163,7 @@ int cmd_run(const RunArgs& a) {
         if (exit_code == kExitHolds) exit_code = kExitViolated;
       } else if (!a.quiet) {
         std::cout << strategy << " / " << label << ": holds over " << r.seeds_run << " seeds ("
-                  << r.lock_cycles << " lock cycles, " << report.wall_seconds << " s)\n";
+                  << r.lock_cycles << " lock cycles in " << report.wall_ms << " ms)\n";
       }
       reports.push_back(std::move(report));
     }

@@ -103,8 +103,9 @@ int main(int argc, char** argv) {
     if (client.error().code == lockcheck::ErrorCode::kInvalidArgument) {
       return usage_error(client.error().message);
     }
+    // The world said no (server down, refused): a clear line, exit 2.
     std::fprintf(stderr, "lock_demo: %s\n", client.error().to_string().c_str());
-    return 1;
+    return 2;
   }
 
   lockcheck::LockOptions options;

@@ -72,7 +72,7 @@ std::string results_json(const std::vector<CellReport>& cells) {
     cell["seeds_run"] = r.seeds_run;
     cell["first_seed"] = chaos::format_seed(r.spec.first_seed);
     cell["lock_cycles"] = r.lock_cycles;
-    cell["wall_seconds"] = c.wall_seconds;
+    cell["wall_ms"] = c.wall_ms;
     if (r.nondeterministic) cell["harness_fault"] = r.nondeterminism;
     if (r.violated) {
       cell["seed"] = chaos::format_seed(r.seed);

@@ -4,6 +4,7 @@
 #ifndef LOCKCHECK_REPORTS_REPORT_H_
 #define LOCKCHECK_REPORTS_REPORT_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace lockcheck::reports {
 struct CellReport {
   properties::CellResult result;
   std::vector<std::string> counterexample_files;  // parallel to result.counterexamples
-  double wall_seconds = 0;                        // measured by the CLI, for reports only
+  int64_t wall_ms = 0;                            // measured by the CLI, for reports only
 };
 
 // The matrix as printed: one row per (strategy, faults) cell, one column

@@ -141,7 +141,9 @@ TEST(World, PartitionCutsOnlyTheNamedLinks) {
   ASSERT_FALSE(grants.empty());
   EXPECT_EQ(grants[0].client, 1);
   for (const auto& g : grants) {
-    if (g.client == 0) EXPECT_GE(g.at, at_ms(5000));
+    if (g.client == 0) {
+      EXPECT_GE(g.at, at_ms(5000));
+    }
   }
 }
 
