@@ -25,6 +25,11 @@ Entry& Keyspace::insert(const std::string& key) {
   return it->second;
 }
 
+const Entry* Keyspace::peek(const std::string& key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
 bool Keyspace::erase(const std::string& key) { return entries_.erase(key) > 0; }
 
 void Keyspace::purge_expired(int64_t now_ms) {

@@ -35,6 +35,12 @@ class Keyspace {
   // purged on the way, as Redis expires lazily on access.
   Entry* find(const std::string& key, int64_t now_ms);
 
+  // The stored entry whatever its expiry, or null. Never purges.
+  const Entry* peek(const std::string& key) const;
+
+  // Stores `entry` under `key`, replacing what was there.
+  void put(const std::string& key, Entry entry) { entries_[key] = std::move(entry); }
+
   // Inserts a fresh entry; the key must be absent (programmer error else).
   Entry& insert(const std::string& key);
 

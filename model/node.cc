@@ -3,6 +3,7 @@
 // the same data commands clients use.
 #include "model/node.h"
 
+#include "model/check.h"
 #include "model/commands.h"
 #include "model/keyspace.h"
 #include "model/lua_engine.h"
@@ -156,12 +157,39 @@ Node::Node(NodeLimits limits) : impl_(std::make_unique<Impl>(limits)) {}
 Node::~Node() = default;
 
 Reply Node::execute(const std::vector<std::string>& argv, NodeWallMs now,
-                    std::vector<Mutation>* mutations) {
+                    std::vector<Mutation>* mutations, ConnId /*conn*/) {
   impl_->now_ms = now.time_since_epoch().count();
   impl_->mutations = mutations;
   Reply reply = impl_->execute(argv);
   impl_->mutations = nullptr;
   return reply;
+}
+
+KeyImage Node::image_of(const std::string& key) const {
+  KeyImage image;
+  image.key = key;
+  const Entry* e = impl_->keys.peek(key);
+  if (!e) return image;
+  image.exists = true;
+  image.is_hash = e->is_hash;
+  image.str = e->str;
+  image.hash = e->hash;
+  image.expire_unix_ms = e->expire_ms;
+  return image;
+}
+
+void Node::put_image(const KeyImage& image) {
+  if (!image.exists) {
+    impl_->keys.erase(image.key);
+    return;
+  }
+  MODEL_CHECK(!image.is_hash || !image.hash.empty());
+  Entry e;
+  e.is_hash = image.is_hash;
+  e.str = image.str;
+  e.hash = image.hash;
+  e.expire_ms = image.expire_unix_ms;
+  impl_->keys.put(image.key, std::move(e));
 }
 
 void Node::clear() {

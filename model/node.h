@@ -60,6 +60,22 @@ struct Mutation {
   // For a hash the value is rendered canonically as "f1=v1;f2=v2" (fields sorted).
 };
 
+// The whole stored state of one key, as replication and an AOF carry it.
+// Redis 7 replicates a script's effects, not the script; shipping the key's
+// resulting state is the same thing for a model that keeps no other state.
+struct KeyImage {
+  std::string key;
+  bool exists = false;  // false: the key is deleted
+  bool is_hash = false;
+  std::string str;                          // when exists && !is_hash
+  std::map<std::string, std::string> hash;  // when exists && is_hash
+  std::optional<int64_t> expire_unix_ms;    // absolute; nullopt = no TTL
+  bool operator==(const KeyImage&) const = default;
+};
+
+// A client connection to a node (per-connection state: MULTI, WATCH).
+using ConnId = uint32_t;
+
 struct NodeLimits {
   int64_t lua_steps_max = 1'000'000;  // a script running longer gets an error
   size_t keys_max = 100'000;          // memory bound of one modeled node
@@ -76,8 +92,17 @@ class Node {
   // key change the command made, in order, to *mutations (may be null).
   // argv[0] is the command name, case-insensitive. Never throws; unknown
   // commands and bad arguments get Redis's own error replies.
+  // `conn` names the client connection the command came on: MULTI/EXEC and
+  // WATCH state is per connection, as in Redis.
   Reply execute(const std::vector<std::string>& argv, NodeWallMs now,
-                std::vector<Mutation>* mutations);
+                std::vector<Mutation>* mutations, ConnId conn = 0);
+
+  // The stored state of `key`, regardless of expiry (a replica or an AOF
+  // keeps a key with a TTL; whoever reads it judges expiry by its own clock).
+  KeyImage image_of(const std::string& key) const;
+
+  // Overwrites `image.key` with the image (deletes it if !image.exists).
+  void put_image(const KeyImage& image);
 
   // Drops every key and the script cache (a restart without persistence).
   void clear();

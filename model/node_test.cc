@@ -371,3 +371,29 @@ TEST_F(NodeTest, NullMutationSinkIsFine) {
 
 }  // namespace
 }  // namespace lockcheck::model
+
+namespace lockcheck::model {
+namespace {
+
+TEST(NodeImage, CopiesAKeyToAnotherNodeWithItsTtlAndType) {
+  Node primary, replica;
+  const NodeWallMs now(std::chrono::milliseconds(1'700'000'000'000));
+  primary.execute({"SET", "lock", "tok", "PX", "1000"}, now, nullptr);
+  primary.execute({"HSET", "h", "owner", "3"}, now, nullptr);
+  for (const char* key : {"lock", "h", "missing"}) replica.put_image(primary.image_of(key));
+  EXPECT_EQ(replica.execute({"GET", "lock"}, now, nullptr), Reply::bulk("tok"));
+  EXPECT_EQ(replica.execute({"PTTL", "lock"}, now, nullptr), Reply::integer_reply(1000));
+  EXPECT_EQ(replica.execute({"HGET", "h", "owner"}, now, nullptr), Reply::bulk("3"));
+  EXPECT_FALSE(replica.image_of("missing").exists);
+  // The image keeps an expired key; the reader judges expiry by its clock.
+  const NodeWallMs later = now + std::chrono::milliseconds(5000);
+  EXPECT_TRUE(primary.image_of("lock").exists);
+  EXPECT_EQ(replica.execute({"GET", "lock"}, later, nullptr), Reply::nil());
+  // A deletion travels as an image too.
+  primary.execute({"DEL", "h"}, now, nullptr);
+  replica.put_image(primary.image_of("h"));
+  EXPECT_EQ(replica.execute({"EXISTS", "h"}, now, nullptr), Reply::integer_reply(0));
+}
+
+}  // namespace
+}  // namespace lockcheck::model
