@@ -71,6 +71,9 @@ sim::WorldConfig default_world(const std::string& strategy) {
   sim::WorldConfig c;
   c.strategy = strategy;
   c.nodes = 1;
+  for (const auto& info : strategy_catalog()) {
+    if (info.name == strategy) c.nodes = info.nodes;  // redlock: 5 masters
+  }
   c.clients = 3;
   c.ttl = Millis(1000);
   c.duration = Millis(20000);

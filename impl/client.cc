@@ -77,11 +77,14 @@ Lease LockGuard::abandon() {
   return lease_;
 }
 
-bool LockGuard::valid() const { return held() && lease_valid(*client_->env_, lease_); }
+// Judged as the strategy judges it (see Strategy::valid_until).
+bool LockGuard::valid() const {
+  return held() && client_->env_->mono_now() < client_->strategy_->valid_until(*client_->env_, lease_);
+}
 
 Nanos LockGuard::remaining() const {
   if (!valid()) return Nanos(0);
-  return lease_.valid_until - client_->env_->mono_now();
+  return client_->strategy_->valid_until(*client_->env_, lease_) - client_->env_->mono_now();
 }
 
 }  // namespace lockcheck

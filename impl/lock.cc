@@ -1,5 +1,7 @@
 #include "impl/lock.h"
 
+#include "impl/broken.h"
+#include "impl/redlock.h"
 #include "impl/single.h"
 
 namespace lockcheck {
@@ -26,14 +28,24 @@ Status validate(const LockOptions& o) {
 const std::vector<StrategyInfo>& strategy_catalog() {
   static const std::vector<StrategyInfo> kCatalog = {
       {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
+      {"redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5},
       {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
+      {"setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)"},
+      {"const-value", false, "SET key 1 NX EX, release with DEL (any client releases anyone's lock)"},
+      {"getset", false, "value = client wall-clock expiry, no TTL, takeover by GETSET (trusts every clock)"},
+      {"client-clock", false, "as single, but the holder judges its lease by its wall clock"},
   };
   return kCatalog;
 }
 
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "single") return std::make_unique<SingleLock>();
+  if (name == "redlock") return std::make_unique<RedlockLock>();
   if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();
+  if (name == "setnx-expire") return std::make_unique<SetnxExpireLock>();
+  if (name == "const-value") return std::make_unique<ConstValueLock>();
+  if (name == "getset") return std::make_unique<GetsetLock>();
+  if (name == "client-clock") return std::make_unique<ClientClockLock>();
   return nullptr;
 }
 

@@ -29,6 +29,9 @@ struct Lease {
   std::string token;        // this grant's unique value in Redis
   MonoInstant started;      // when the winning attempt began (holder's clock)
   MonoInstant valid_until;  // holder may act only while mono_now() < this
+  // Strategies that judge validity by the wall clock (the broken
+  // client-clock and getset) keep their wall-clock end here.
+  WallInstant wall_valid_until{};
 };
 
 // Clock drift allowance of Redlock: 1% of the TTL plus 2 ms.
@@ -59,12 +62,22 @@ class Strategy {
 
   // Renews the lease for options.ttl from now. Error{kNotHeld} when lost.
   virtual Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) = 0;
+
+  // The end of the lease as the holder judges it right now, expressed on
+  // its monotonic clock. Correct strategies answer lease.valid_until; a
+  // strategy that trusts the wall clock re-reads it here, which is exactly
+  // how a clock step makes it believe too long.
+  virtual MonoInstant valid_until(Env& env, const Lease& lease) {
+    (void)env;
+    return lease.valid_until;
+  }
 };
 
 struct StrategyInfo {
   std::string_view name;
   bool correct;  // false: a broken strategy kept to prove the harness catches it
   std::string_view summary;
+  int nodes = 1;  // Redis nodes the strategy is meant to run against
 };
 
 // Every strategy, in a stable order.

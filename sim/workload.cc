@@ -54,13 +54,17 @@ Task<void> run_workload(World& world, int client) {
       continue;
     }
     world.record(client_event(EventKind::kAcquireOk, client, session, lease->token));
-    world.note_validity(client, lease->valid_until);
+    world.note_validity(client, world.strategy().valid_until(env, *lease));
 
     for (int w = 0; w < wl.writes_per_hold; ++w) {
-      if (env.mono_now() + margin >= lease->valid_until) {
+      // Judged as the strategy judges it (a wall-clock strategy re-reads
+      // its clock here).
+      const MonoInstant judged_end = world.strategy().valid_until(env, *lease);
+      if (env.mono_now() + margin >= judged_end) {
         world.record(client_event(EventKind::kLeaseLost, client, session));
         break;
       }
+      world.extend_belief(client, judged_end);
       co_await env.sleep(work);
       // Written as applications write it: the check above was the last one.
       (void)co_await world.write_resource(client, session, lease->token);

@@ -289,6 +289,10 @@ class SimEnv : public Env {
 
 void World::Impl::start_client(int c) {
   auto& cs = *clients[c];
+  // Replacing a live chain would leave its pending calls pointing into
+  // destroyed frames: only a fresh or finished client may start.
+  LC_CHECK(!cs.workload.valid() || cs.workload.done());
+  LC_CHECK(cs.pending.empty());
   cs.op = Op::kNone;
   cs.workload = run_workload(w, c);
   cs.workload.start();
@@ -383,7 +387,10 @@ World::~World() {
 
 RunOutcome World::run() {
   for (int c = 0; c < config_.clients; ++c) {
-    loop_.at(TrueInstant{}, [this, c]() { impl_->start_client(c); });
+    // A client crashed by a fault at time 0 (ordered before this) stays down.
+    loop_.at(TrueInstant{}, [this, c]() {
+      if (!impl_->procs[c].down) impl_->start_client(c);
+    });
   }
   const TrueInstant stop = TrueInstant{} + config_.duration;
   RunOutcome out;
@@ -510,6 +517,15 @@ void World::note_validity(int client, MonoInstant valid_until) {
   LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
   LC_CHECK(impl_->history.events.back().client == client);
   impl_->validity_notes.emplace_back(impl_->history.events.size() - 1, valid_until);
+}
+
+void World::extend_belief(int client, MonoInstant valid_until) {
+  for (auto it = impl_->validity_notes.rbegin(); it != impl_->validity_notes.rend(); ++it) {
+    if (impl_->history.events[it->first].client != client) continue;
+    it->second = std::max(it->second, valid_until);
+    return;
+  }
+  LC_CHECK(false && "extend_belief without a grant");
 }
 
 Task<Status> World::write_resource(int client, uint64_t session, std::string token) {

@@ -85,6 +85,10 @@ class World {
   // Remembers the holder's monotonic validity end of the kAcquireOk event
   // just recorded, to be placed on the true time line after the run.
   void note_validity(int client, MonoInstant valid_until);
+  // A later validity check of the same grant judged the lease to end at
+  // valid_until: the belief lasts at least that long (a wall-clock strategy
+  // whose clock stepped back believes longer than it did at the grant).
+  void extend_belief(int client, MonoInstant valid_until);
   // Sends a write for `session` to the resource; resolves on its ack.
   Task<Status> write_resource(int client, uint64_t session, std::string token);
 

@@ -160,3 +160,29 @@ TEST(World, DriftingClientBelievesLongerInTrueTime) {
 
 }  // namespace
 }  // namespace lockcheck::sim
+
+namespace lockcheck::sim {
+namespace {
+
+TEST(World, ClientCrashedAtTimeZeroStartsOnlyOnRestart) {
+  // The fault is scheduled before run() queues the client starts, so it
+  // runs first at t = 0: the client must stay down until its restart.
+  WorldConfig c = base(2);
+  c.workload.acquires_per_client = 2;
+  World w(c);
+  const ProcessId client0{ProcessId::Kind::kClient, 0};
+  w.loop().at(at_ms(0), [&] { w.crash(client0, Millis(700)); });
+  RunOutcome out = w.run();
+  EXPECT_FALSE(out.event_limit_hit);
+  int grants_of_0 = 0;
+  for (const auto& e : out.history.events) {
+    if (e.kind == EventKind::kAcquireInvoke && e.client == 0) {
+      EXPECT_GE(e.at, at_ms(700));
+    }
+    grants_of_0 += e.kind == EventKind::kAcquireOk && e.client == 0;
+  }
+  EXPECT_EQ(grants_of_0, 2);
+}
+
+}  // namespace
+}  // namespace lockcheck::sim

@@ -1,0 +1,76 @@
+#include "impl/redlock.h"
+
+#include <string>
+
+#include "impl/single.h"
+
+namespace lockcheck {
+namespace {
+
+size_t majority(size_t nodes) { return nodes / 2 + 1; }
+
+// Runs a compare-and-X script for `token` on every node; counts the nodes
+// that answered 1 (the key was ours and the script acted).
+Task<size_t> on_every_node(Env& env, const char* script, const std::string& key, const std::string& token,
+                           const std::string& extra_arg) {
+  size_t acted = 0;
+  for (size_t n = 0; n < env.node_count(); ++n) {
+    std::vector<std::string> cmd{"EVAL", script, "1", key, token};
+    if (!extra_arg.empty()) cmd.push_back(extra_arg);
+    auto r = co_await env.call(n, std::move(cmd));
+    if (r.ok() && r->is_integer(1)) ++acted;
+  }
+  co_return acted;
+}
+
+}  // namespace
+
+Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  LC_CHECK(env.node_count() >= 1);
+  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const std::string token = random_token(env);
+  const std::string ttl_ms = std::to_string(options.ttl.count());
+  for (;;) {
+    const MonoInstant attempt_start = env.mono_now();
+    size_t granted = 0;
+    for (size_t n = 0; n < env.node_count(); ++n) {
+      std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
+      auto r = co_await env.call(n, std::move(cmd));
+      if (r.ok() && r->is_status("OK")) ++granted;
+    }
+    Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
+    if (granted >= majority(env.node_count()) && lease_valid(env, lease)) co_return lease;
+    // Not enough (or too late): undo everywhere, including where the reply
+    // was lost, so no minority of stale keys blocks the next attempt.
+    (void)co_await on_every_node(env, kReleaseScript, options.key, token, "");
+    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
+                                              options.retry_delay_max.count()));
+    if (env.mono_now() + delay >= deadline) {
+      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired on a majority in time"};
+    }
+    co_await env.sleep(delay);
+  }
+}
+
+Task<Status> RedlockLock::release(Env& env, Lease lease) {
+  const size_t released = co_await on_every_node(env, kReleaseScript, lease.key, lease.token, "");
+  if (released == 0) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " held by this token on no node"};
+  co_return Ok{};
+}
+
+Task<Result<Lease>> RedlockLock::extend(Env& env, Lease lease, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant attempt_start = env.mono_now();
+  const size_t renewed =
+      co_await on_every_node(env, kExtendScript, lease.key, lease.token, std::to_string(options.ttl.count()));
+  Lease renewed_lease = lease;
+  renewed_lease.started = attempt_start;
+  renewed_lease.valid_until = validity_end(attempt_start, options.ttl);
+  if (renewed < majority(env.node_count()) || !lease_valid(env, renewed_lease)) {
+    co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " renewed on fewer than a majority"};
+  }
+  co_return renewed_lease;
+}
+
+}  // namespace lockcheck

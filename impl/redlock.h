@@ -1,0 +1,35 @@
+// Strategy "redlock": Redis's distributed lock over N independent masters.
+//
+//   acquire: one attempt = SET key token NX PX ttl on every node in turn
+//            (each call bounded by the backend's request timeout, far
+//            below the TTL); granted when a majority (N/2 + 1) said OK and
+//            validity = ttl - elapsed - drift is still positive, with
+//            drift = 0.01 * ttl + 2 ms and elapsed on the monotonic clock.
+//            A failed attempt releases on every node (a reply that never
+//            came may still have set the key), then waits a random delay.
+//   release: compare-and-delete on every node.
+//   extend:  compare-and-pexpire on every node; a majority must renew.
+//
+// Assumptions (what the matrix holds it to): a majority of nodes keep
+// their keys for the TTL (no restart without persistence inside the TTL,
+// i.e. `appendfsync always` or a restart delayed past the TTL), node wall
+// clocks do not jump, and clients act only while valid and are not paused
+// between checking validity and acting (fencing covers that case).
+#ifndef LOCKCHECK_IMPL_REDLOCK_H_
+#define LOCKCHECK_IMPL_REDLOCK_H_
+
+#include "impl/lock.h"
+
+namespace lockcheck {
+
+class RedlockLock : public Strategy {
+ public:
+  std::string_view name() const override { return "redlock"; }
+  Task<Result<Lease>> acquire(Env& env, LockOptions options) override;
+  Task<Status> release(Env& env, Lease lease) override;
+  Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) override;
+};
+
+}  // namespace lockcheck
+
+#endif  // LOCKCHECK_IMPL_REDLOCK_H_

@@ -1,0 +1,138 @@
+// Contract tests of redlock and the broken strategies against scripted
+// replies: what they send, and what they conclude from what comes back.
+#include <gtest/gtest.h>
+
+#include "impl/broken.h"
+#include "impl/redlock.h"
+#include "impl/test_env.h"
+
+namespace lockcheck {
+namespace {
+
+using testing::integer_reply;
+using testing::MultiNodeScriptedEnv;
+using testing::nil_reply;
+using testing::status_reply;
+using testing::string_reply;
+
+LockOptions options() {
+  LockOptions o;
+  o.ttl = Millis(1000);
+  o.acquire_timeout = Millis(100);
+  o.retry_delay_min = Millis(10);
+  o.retry_delay_max = Millis(10);
+  return o;
+}
+
+TEST(Redlock, GrantedOnAMajorityWithValidityLessElapsedAndDrift) {
+  MultiNodeScriptedEnv env(5);
+  env.replies[0].push_back(status_reply("OK"));
+  env.replies[1].push_back(nil_reply());  // held by someone else there
+  env.replies[2].push_back(status_reply("OK"));
+  env.replies[3].push_back(Error{ErrorCode::kTimeout, "slow node"});
+  env.replies[4].push_back(status_reply("OK"));
+  RedlockLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  EXPECT_EQ(lease->started, MonoInstant{});
+  EXPECT_EQ(lease->valid_until, MonoInstant{} + Millis(1000) - Millis(12));
+  EXPECT_EQ(env.sent.size(), 5u);  // one SET per node, nothing undone
+}
+
+TEST(Redlock, AMinorityIsUndoneEverywhereThenRetried) {
+  MultiNodeScriptedEnv env(3);
+  env.replies[0].push_back(status_reply("OK"));
+  env.replies[1].push_back(nil_reply());
+  env.replies[2].push_back(Error{ErrorCode::kTimeout, "lost"});  // may have landed
+  for (auto& q : env.replies) q.push_back(integer_reply(0));   // the undo
+  for (auto& q : env.replies) q.push_back(status_reply("OK"));  // 2nd attempt
+  RedlockLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  const std::vector<std::string> want{"SET", "SET", "SET", "EVAL", "EVAL", "EVAL", "SET", "SET", "SET"};
+  EXPECT_EQ(env.names(), want);
+  for (size_t i = 3; i < 6; ++i) EXPECT_EQ(env.sent[i].first, i - 3);  // undo on every node
+}
+
+TEST(Redlock, TooSlowAMajorityIsNoGrant) {
+  MultiNodeScriptedEnv env(3);
+  env.per_call = Millis(400);  // 3 x 400 ms > 1000 - 12 ms of validity
+  for (auto& q : env.replies) q.push_back(status_reply("OK"));
+  for (auto& q : env.replies) q.push_back(integer_reply(1));
+  RedlockLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code, ErrorCode::kAcquireTimeout);
+}
+
+TEST(Redlock, ExtendNeedsAMajority) {
+  MultiNodeScriptedEnv env(3);
+  env.replies[0].push_back(integer_reply(1));
+  env.replies[1].push_back(integer_reply(0));
+  env.replies[2].push_back(integer_reply(0));
+  RedlockLock lock;
+  Lease lease{"k", "t", MonoInstant{}, MonoInstant{} + Millis(900)};
+  auto r = run_sync(lock.extend(env, lease, options()));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotHeld);
+}
+
+TEST(SetnxExpire, SendsTheTtlAsASecondCommand) {
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(integer_reply(1));
+  env.replies[0].push_back(integer_reply(1));
+  SetnxExpireLock lock;
+  LockOptions o = options();
+  o.ttl = Millis(1500);
+  auto lease = run_sync(lock.acquire(env, o));
+  ASSERT_TRUE(lease.ok());
+  ASSERT_EQ(env.sent.size(), 2u);
+  EXPECT_EQ(env.sent[0].second[0], "SETNX");
+  EXPECT_EQ(env.sent[1].second, (std::vector<std::string>{"EXPIRE", o.key, "2"}));  // rounded up
+}
+
+TEST(ConstValue, ReleasesWithAPlainDel) {
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(status_reply("OK"));
+  env.replies[0].push_back(integer_reply(1));
+  ConstValueLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok());
+  EXPECT_EQ(lease->token, "1");
+  ASSERT_TRUE(run_sync(lock.release(env, *lease)).ok());
+  EXPECT_EQ(env.sent[1].second, (std::vector<std::string>{"DEL", lease->key}));
+}
+
+TEST(Getset, TakesOverAnExpiredStampOnlyIfItsGetsetSawTheSameStamp) {
+  MultiNodeScriptedEnv env(1);
+  const std::string old_stamp = "1";  // long past on the env's wall clock
+  env.replies[0].push_back(integer_reply(0));          // SETNX: held
+  env.replies[0].push_back(string_reply(old_stamp));   // GET
+  env.replies[0].push_back(string_reply("2"));         // GETSET: someone beat us
+  env.replies[0].push_back(integer_reply(0));          // SETNX again
+  env.replies[0].push_back(string_reply(old_stamp));   // GET
+  env.replies[0].push_back(string_reply(old_stamp));   // GETSET: ours
+  GetsetLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  const std::vector<std::string> want{"SETNX", "GET", "GETSET", "SETNX", "GET", "GETSET"};
+  EXPECT_EQ(env.names(), want);
+}
+
+TEST(WallClockStrategies, BelieveLongerAfterAWallStepBack) {
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(status_reply("OK"));
+  ClientClockLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok());
+  const MonoInstant before = lock.valid_until(env, *lease);
+  EXPECT_EQ(before, lease->valid_until);
+  env.wall_offset = -Millis(3000);  // NTP steps the wall clock back
+  EXPECT_EQ(lock.valid_until(env, *lease), before + Millis(3000));
+  // single, judged on the monotonic clock, is not fooled.
+  SingleLock single;
+  EXPECT_EQ(single.valid_until(env, *lease), lease->valid_until);
+}
+
+}  // namespace
+}  // namespace lockcheck

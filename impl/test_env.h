@@ -1,0 +1,62 @@
+// Test-only: an Env whose replies are scripted per node, for contract tests
+// of strategies' decision logic (replies no real server gives on demand,
+// such as a timeout whose outcome is unknown). Every call takes per_call of
+// monotonic time; the wall clock follows it plus wall_offset, which a test
+// may step to model an NTP jump.
+#ifndef LOCKCHECK_IMPL_TEST_ENV_H_
+#define LOCKCHECK_IMPL_TEST_ENV_H_
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "impl/env.h"
+
+namespace lockcheck::testing {
+
+class MultiNodeScriptedEnv : public Env {
+ public:
+  explicit MultiNodeScriptedEnv(size_t nodes) : replies(nodes) {}
+
+  std::vector<std::deque<Result<Reply>>> replies;  // per node, answered in order
+  std::vector<std::pair<size_t, std::vector<std::string>>> sent;
+  MonoInstant mono{};
+  Nanos wall_offset{0};
+  Nanos per_call{Millis(1)};
+  uint64_t next_random = 1;
+
+  MonoInstant mono_now() override { return mono; }
+  WallInstant wall_now() override { return WallInstant{} + Millis(1'700'000'000'000) + mono.time_since_epoch() + wall_offset; }
+  Task<void> sleep(Nanos d) override {
+    mono += d;
+    co_return;
+  }
+  uint64_t random_u64() override { return next_random++; }
+  size_t node_count() const override { return replies.size(); }
+  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
+    LC_CHECK(node < replies.size());
+    sent.emplace_back(node, argv);
+    mono += per_call;
+    auto& q = replies[node];
+    if (q.empty()) co_return Error{ErrorCode::kConnectionLost, "script exhausted"};
+    auto r = std::move(q.front());
+    q.pop_front();
+    co_return r;
+  }
+
+  // The command names sent, in order (for asserting on the wire protocol).
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& [node, argv] : sent) out.push_back(argv.empty() ? "" : argv[0]);
+    return out;
+  }
+};
+
+inline Reply status_reply(std::string s) { Reply r; r.type = Reply::Type::kStatus; r.str = std::move(s); return r; }
+inline Reply integer_reply(int64_t v) { Reply r; r.type = Reply::Type::kInteger; r.integer = v; return r; }
+inline Reply string_reply(std::string s) { Reply r; r.type = Reply::Type::kString; r.str = std::move(s); return r; }
+inline Reply nil_reply() { return Reply{}; }
+
+}  // namespace lockcheck::testing
+
+#endif  // LOCKCHECK_IMPL_TEST_ENV_H_

@@ -1,0 +1,182 @@
+// Integration tests of redlock and the broken strategies against real
+// redis-servers (tests/redis_server.h). Each broken strategy is shown doing
+// the very thing that makes it broken, on real Redis, so the simulator's
+// verdicts are about behaviour that really happens. Keys are read back over
+// separate raw connections, never through the code under test.
+#include <charconv>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "impl/client.h"
+#include "impl/hiredis_env.h"
+#include "tests/redis_server.h"
+
+namespace lockcheck {
+namespace {
+
+using testing::RedisServer;
+
+constexpr Millis kRequestTimeout{300};
+
+LockOptions options_for(const std::string& key, Millis ttl, Millis acquire_timeout) {
+  LockOptions o;
+  o.key = key;
+  o.ttl = ttl;
+  o.acquire_timeout = acquire_timeout;
+  return o;
+}
+
+std::unique_ptr<LockClient> client_for(const std::vector<Endpoint>& endpoints, std::string_view strategy) {
+  auto c = LockClient::connect(endpoints, strategy, kRequestTimeout);
+  EXPECT_TRUE(c.ok()) << c.error().to_string();
+  if (!c.ok()) return nullptr;
+  return std::move(c).value();
+}
+
+int64_t pttl(const RedisServer& server, const std::string& key) {
+  auto r = server.command({"PTTL", key});
+  EXPECT_TRUE(r.ok() && r->type == Reply::Type::kInteger);
+  return r.ok() ? r->integer : INT64_MIN;
+}
+
+bool exists(const RedisServer& server, const std::string& key) {
+  auto r = server.command({"EXISTS", key});
+  return r.ok() && r->is_integer(1);
+}
+
+// ---- redlock over three real servers ----
+
+class RedlockTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (auto& s : servers_) {
+      Status st = s.start();
+      ASSERT_TRUE(st.ok()) << st.error().to_string();
+      endpoints_.push_back(s.endpoint());
+    }
+  }
+  RedisServer servers_[3];
+  std::vector<Endpoint> endpoints_;
+};
+
+TEST_F(RedlockTest, HoldsEveryNodeAndExcludesOthersUntilRelease) {
+  auto a = client_for(endpoints_, "redlock");
+  auto b = client_for(endpoints_, "redlock");
+  ASSERT_TRUE(a && b);
+  auto guard = a->acquire(options_for("rl", Millis(5000), Millis(1000)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  for (const auto& s : servers_) {
+    auto v = s.command({"GET", "rl"});
+    ASSERT_TRUE(v.ok());
+    EXPECT_EQ(v->str, guard->lease().token);
+    EXPECT_GT(pttl(s, "rl"), 4000);
+  }
+  auto other = b->acquire(options_for("rl", Millis(5000), Millis(200)));
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kAcquireTimeout);
+  ASSERT_TRUE(guard->release().ok());
+  for (const auto& s : servers_) EXPECT_FALSE(exists(s, "rl"));
+  EXPECT_TRUE(b->acquire(options_for("rl", Millis(5000), Millis(1000))).ok());
+}
+
+TEST_F(RedlockTest, AMajorityIsEnoughAndAMinorityIsNot) {
+  auto a = client_for(endpoints_, "redlock");
+  ASSERT_TRUE(a);
+  servers_[2].stop();
+  {
+    auto guard = a->acquire(options_for("rl", Millis(5000), Millis(1000)));
+    ASSERT_TRUE(guard.ok()) << "2 of 3 is a majority: " << guard.error().to_string();
+    EXPECT_TRUE(exists(servers_[0], "rl"));
+    EXPECT_TRUE(exists(servers_[1], "rl"));
+  }
+  servers_[1].stop();
+  auto guard = a->acquire(options_for("rl", Millis(5000), Millis(300)));
+  ASSERT_FALSE(guard.ok());
+  EXPECT_EQ(guard.error().code, ErrorCode::kAcquireTimeout);
+  // Every failed attempt undid itself on the node it did reach.
+  EXPECT_FALSE(exists(servers_[0], "rl"));
+}
+
+// ---- the broken ones, doing what breaks them ----
+
+class BrokenTest : public testing::RedisServerTest {
+ protected:
+  std::unique_ptr<LockClient> client(std::string_view strategy) { return client_for({server_.endpoint()}, strategy); }
+};
+
+TEST_F(BrokenTest, SetnxExpireWritesTheKeyBeforeItsTtl) {
+  // Two commands on the wire: SETNX first (no TTL yet), EXPIRE after. Seen
+  // through MONITOR-free means: a key set by SETNX alone has no TTL.
+  auto c = client("setnx-expire");
+  ASSERT_TRUE(c);
+  auto guard = c->acquire(options_for("sx", Millis(2000), Millis(500)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  const int64_t ttl_ms = pttl(server_, "sx");
+  EXPECT_GT(ttl_ms, 1000);
+  EXPECT_LE(ttl_ms, 2000);
+  ASSERT_TRUE(guard->release().ok());
+  EXPECT_FALSE(exists(server_, "sx"));
+}
+
+TEST_F(BrokenTest, ConstValueLetsAnyClientReleaseAnyonesLock) {
+  auto a = client("const-value");
+  auto b = client("const-value");
+  ASSERT_TRUE(a && b);
+  auto held_by_a = a->acquire(options_for("cv", Millis(5000), Millis(500)));
+  ASSERT_TRUE(held_by_a.ok());
+  EXPECT_EQ(server_.command({"GET", "cv"})->str, "1");
+  // B's stale guard from an earlier grant: a lease on the same key. With
+  // a constant value nothing tells B's release from A's.
+  Lease stale = held_by_a->lease();
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok());
+  auto strategy = make_strategy("const-value");
+  ASSERT_TRUE(run_sync(strategy->release(**env, stale)).ok());
+  EXPECT_FALSE(exists(server_, "cv")) << "B deleted the lock A holds";
+  EXPECT_TRUE(b->acquire(options_for("cv", Millis(5000), Millis(500))).ok());
+  (void)held_by_a->abandon();
+}
+
+TEST_F(BrokenTest, GetsetStoresAWallClockStampWithoutTtlAndTakesOverOldStamps) {
+  auto c = client("getset");
+  ASSERT_TRUE(c);
+  const int64_t before_ms =
+      std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto guard = c->acquire(options_for("gs", Millis(3000), Millis(500)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  const std::string stamp = server_.command({"GET", "gs"})->str;
+  int64_t stamp_ms = 0;
+  ASSERT_EQ(std::from_chars(stamp.data(), stamp.data() + stamp.size(), stamp_ms).ec, std::errc());
+  EXPECT_GE(stamp_ms, before_ms + 3000);
+  EXPECT_LE(stamp_ms, before_ms + 3000 + 5000);
+  EXPECT_EQ(pttl(server_, "gs"), -1) << "the recipe never sets a TTL";
+  (void)guard->abandon();
+  // A stamp in the past (a holder that died long ago) is taken over.
+  ASSERT_TRUE(server_.command({"SET", "gs", std::to_string(before_ms - 60'000)}).ok());
+  auto taker = client("getset");
+  ASSERT_TRUE(taker);
+  auto taken = taker->acquire(options_for("gs", Millis(3000), Millis(500)));
+  ASSERT_TRUE(taken.ok()) << taken.error().to_string();
+  EXPECT_EQ(server_.command({"GET", "gs"})->str, taken->lease().token);
+}
+
+TEST_F(BrokenTest, ClientClockLocksLikeSingleOnRealRedis) {
+  // Its flaw is only in how the holder judges time; on the wire it is single.
+  auto a = client("client-clock");
+  auto b = client("client-clock");
+  ASSERT_TRUE(a && b);
+  auto guard = a->acquire(options_for("cc", Millis(5000), Millis(500)));
+  ASSERT_TRUE(guard.ok());
+  EXPECT_GT(pttl(server_, "cc"), 4000);
+  EXPECT_FALSE(b->acquire(options_for("cc", Millis(5000), Millis(200))).ok());
+  EXPECT_TRUE(guard->valid());
+  ASSERT_TRUE(guard->release().ok());
+  EXPECT_TRUE(b->acquire(options_for("cc", Millis(5000), Millis(500))).ok());
+}
+
+}  // namespace
+}  // namespace lockcheck
