@@ -33,6 +33,7 @@ const std::vector<PropertyInfo>& property_catalog() {
       {"resource", "the protected resource never accepts interleaved writes from two holders"},
       {"owner", "a release or extend never removes or changes a lock held by someone else"},
       {"expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
+      {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
   };
   return kCatalog;
 }
@@ -179,9 +180,77 @@ std::optional<Violation> check_expiry(const History& h) {
   return std::nullopt;
 }
 
+std::optional<Violation> check_progress(const History& h) {
+  // Liveness is judged only where nothing went wrong: any fault excuses it.
+  for (const Event& e : h.events) {
+    if (e.kind == EventKind::kFault || e.kind == EventKind::kCrash) return std::nullopt;
+  }
+  // Busy: someone believes it holds, from the grant to the earliest of its
+  // validity end and its release. Waiting: an acquire call, invoke to end.
+  struct Span {
+    TrueInstant from, to;
+    int client;
+    uint64_t session;
+  };
+  std::vector<Span> busy, waiting;
+  std::map<uint64_t, size_t> open_busy, open_wait;
+  for (const Event& e : h.events) {
+    switch (e.kind) {
+      case EventKind::kAcquireInvoke:
+        open_wait[e.session] = waiting.size();
+        waiting.push_back({e.at, h.end, e.client, e.session});
+        break;
+      case EventKind::kAcquireOk:
+      case EventKind::kAcquireFail:
+        if (auto it = open_wait.find(e.session); it != open_wait.end()) {
+          waiting[it->second].to = e.at;
+          open_wait.erase(it);
+        }
+        if (e.kind == EventKind::kAcquireOk) {
+          open_busy[e.session] = busy.size();
+          busy.push_back({e.at, std::max(e.at, e.believed_until), e.client, e.session});
+        }
+        break;
+      case EventKind::kReleaseInvoke:
+        if (auto it = open_busy.find(e.session); it != open_busy.end()) {
+          busy[it->second].to = std::min(busy[it->second].to, e.at);
+          open_busy.erase(it);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  std::sort(busy.begin(), busy.end(), [](const Span& a, const Span& b) { return a.from < b.from; });
+  const Nanos bound = Millis(h.ttl_ms);
+  for (const Span& w : waiting) {
+    // Walk the free gaps inside [w.from, w.to); the first one longer than
+    // the bound is the violation.
+    TrueInstant cursor = w.from;
+    std::optional<std::pair<TrueInstant, TrueInstant>> gap;
+    for (const Span& b : busy) {
+      if (b.from >= w.to) break;
+      if (b.to <= cursor) continue;
+      if (b.from > cursor && b.from - cursor > bound) {
+        gap = {cursor, b.from};
+        break;
+      }
+      cursor = std::max(cursor, b.to);
+    }
+    if (!gap && cursor < w.to && w.to - cursor > bound) gap = {cursor, w.to};
+    if (gap) {
+      return Violation{"progress", gap->first + bound,
+                       who(w.client, w.session) + " waited while nobody held the lock from " + ms(gap->first) +
+                           " to " + ms(gap->second) + ", longer than the " + std::to_string(h.ttl_ms) +
+                           " ms TTL, in a run without faults"};
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> check_all(const History& h) {
   std::vector<Violation> out;
-  for (auto* check : {check_mutex, check_resource, check_owner, check_expiry}) {
+  for (auto* check : {check_mutex, check_resource, check_owner, check_expiry, check_progress}) {
     if (auto v = check(h)) out.push_back(std::move(*v));
   }
   return out;

@@ -47,6 +47,13 @@ std::optional<Violation> check_owner(const sim::History& h);
 constexpr int64_t kExpiryBoundMs = 1000;  // TTLs in whole seconds round up by < 1 s
 std::optional<Violation> check_expiry(const sim::History& h);
 
+// progress: in a run without faults (no fault or crash events), the lock
+// never stays free for longer than the TTL while some client waits for it
+// (deadlock freedom). Starvation of one client by others that keep winning
+// is not a violation: SET NX locks promise no fairness, and lockcheck would
+// otherwise flag every strategy for it.
+std::optional<Violation> check_progress(const sim::History& h);
+
 // Every checker, in catalog order; one entry per violated property.
 std::vector<Violation> check_all(const sim::History& h);
 

@@ -28,6 +28,13 @@ class HistoryBuilder {
   HistoryBuilder& release(int64_t t, int client, uint64_t session) {
     return add(base(t, EventKind::kReleaseInvoke, client, session));
   }
+  HistoryBuilder& invoke(int64_t t, int client, uint64_t session) {
+    return add(base(t, EventKind::kAcquireInvoke, client, session));
+  }
+  HistoryBuilder& give_up(int64_t t, int client, uint64_t session) {
+    return add(base(t, EventKind::kAcquireFail, client, session));
+  }
+  HistoryBuilder& fault(int64_t t) { return add(base(t, EventKind::kFault, -1, 0)); }
   HistoryBuilder& crash(int64_t t, int client) { return add(base(t, EventKind::kCrash, client, 0)); }
   HistoryBuilder& write(int64_t t, int client, uint64_t session) { return add(base(t, EventKind::kWrite, client, session)); }
   HistoryBuilder& mutate(int64_t t, int client, Op op, std::optional<std::string> before, std::optional<std::string> after,
@@ -179,6 +186,39 @@ TEST(CheckAll, ReportsInCatalogOrder) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].property, "mutex");
   EXPECT_EQ(all[1].property, "resource");
+}
+
+TEST(Progress, StarvationWhileOthersHoldIsNotAViolation) {
+  // client-1 waits 2.5 s (> ttl) but the lock is busy all along.
+  HistoryBuilder b;
+  b.invoke(0, 0, 1).invoke(0, 1, 2).grant(5, 0, 1, 990).release(300, 0, 1);
+  b.invoke(305, 0, 3).grant(310, 0, 3, 1300).release(1200, 0, 3);
+  b.invoke(1210, 0, 4).grant(1215, 0, 4, 2200).release(2100, 0, 4);
+  b.invoke(2105, 0, 5).grant(2110, 0, 5, 3000).give_up(2500, 1, 2).end(4000);
+  EXPECT_EQ(check_progress(b.history()), std::nullopt);
+}
+
+TEST(Progress, LockFreeForATtlWhileSomeoneWaitsIsAViolation) {
+  // Nobody believes it holds from 300 ms (release) to 2000 ms, yet client-1
+  // waits all that time: the lock is stuck (a leaked key, say).
+  HistoryBuilder b;
+  b.invoke(0, 0, 1).invoke(0, 1, 2).grant(5, 0, 1, 990).release(300, 0, 1).grant(2000, 1, 2, 2900);
+  auto v = check_progress(b.history());
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->property, "progress");
+  EXPECT_NE(v->explanation.find("from 300.000 ms to 2000.000 ms"), std::string::npos) << v->explanation;
+  // The same stretch shorter than the TTL is fine.
+  HistoryBuilder ok;
+  ok.invoke(0, 0, 1).invoke(0, 1, 2).grant(5, 0, 1, 990).release(300, 0, 1).grant(1200, 1, 2, 2100);
+  EXPECT_EQ(check_progress(ok.history()), std::nullopt);
+}
+
+TEST(Progress, StillWaitingAtTheEndCountsAndFaultsExcuseIt) {
+  HistoryBuilder b;
+  b.invoke(0, 0, 1).grant(5, 0, 1, 990).release(300, 0, 1).invoke(400, 1, 2).end(3000);
+  ASSERT_TRUE(check_progress(b.history()).has_value());
+  b.fault(100);
+  EXPECT_EQ(check_progress(b.history()), std::nullopt);
 }
 
 }  // namespace
