@@ -72,7 +72,9 @@ sim::WorldConfig default_world(const std::string& strategy) {
   c.strategy = strategy;
   c.nodes = 1;
   for (const auto& info : strategy_catalog()) {
-    if (info.name == strategy) c.nodes = info.nodes;  // redlock: 5 masters
+    if (info.name != strategy) continue;
+    c.nodes = info.nodes;                               // redlock: 5 masters
+    c.workload.reentry_depth = info.reentrant ? 1 : 0;  // exercise the nesting
   }
   c.clients = 3;
   c.ttl = Millis(1000);

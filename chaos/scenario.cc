@@ -267,7 +267,8 @@ Scenario parse_root(const json& j) {
   c.ttl = Millis(int_or(j, "", "ttl_ms", c.ttl.count(), 1, kMsMax));
   c.duration = Millis(int_or(j, "", "duration_ms", c.duration.count(), 1, kMsMax));
   if (auto it = j.find("workload"); it != j.end()) {
-    only_keys(*it, "workload", {"acquires_per_client", "hold_ms", "think_ms", "writes_per_hold", "acquire_timeout_ms"});
+    only_keys(*it, "workload",
+              {"acquires_per_client", "hold_ms", "think_ms", "writes_per_hold", "acquire_timeout_ms", "reentry_depth"});
     auto& w = c.workload;
     w.acquires_per_client = static_cast<int>(
         int_or(*it, "workload", "acquires_per_client", w.acquires_per_client, 0, sim::WorldConfig::kAcquiresMax));
@@ -276,6 +277,8 @@ Scenario parse_root(const json& j) {
     w.writes_per_hold =
         static_cast<int>(int_or(*it, "workload", "writes_per_hold", w.writes_per_hold, 1, sim::WorldConfig::kWritesMax));
     w.acquire_timeout = Millis(int_or(*it, "workload", "acquire_timeout_ms", w.acquire_timeout.count(), 0, kMsMax));
+    w.reentry_depth = static_cast<int>(
+        int_or(*it, "workload", "reentry_depth", w.reentry_depth, 0, sim::WorldConfig::kReentryDepthMax));
   }
   if (auto it = j.find("network"); it != j.end()) {
     only_keys(*it, "network", {"latency_ms", "drop", "request_timeout_ms"});
@@ -388,7 +391,8 @@ std::string format_scenario(const Scenario& s) {
                                {"hold_ms", c.workload.hold.count()},
                                {"think_ms", c.workload.think.count()},
                                {"writes_per_hold", c.workload.writes_per_hold},
-                               {"acquire_timeout_ms", c.workload.acquire_timeout.count()}};
+                               {"acquire_timeout_ms", c.workload.acquire_timeout.count()},
+                               {"reentry_depth", c.workload.reentry_depth}};
   j["network"] = ordered_json{{"latency_ms", {c.network.latency_min.count(), c.network.latency_max.count()}},
                               {"drop", static_cast<double>(c.network.drop_ppm) / 1e6},
                               {"request_timeout_ms", c.network.request_timeout.count()}};

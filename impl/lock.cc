@@ -2,6 +2,7 @@
 
 #include "impl/broken.h"
 #include "impl/redlock.h"
+#include "impl/reentrant.h"
 #include "impl/single.h"
 
 namespace lockcheck {
@@ -28,12 +29,14 @@ Status validate(const LockOptions& o) {
 const std::vector<StrategyInfo>& strategy_catalog() {
   static const std::vector<StrategyInfo> kCatalog = {
       {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
+      {"reentrant", true, "Redisson-style hash owner -> hold count; Lua acquire/release/renew", 1, true},
       {"redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5},
       {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
       {"setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)"},
       {"const-value", false, "SET key 1 NX EX, release with DEL (any client releases anyone's lock)"},
       {"getset", false, "value = client wall-clock expiry, no TTL, takeover by GETSET (trusts every clock)"},
       {"client-clock", false, "as single, but the holder judges its lease by its wall clock"},
+      {"reentrant-naive", false, "owner check without a hold count (a nested release frees the lock)", 1, true},
   };
   return kCatalog;
 }
@@ -41,6 +44,8 @@ const std::vector<StrategyInfo>& strategy_catalog() {
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "single") return std::make_unique<SingleLock>();
   if (name == "redlock") return std::make_unique<RedlockLock>();
+  if (name == "reentrant") return std::make_unique<ReentrantLock>();
+  if (name == "reentrant-naive") return std::make_unique<ReentrantNaiveLock>();
   if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();
   if (name == "setnx-expire") return std::make_unique<SetnxExpireLock>();
   if (name == "const-value") return std::make_unique<ConstValueLock>();

@@ -21,6 +21,10 @@ struct LockOptions {
   Millis acquire_timeout{10000};  // give up acquiring after this long. >= 0
   Millis retry_delay_min{10};     // random pause between attempts, in
   Millis retry_delay_max{50};     //   [min, max]; 0 <= min <= max
+  // Who is acquiring, for reentrant strategies: the same owner may acquire
+  // again while it holds (Redisson's "uuid:thread"). Empty: a fresh random
+  // owner per acquire. Other strategies ignore it.
+  std::string owner;
 };
 
 // What a holder knows about the lock it holds.
@@ -32,6 +36,8 @@ struct Lease {
   // Strategies that judge validity by the wall clock (the broken
   // client-clock and getset) keep their wall-clock end here.
   WallInstant wall_valid_until{};
+  // The lease length asked for (the reentrant release re-arms it).
+  Millis ttl{0};
 };
 
 // Clock drift allowance of Redlock: 1% of the TTL plus 2 ms.
@@ -78,6 +84,7 @@ struct StrategyInfo {
   bool correct;  // false: a broken strategy kept to prove the harness catches it
   std::string_view summary;
   int nodes = 1;  // Redis nodes the strategy is meant to run against
+  bool reentrant = false;  // the workload exercises re-acquiring while held
 };
 
 // Every strategy, in a stable order.

@@ -34,6 +34,7 @@ const std::vector<PropertyInfo>& property_catalog() {
       {"owner", "a release or extend never removes or changes a lock held by someone else"},
       {"expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
       {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
+      {"reentry", "a nested release by the holder never frees the lock its outer hold still uses"},
   };
   return kCatalog;
 }
@@ -248,9 +249,42 @@ std::optional<Violation> check_progress(const History& h) {
   return std::nullopt;
 }
 
+std::optional<Violation> check_reentry(const History& h) {
+  // Per client: the outer session it holds (granted, not yet releasing or
+  // crashed, and still within its believed validity).
+  struct Hold {
+    uint64_t session;
+    TrueInstant until;
+  };
+  std::map<int, Hold> holding;
+  for (const Event& e : h.events) {
+    switch (e.kind) {
+      case EventKind::kAcquireOk:
+        holding[e.client] = Hold{e.session, e.believed_until};
+        break;
+      case EventKind::kReleaseInvoke:
+      case EventKind::kCrash:
+        holding.erase(e.client);
+        break;
+      case EventKind::kMutation: {
+        if (e.op != sim::Op::kRelease || e.after.has_value()) break;
+        auto it = holding.find(e.client);
+        if (it == holding.end() || e.at >= it->second.until) break;
+        return Violation{"reentry", e.at,
+                         "a nested release by " + who(e.client, it->second.session) + " deleted " + e.key +
+                             " on node-" + std::to_string(e.node) + " at " + ms(e.at) +
+                             " while its outer hold went on: the hold count never reached zero"};
+      }
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> check_all(const History& h) {
   std::vector<Violation> out;
-  for (auto* check : {check_mutex, check_resource, check_owner, check_expiry, check_progress}) {
+  for (auto* check : {check_mutex, check_resource, check_owner, check_expiry, check_progress, check_reentry}) {
     if (auto v = check(h)) out.push_back(std::move(*v));
   }
   return out;

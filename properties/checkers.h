@@ -54,6 +54,13 @@ std::optional<Violation> check_expiry(const sim::History& h);
 // otherwise flag every strategy for it.
 std::optional<Violation> check_progress(const sim::History& h);
 
+// reentry: while a client holds the lock (granted, before its release,
+// crash or validity end), no release of its own deletes the lock key: a
+// nested acquire/release pair must leave the outer hold in place (the count
+// returns to zero only at the outer release). Re-acquiring without waiting
+// is checked by the strategy's model-based test, not here.
+std::optional<Violation> check_reentry(const sim::History& h);
+
 // Every checker, in catalog order; one entry per violated property.
 std::vector<Violation> check_all(const sim::History& h);
 

@@ -15,6 +15,9 @@ struct WorkloadConfig {
   Millis think{50};             // pause between a release and the next acquire
   int writes_per_hold = 3;      // resource writes per critical section, each after a validity check
   Millis acquire_timeout{0};    // 0: 3 x ttl
+  // Nested acquire/release pairs by the holder after its first write
+  // (reentrant strategies); 0: none.
+  int reentry_depth = 0;
 };
 
 struct NetworkConfig {
@@ -40,6 +43,7 @@ struct WorldConfig {
   static constexpr int kClientsMax = 64;
   static constexpr int kAcquiresMax = 10'000;
   static constexpr int kWritesMax = 100;
+  static constexpr int kReentryDepthMax = 10;
   static constexpr int64_t kDurationMsMax = 24LL * 3600 * 1000;
 };
 

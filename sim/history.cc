@@ -18,6 +18,12 @@ const char* event_kind_name(EventKind k) {
     case EventKind::kFault: return "fault";
     case EventKind::kCrash: return "crash";
     case EventKind::kRestart: return "restart";
+    case EventKind::kReenter: return "reenter";
+    case EventKind::kReenterOk: return "reentered";
+    case EventKind::kReenterFail: return "reenter-failed";
+    case EventKind::kLeave: return "leave";
+    case EventKind::kLeaveOk: return "left";
+    case EventKind::kLeaveFail: return "leave-failed";
   }
   return "?";
 }

@@ -25,6 +25,13 @@ enum class EventKind {
   kFault,          // a fault began or ended: detail
   kCrash,          // a client process died (its beliefs end)
   kRestart,        // a client process started again
+  // Nested use of a reentrant lock by its holder (session = the outer one):
+  kReenter,        // the holder acquires again while it holds
+  kReenterOk,
+  kReenterFail,    // detail
+  kLeave,          // the holder releases the nested hold (the outer goes on)
+  kLeaveOk,
+  kLeaveFail,      // detail
 };
 
 const char* event_kind_name(EventKind k);

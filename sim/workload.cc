@@ -26,6 +26,36 @@ Event client_event(EventKind kind, int client, uint64_t session, std::string tok
   e.detail = std::move(detail);
   return e;
 }
+// The holder takes the lock again `depth` times (nested, as a recursive
+// call path would) and gives each nested hold back, innermost first.
+Task<void> reenter(World& world, Env& env, int client, uint64_t session, const LockOptions& options, int depth) {
+  std::vector<Lease> nested;
+  for (int d = 0; d < depth; ++d) {
+    world.record(client_event(EventKind::kReenter, client, session));
+    world.set_op(client, Op::kAcquire);
+    auto inner = co_await world.strategy().acquire(env, options);
+    world.set_op(client, Op::kNone);
+    if (!inner.ok()) {
+      world.record(client_event(EventKind::kReenterFail, client, session, "", inner.error().to_string()));
+      break;
+    }
+    world.record(client_event(EventKind::kReenterOk, client, session, inner->token));
+    nested.push_back(std::move(inner).value());
+  }
+  while (!nested.empty()) {
+    world.record(client_event(EventKind::kLeave, client, session, nested.back().token));
+    world.set_op(client, Op::kRelease);
+    auto left = co_await world.strategy().release(env, nested.back());
+    world.set_op(client, Op::kNone);
+    if (left.ok()) {
+      world.record(client_event(EventKind::kLeaveOk, client, session));
+    } else {
+      world.record(client_event(EventKind::kLeaveFail, client, session, "", left.error().to_string()));
+    }
+    nested.pop_back();
+  }
+}
+
 }  // namespace
 
 Task<void> run_workload(World& world, int client) {
@@ -44,6 +74,8 @@ Task<void> run_workload(World& world, int client) {
 
   for (int i = 0; i < wl.acquires_per_client; ++i) {
     const uint64_t session = world.new_session();
+    // One owner per outer hold: a reentrant strategy lets it in again.
+    options.owner = "client-" + std::to_string(client) + ":" + std::to_string(session);
     world.record(client_event(EventKind::kAcquireInvoke, client, session));
     world.set_op(client, Op::kAcquire);
     auto lease = co_await world.strategy().acquire(env, options);
@@ -68,6 +100,7 @@ Task<void> run_workload(World& world, int client) {
       co_await env.sleep(work);
       // Written as applications write it: the check above was the last one.
       (void)co_await world.write_resource(client, session, lease->token);
+      if (w == 0) co_await reenter(world, env, client, session, options, wl.reentry_depth);
     }
 
     world.record(client_event(EventKind::kReleaseInvoke, client, session, lease->token));

@@ -336,6 +336,7 @@ std::string validate_config(const WorldConfig& c) {
     return "acquires_per_client must be in [0, 10000]";
   }
   if (wl.writes_per_hold < 1 || wl.writes_per_hold > WorldConfig::kWritesMax) return "writes_per_hold must be in [1, 100]";
+  if (wl.reentry_depth < 0 || wl.reentry_depth > WorldConfig::kReentryDepthMax) return "reentry_depth must be in [0, 10]";
   if (wl.hold < Millis(0) || wl.think < Millis(0) || wl.acquire_timeout < Millis(0)) {
     return "hold_ms, think_ms and acquire_timeout_ms must not be negative";
   }

@@ -178,5 +178,43 @@ TEST_F(BrokenTest, ClientClockLocksLikeSingleOnRealRedis) {
   EXPECT_TRUE(b->acquire(options_for("cc", Millis(5000), Millis(500))).ok());
 }
 
+TEST_F(BrokenTest, ReentrantCountsHoldsOnRealRedisAndRefusesStrangers) {
+  // (reentrant is correct; it shares the fixture.)
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok());
+  auto lock = make_strategy("reentrant");
+  LockOptions o = options_for("re", Millis(5000), Millis(0));
+  o.owner = "app-1:thread-7";
+  auto outer = run_sync(lock->acquire(**env, o));
+  ASSERT_TRUE(outer.ok()) << outer.error().to_string();
+  auto inner = run_sync(lock->acquire(**env, o));
+  ASSERT_TRUE(inner.ok()) << "the owner gets in again without waiting";
+  EXPECT_EQ(server_.command({"HGET", "re", o.owner})->str, "2");
+  LockOptions stranger = o;
+  stranger.owner = "app-2:thread-1";
+  EXPECT_FALSE(run_sync(lock->acquire(**env, stranger)).ok());
+  auto refused = run_sync(lock->release(**env, Lease{"re", stranger.owner, {}, {}, {}, Millis(5000)}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotHeld);
+  ASSERT_TRUE(run_sync(lock->release(**env, *inner)).ok());
+  EXPECT_EQ(server_.command({"HGET", "re", o.owner})->str, "1");
+  EXPECT_GT(pttl(server_, "re"), 4000) << "a partial release re-arms the TTL";
+  ASSERT_TRUE(run_sync(lock->release(**env, *outer)).ok());
+  EXPECT_FALSE(exists(server_, "re"));
+}
+
+TEST_F(BrokenTest, ReentrantNaiveFreesTheLockAtTheNestedRelease) {
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok());
+  auto lock = make_strategy("reentrant-naive");
+  LockOptions o = options_for("rn", Millis(5000), Millis(0));
+  o.owner = "app-1:thread-7";
+  auto outer = run_sync(lock->acquire(**env, o));
+  auto inner = run_sync(lock->acquire(**env, o));
+  ASSERT_TRUE(outer.ok() && inner.ok());
+  ASSERT_TRUE(run_sync(lock->release(**env, *inner)).ok());
+  EXPECT_FALSE(exists(server_, "rn")) << "the outer hold lost its lock";
+}
+
 }  // namespace
 }  // namespace lockcheck

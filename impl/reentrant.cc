@@ -1,0 +1,127 @@
+#include "impl/reentrant.h"
+
+#include <string>
+
+#include "impl/single.h"
+
+namespace lockcheck {
+
+// KEYS[1] lock, ARGV[1] ttl ms, ARGV[2] owner. nil: granted; else PTTL.
+const char* const kReentrantAcquireScript =
+    "if (redis.call('exists', KEYS[1]) == 0) or (redis.call('hexists', KEYS[1], ARGV[2]) == 1) then\n"
+    "  redis.call('hincrby', KEYS[1], ARGV[2], 1)\n"
+    "  redis.call('pexpire', KEYS[1], ARGV[1])\n"
+    "  return nil\n"
+    "end\n"
+    "return redis.call('pttl', KEYS[1])\n";
+
+// KEYS[1] lock, ARGV[1] owner, ARGV[2] ttl ms. nil: not ours; 0: still
+// held (count > 0); 1: freed.
+const char* const kReentrantReleaseScript =
+    "if redis.call('hexists', KEYS[1], ARGV[1]) == 0 then\n"
+    "  return nil\n"
+    "end\n"
+    "local count = redis.call('hincrby', KEYS[1], ARGV[1], -1)\n"
+    "if count > 0 then\n"
+    "  redis.call('pexpire', KEYS[1], ARGV[2])\n"
+    "  return 0\n"
+    "end\n"
+    "redis.call('del', KEYS[1])\n"
+    "return 1\n";
+
+// KEYS[1] lock, ARGV[1] owner, ARGV[2] ttl ms. 1: renewed; 0: not ours.
+const char* const kReentrantExtendScript =
+    "if redis.call('hexists', KEYS[1], ARGV[1]) == 1 then\n"
+    "  redis.call('pexpire', KEYS[1], ARGV[2])\n"
+    "  return 1\n"
+    "end\n"
+    "return 0\n";
+
+namespace {
+
+// The naive variant: the value is the owner id; no count.
+const char* const kNaiveAcquireScript =
+    "local v = redis.call('get', KEYS[1])\n"
+    "if v == false or v == ARGV[2] then\n"
+    "  redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[1])\n"
+    "  return nil\n"
+    "end\n"
+    "return redis.call('pttl', KEYS[1])\n";
+
+// One acquire loop for both: `script` answers nil when granted.
+Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const std::string owner = options.owner.empty() ? random_token(env) : options.owner;
+  const std::string ttl_ms = std::to_string(options.ttl.count());
+  for (;;) {
+    const MonoInstant attempt_start = env.mono_now();
+    std::vector<std::string> cmd{"EVAL", script, "1", options.key, ttl_ms, owner};
+    auto r = co_await env.call(0, std::move(cmd));
+    if (r.ok() && r->is_nil()) {
+      Lease lease{options.key, owner, attempt_start, validity_end(attempt_start, options.ttl)};
+      lease.ttl = options.ttl;
+      if (lease_valid(env, lease)) co_return lease;
+      // Too late to use; give back this one hold.
+      std::vector<std::string> undo{"EVAL", kReentrantReleaseScript, "1", options.key, owner, ttl_ms};
+      (void)co_await env.call(0, std::move(undo));
+    } else if (!r.ok() && !r.error().outcome_unknown()) {
+      co_return r.error();  // e.g. WRONGTYPE
+    }
+    // Held by another owner, or the reply was lost (our hold count may have
+    // gone up: the TTL bounds that ghost; an owner that retries and wins
+    // would count it twice — documented as a limit, as in Redisson).
+    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
+                                              options.retry_delay_max.count()));
+    if (env.mono_now() + delay >= deadline) {
+      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
+    }
+    co_await env.sleep(delay);
+  }
+}
+
+}  // namespace
+
+Task<Result<Lease>> ReentrantLock::acquire(Env& env, LockOptions options) {
+  co_return co_await acquire_with(env, std::move(options), kReentrantAcquireScript);
+}
+
+Task<Status> ReentrantLock::release(Env& env, Lease lease) {
+  // While holds remain, the key's TTL is re-armed to the lease length.
+  LC_CHECK(lease.ttl > Millis(0));
+  const std::string ttl_ms = std::to_string(lease.ttl.count());
+  std::vector<std::string> cmd{"EVAL", kReentrantReleaseScript, "1", lease.key, lease.token, ttl_ms};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  if (r->is_nil()) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
+  co_return Ok{};
+}
+
+Task<Result<Lease>> ReentrantLock::extend(Env& env, Lease lease, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant attempt_start = env.mono_now();
+  std::vector<std::string> cmd{"EVAL", kReentrantExtendScript, "1", lease.key, lease.token,
+                               std::to_string(options.ttl.count())};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
+  lease.started = attempt_start;
+  lease.valid_until = validity_end(attempt_start, options.ttl);
+  lease.ttl = options.ttl;
+  co_return lease;
+}
+
+Task<Result<Lease>> ReentrantNaiveLock::acquire(Env& env, LockOptions options) {
+  co_return co_await acquire_with(env, std::move(options), kNaiveAcquireScript);
+}
+
+Task<Status> ReentrantNaiveLock::release(Env& env, Lease lease) {
+  // BROKEN: compare-and-delete frees the lock at the first inner release.
+  std::vector<std::string> cmd{"EVAL", kReleaseScript, "1", lease.key, lease.token};
+  auto r = co_await env.call(0, std::move(cmd));
+  if (!r.ok()) co_return r.error();
+  if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
+  co_return Ok{};
+}
+
+}  // namespace lockcheck
