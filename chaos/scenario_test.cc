@@ -5,6 +5,7 @@
 #include <set>
 
 #include "chaos/run.h"
+#include "chaos/swarm.h"
 
 namespace lockcheck::chaos {
 namespace {
@@ -138,6 +139,17 @@ TEST(Generate, IsAFunctionOfTheSeedAndValid) {
 }
 
 // Same scenario => same trace hash, over many seeds and every fault class.
+TEST(Swarm, EachSeedDrawsItsOwnNonEmptySubset) {
+  std::set<std::vector<FaultKind>> seen;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    const auto kinds = swarm_classes(seed);
+    ASSERT_FALSE(kinds.empty());
+    EXPECT_EQ(kinds, swarm_classes(seed));  // a function of the seed
+    seen.insert(kinds);
+  }
+  EXPECT_GT(seen.size(), 50u);  // really different mixes, not one
+}
+
 TEST(Determinism, EverySeedRunsTwiceToTheSameTrace) {
   const std::vector<FaultKind> all = parse_fault_classes("all").value();
   std::set<uint64_t> distinct;

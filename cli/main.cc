@@ -7,8 +7,10 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -34,16 +36,17 @@ int usage_error(const std::string& what) {
   return kExitUsage;
 }
 
-struct Cell {
-  std::string strategy;
+struct CellPlan {
   std::string label;
   std::vector<FaultKind> classes;
+  bool swarm = false;
 };
 
 // "--faults" grammar: comma-separated cells; each cell is "none", "all"
-// (every class, one cell each) or kinds joined by '+' (mixed in one cell).
-lc::Result<std::vector<std::pair<std::string, std::vector<FaultKind>>>> parse_cells(const std::string& text) {
-  std::vector<std::pair<std::string, std::vector<FaultKind>>> out;
+// (every class, one cell each), "swarm" (each seed draws its own kinds) or
+// kinds joined by '+' (mixed in one cell).
+lc::Result<std::vector<CellPlan>> parse_cells(const std::string& text) {
+  std::vector<CellPlan> out;
   if (text.empty()) return lc::Error{lc::ErrorCode::kInvalidArgument, "--faults is empty"};
   size_t start = 0;
   while (start <= text.size()) {
@@ -52,20 +55,66 @@ lc::Result<std::vector<std::pair<std::string, std::vector<FaultKind>>>> parse_ce
     const std::string item = text.substr(start, comma - start);
     start = comma + 1;
     if (item == "all") {
-      for (const auto& f : lc::chaos::fault_catalog()) out.push_back({std::string(f.name), {f.kind}});
+      for (const auto& f : lc::chaos::fault_catalog()) out.push_back({std::string(f.name), {f.kind}, false});
       continue;
     }
     if (item == "none") {
-      out.push_back({"none", {}});
+      out.push_back({"none", {}, false});
+      continue;
+    }
+    if (item == "swarm") {
+      out.push_back({"swarm", {}, true});
       continue;
     }
     std::string joined = item;
     for (char& ch : joined) ch = ch == '+' ? ',' : ch;
     auto classes = lc::chaos::parse_fault_classes(joined);
     if (!classes.ok()) return classes.error();
-    out.push_back({item, classes.value()});
+    out.push_back({item, classes.value(), false});
   }
   return out;
+}
+
+// "--strategy": all, correct, broken, or a comma list of names.
+lc::Result<std::vector<std::string>> parse_strategies(const std::string& text) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view name) {
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.emplace_back(name);
+  };
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
+    if (item == "all" || item == "correct" || item == "broken") {
+      for (const auto& s : lc::strategy_catalog()) {
+        if (item == "all" || s.correct == (item == "correct")) add(s.name);
+      }
+    } else if (lc::make_strategy(item)) {
+      add(item);
+    } else {
+      std::string known;
+      for (const auto& s : lc::strategy_catalog()) known += ", " + std::string(s.name);
+      return lc::Error{lc::ErrorCode::kInvalidArgument,
+                       "unknown strategy '" + item + "' (known: all, correct, broken" + known + ")"};
+    }
+  }
+  return out;
+}
+
+// "--shard K/N" with 1 <= K <= N <= 1000.
+std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  auto number = [](const std::string& t) -> std::optional<int> {
+    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoi(t);
+  };
+  auto k = number(text.substr(0, slash));
+  auto n = number(text.substr(slash + 1));
+  if (!k || !n || *k < 1 || *n < 1 || *k > *n || *n > 1000) return std::nullopt;
+  return std::make_pair(*k, *n);
 }
 
 void print_counterexamples(const lc::reports::CellReport& report) {
@@ -97,19 +146,21 @@ struct RunArgs {
   bool check_determinism = false;
   int shrink_runs = 400;
   bool quiet = false;
+  std::string shard;      // "K/N"; empty: the whole cell
+  int64_t budget_ms = 0;  // per cell; 0: none
 };
 
 int cmd_run(const RunArgs& a) {
-  std::vector<std::string> strategies;
-  if (a.strategy == "all") {
-    for (const auto& s : lc::strategy_catalog()) strategies.emplace_back(s.name);
-  } else if (lc::make_strategy(a.strategy)) {
-    strategies.push_back(a.strategy);
-  } else {
-    std::string known;
-    for (const auto& s : lc::strategy_catalog()) known += ", " + std::string(s.name);
-    return usage_error("unknown strategy '" + a.strategy + "' (known: all" + known + ")");
+  auto strategies_or = parse_strategies(a.strategy);
+  if (!strategies_or.ok()) return usage_error(strategies_or.error().message);
+  const std::vector<std::string>& strategies = strategies_or.value();
+  std::pair<int, int> shard{1, 1};
+  if (!a.shard.empty()) {
+    auto parsed = parse_shard(a.shard);
+    if (!parsed) return usage_error("--shard must be K/N with 1 <= K <= N <= 1000, got '" + a.shard + "'");
+    shard = *parsed;
   }
+  if (a.budget_ms < 0 || a.budget_ms > 7 * 24 * 3600 * 1000LL) return usage_error("--budget-ms must be in [0, 604800000]");
   auto cells_or = parse_cells(a.faults);
   if (!cells_or.ok()) return usage_error(cells_or.error().message);
   if (a.seeds < 1 || a.seeds > 10'000'000) return usage_error("--seeds must be in [1, 10000000]");
@@ -127,13 +178,18 @@ int cmd_run(const RunArgs& a) {
   std::vector<lc::reports::CellReport> reports;
   int exit_code = kExitHolds;
   for (const auto& strategy : strategies) {
-    for (const auto& [label, classes] : cells_or.value()) {
+    for (const auto& plan : cells_or.value()) {
+      const std::string& label = plan.label;
       lc::properties::CellSpec spec;
       spec.strategy = strategy;
       spec.faults_label = label;
-      spec.classes = classes;
+      spec.classes = plan.classes;
+      spec.swarm = plan.swarm;
       spec.first_seed = first_seed;
       spec.seeds = seeds;
+      spec.shard_index = shard.first - 1;
+      spec.shard_count = shard.second;
+      spec.budget_ms = a.budget_ms;
       spec.check_determinism = a.check_determinism;
       spec.shrink_runs_max = a.shrink_runs;
       const auto t0 = std::chrono::steady_clock::now();  // for the report's figures only
@@ -163,7 +219,8 @@ int cmd_run(const RunArgs& a) {
         if (exit_code == kExitHolds) exit_code = kExitViolated;
       } else if (!a.quiet) {
         std::cout << strategy << " / " << label << ": holds over " << r.seeds_run << " seeds ("
-                  << r.lock_cycles << " lock cycles in " << report.wall_ms << " ms)\n";
+                  << r.lock_cycles << " lock cycles in " << report.wall_ms << " ms"
+                  << (r.budget_hit ? ", stopped by --budget-ms" : "") << ")\n";
       }
       reports.push_back(std::move(report));
     }
@@ -224,6 +281,37 @@ int cmd_replay(const std::string& file, bool verbose) {
   return judged.violations.empty() ? kExitHolds : kExitViolated;
 }
 
+// `report DIR...`: merges the results.json of several runs (shards) and
+// prints the matrix; --out writes the merged results.json.
+int cmd_report(const std::vector<std::string>& inputs, const std::string& out_dir) {
+  std::vector<lc::reports::CellReport> all;
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    const std::string path = std::filesystem::is_directory(input, ec) ? input + "/results.json" : input;
+    auto text = lc::reports::read_file(path);
+    if (!text.ok()) return usage_error(text.error().message);
+    auto cells = lc::reports::parse_results(text.value(), path);
+    if (!cells.ok()) return usage_error(cells.error().message);
+    for (auto& c : cells.value()) all.push_back(std::move(c));
+  }
+  const auto merged = lc::reports::merge_cells(all);
+  std::cout << lc::reports::matrix_text(merged);
+  if (!out_dir.empty()) {
+    if (auto s = lc::reports::ensure_dir(out_dir); !s.ok()) return usage_error(s.error().message);
+    const std::string results = out_dir + "/results.json";
+    if (auto s = lc::reports::write_file_atomic(results, lc::reports::results_json(merged)); !s.ok()) {
+      return usage_error(s.error().message);
+    }
+    std::cout << "results: " << results << "\n";
+  }
+  int code = kExitHolds;
+  for (const auto& c : merged) {
+    if (c.result.nondeterministic) return kExitHarness;
+    if (c.result.violated) code = kExitViolated;
+  }
+  return code;
+}
+
 int cmd_list(const std::string& what) {
   if (what == "strategies") {
     for (const auto& s : lc::strategy_catalog()) {
@@ -254,11 +342,12 @@ int main(int argc, char** argv) {
 
   RunArgs run;
   auto* run_cmd = app.add_subcommand("run", "run the property suite over generated scenarios and print the matrix");
-  run_cmd->add_option("--strategy", run.strategy, "a strategy name (see `lockcheck list strategies`) or all")
+  run_cmd->add_option("--strategy", run.strategy,
+                      "comma list of strategy names (see `lockcheck list strategies`), or all, correct, broken")
       ->capture_default_str();
   run_cmd->add_option("--faults", run.faults,
-                      "comma list of cells: none, all (each class its own cell), a fault class, or classes joined "
-                      "by + (mixed in one cell)")
+                      "comma list of cells: none, all (each class its own cell), swarm (each seed draws its own "
+                      "classes), a fault class, or classes joined by + (mixed in one cell)")
       ->capture_default_str();
   run_cmd->add_option("--seeds", run.seeds, "scenarios per cell")->capture_default_str();
   run_cmd->add_option("--seed", run.seed, "first seed (decimal or 0x-hex); alone, runs exactly that seed");
@@ -269,12 +358,25 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--shrink-runs", run.shrink_runs, "most scenario runs spent shrinking one counterexample")
       ->capture_default_str();
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress, print only violations and the matrix");
+  run_cmd->add_option("--shard", run.shard,
+                      "run shard K of N of every cell's seeds (merge shards' report dirs with `lockcheck report`)");
+  run_cmd->add_option("--budget-ms", run.budget_ms,
+                      "per-cell wall-clock budget: start no new seed after it (0: none); the seeds run are a "
+                      "prefix, so the verdict replays with --seeds <count>")
+      ->capture_default_str();
 
   std::string replay_file;
   bool verbose = false;
   auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
   replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
   replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
+
+  std::vector<std::string> report_inputs;
+  std::string report_out;
+  auto* report_cmd =
+      app.add_subcommand("report", "merge the results of several runs (e.g. --shard K/N) and print the matrix");
+  report_cmd->add_option("DIR", report_inputs, "report directories (or results.json files)")->required();
+  report_cmd->add_option("--out", report_out, "also write the merged results.json into this directory");
 
   std::string list_what;
   auto* list_cmd = app.add_subcommand("list", "list strategies, faults or properties");
@@ -296,5 +398,6 @@ int main(int argc, char** argv) {
   if (run_cmd->parsed()) return cmd_run(run);
   if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose);
   if (list_cmd->parsed()) return cmd_list(list_what);
+  if (report_cmd->parsed()) return cmd_report(report_inputs, report_out);
   return usage_error("no subcommand (see lockcheck --help)");
 }

@@ -155,9 +155,20 @@ std::optional<Violation> check_expiry(const History& h) {
                          std::to_string(n.client) + " at " + ms(n.since) + ") had no TTL until " + ms(until) +
                          ", longer than the " + std::to_string(h.ttl_ms) + " ms lease"};
   };
+  // The absolute expiry each key last had: a write that keeps it (HINCRBY on
+  // a hash, say) gave no TTL, even when the node's clock has since stepped
+  // back and the same expiry now looks far away.
+  std::map<std::pair<int, std::string>, std::optional<int64_t>> last_expiry;
   for (const Event& e : h.events) {
     if (e.kind != EventKind::kMutation) continue;
     const auto where = std::make_pair(e.node, e.key);
+    std::optional<int64_t> previous;
+    bool existed = false;
+    if (auto it = last_expiry.find(where); it != last_expiry.end()) {
+      previous = it->second;
+      existed = e.before.has_value();
+    }
+    last_expiry[where] = e.after ? e.after_expire_unix_ms : std::nullopt;
     if (auto it = no_ttl.find(where); it != no_ttl.end()) {
       if (e.at - it->second.since > grace) return overdue(where, it->second, e.at);
       if (!e.after || e.after_expire_unix_ms) no_ttl.erase(it);
@@ -167,6 +178,7 @@ std::optional<Violation> check_expiry(const History& h) {
       no_ttl.emplace(where, NoTtl{e.at, e.client});
       continue;
     }
+    if (existed && previous == e.after_expire_unix_ms) continue;  // expiry kept, not given
     const int64_t ttl_ms = *e.after_expire_unix_ms - e.node_wall_unix_ms;
     if (ttl_ms > h.ttl_ms + kExpiryBoundMs) {
       return Violation{"expiry", e.at,

@@ -167,6 +167,36 @@ TEST(Expiry, KeyWithoutTtlThatStaysIsViolated) {
   EXPECT_NE(v->explanation.find("had no TTL"), std::string::npos);
 }
 
+TEST(Expiry, ExpiryKeptAcrossANodeClockStepBackIsNotANewTtl) {
+  // The node's clock stepped back 2 s after the key got its 1 s TTL; a
+  // later write that keeps the absolute expiry (HINCRBY) gave no TTL.
+  History h;
+  h.ttl_ms = 1000;
+  h.end = at_ms(5000);
+  Event set;
+  set.kind = EventKind::kMutation;
+  set.at = at_ms(1);
+  set.node = 0;
+  set.key = "lock";
+  set.after = "a=1";
+  set.node_wall_unix_ms = 10'000;
+  set.after_expire_unix_ms = 11'000;
+  Event keep = set;
+  keep.at = at_ms(300);
+  keep.before = "a=1";
+  keep.after = "a=2";
+  keep.node_wall_unix_ms = 8'300;  // 2 s behind
+  h.events = {set, keep};
+  EXPECT_EQ(check_expiry(h), std::nullopt);
+  // A write that does set a new, too long expiry is still caught.
+  Event longer = keep;
+  longer.at = at_ms(400);
+  longer.node_wall_unix_ms = 8'400;
+  longer.after_expire_unix_ms = 8'400 + 5'000;
+  h.events.push_back(longer);
+  ASSERT_TRUE(check_expiry(h).has_value());
+}
+
 TEST(Expiry, KeyWithoutTtlBrieflyThenGivenOneHolds) {
   HistoryBuilder b;
   b.mutate(0, 0, Op::kAcquire, std::nullopt, "a", std::nullopt).mutate(3, 0, Op::kAcquire, "a", "a", 1000);

@@ -39,15 +39,30 @@ struct CellSpec {
   std::string strategy;
   std::string faults_label;              // as the user wrote it, for reports
   std::vector<chaos::FaultKind> classes;
+  bool swarm = false;                    // each seed draws its own classes (chaos/swarm.h)
   uint64_t first_seed = 1;
-  int seeds = 100;
+  int seeds = 100;                       // seed indices 0..seeds-1 of the whole cell
+  // Sharding: this run takes the indices i with i % shard_count ==
+  // shard_index, so N machines split one cell and `lockcheck report`
+  // merges them (the lowest violating seed over shards is the cell's).
+  int shard_index = 0;
+  int shard_count = 1;
+  // Wall-clock budget for the cell, 0: none. When it runs out no new seed
+  // starts; the seeds started all finish, so the count run is a prefix and
+  // the verdict over it is still reproducible with --seeds <that count>.
+  int64_t budget_ms = 0;
   bool check_determinism = false;        // run every seed twice, compare traces
   int shrink_runs_max = 400;
 };
 
+// The seed of index i, and the scenario a cell runs for it.
+uint64_t cell_seed(const CellSpec& spec, int index);
+chaos::Scenario cell_scenario(const CellSpec& spec, uint64_t seed);
+
 struct CellResult {
   CellSpec spec;
-  int seeds_run = 0;
+  int seeds_run = 0;         // of this shard
+  bool budget_hit = false;   // stopped by budget_ms before all seeds ran
   uint64_t lock_cycles = 0;  // grants over all seeds run
   uint64_t events = 0;
   // A violation, when one was found:

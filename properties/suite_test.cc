@@ -8,6 +8,7 @@
 #include <rapidcheck.h>
 
 #include <optional>
+#include <set>
 #include <ostream>
 
 #include "chaos/run.h"
@@ -204,6 +205,31 @@ TEST(RunCell, FindsTheLowestViolatingSeedWhateverTheJobs) {
     EXPECT_TRUE(violates(j, one.counterexamples[i].property));
     EXPECT_LE(one.counterexamples[i].stats.faults_after, one.counterexamples[i].stats.faults_before);
   }
+}
+
+TEST(RunCell, ShardsPartitionTheSeedsAndFindTheSameLowestViolation) {
+  CellSpec spec;
+  spec.strategy = "single";
+  spec.faults_label = "clock_jump";
+  spec.classes = {FaultKind::kClockJump};
+  spec.seeds = 30;
+  spec.shrink_runs_max = 20;
+  const CellResult whole = run_cell(spec, 2, nullptr);
+  ASSERT_TRUE(whole.violated);
+  std::set<uint64_t> seeds;
+  uint64_t lowest = UINT64_MAX;
+  for (int k = 0; k < 3; ++k) {
+    CellSpec shard = spec;
+    shard.shard_index = k;
+    shard.shard_count = 3;
+    for (int i = 0; i < 10; ++i) EXPECT_TRUE(seeds.insert(cell_seed(shard, i)).second);
+    const CellResult r = run_cell(shard, 1, nullptr);
+    if (r.violated) lowest = std::min(lowest, r.seed);
+  }
+  EXPECT_EQ(seeds.size(), 30u);
+  EXPECT_EQ(*seeds.begin(), 1u);
+  EXPECT_EQ(*seeds.rbegin(), 30u);
+  EXPECT_EQ(lowest, whole.seed);
 }
 
 TEST(RunCell, CleanCellCountsEverySeed) {

@@ -1,10 +1,12 @@
 #include "reports/report.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -70,7 +72,10 @@ std::string results_json(const std::vector<CellReport>& cells) {
     cell["faults"] = r.spec.faults_label;
     cell["verdict"] = r.nondeterministic ? "harness_fault" : r.violated ? "violated" : "holds";
     cell["seeds_run"] = r.seeds_run;
+    cell["seeds"] = r.spec.seeds;
     cell["first_seed"] = chaos::format_seed(r.spec.first_seed);
+    cell["shard"] = std::to_string(r.spec.shard_index + 1) + "/" + std::to_string(r.spec.shard_count);
+    if (r.budget_hit) cell["budget_hit"] = true;
     cell["lock_cycles"] = r.lock_cycles;
     cell["wall_ms"] = c.wall_ms;
     if (r.nondeterministic) cell["harness_fault"] = r.nondeterminism;
@@ -98,6 +103,94 @@ std::string results_json(const std::vector<CellReport>& cells) {
     j["cells"].push_back(cell);
   }
   return j.dump(2) + "\n";
+}
+
+Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin) {
+  using nlohmann::json;
+  const std::string where(origin);
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto bad = [&](const std::string& what) { return Error{ErrorCode::kInvalidArgument, where + ": " + what}; };
+  if (j.is_discarded()) return bad("not valid JSON");
+  if (!j.is_object() || j.value("lockcheck_results", 0) != 1) return bad("not a lockcheck results.json (lockcheck_results: 1)");
+  if (!j.contains("cells") || !j["cells"].is_array()) return bad("cells: missing");
+  std::vector<CellReport> out;
+  for (const auto& c : j["cells"]) {
+    if (!c.is_object()) return bad("cells: not an object");
+    CellReport report;
+    auto& r = report.result;
+    auto str = [&](const char* key) -> std::optional<std::string> {
+      if (!c.contains(key) || !c[key].is_string()) return std::nullopt;
+      return c[key].get<std::string>();
+    };
+    auto strategy = str("strategy");
+    auto faults = str("faults");
+    auto verdict = str("verdict");
+    if (!strategy || !faults || !verdict) return bad("cells: strategy, faults and verdict are required");
+    r.spec.strategy = *strategy;
+    r.spec.faults_label = *faults;
+    r.seeds_run = c.value("seeds_run", 0);
+    r.spec.seeds = c.value("seeds", r.seeds_run);
+    r.lock_cycles = c.value("lock_cycles", uint64_t{0});
+    report.wall_ms = c.value("wall_ms", int64_t{0});
+    r.budget_hit = c.value("budget_hit", false);
+    if (auto fs = str("first_seed")) r.spec.first_seed = chaos::parse_seed(*fs).value_or(1);
+    if (*verdict == "harness_fault") {
+      r.nondeterministic = true;
+      r.nondeterminism = str("harness_fault").value_or("harness fault");
+    } else if (*verdict == "violated") {
+      r.violated = true;
+      auto seed = str("seed");
+      if (!seed || !chaos::parse_seed(*seed)) return bad("cells: a violated cell needs its seed");
+      r.seed = *chaos::parse_seed(*seed);
+      for (const auto& v : c.value("violations", json::array())) {
+        r.violations.push_back(properties::Violation{v.value("property", ""), {}, v.value("explanation", "")});
+      }
+      for (const auto& x : c.value("counterexamples", json::array())) {
+        properties::CellResult::Counterexample cx;
+        cx.property = x.value("property", "");
+        cx.explanation = x.value("explanation", "");
+        report.counterexample_files.push_back(x.value("file", ""));
+        r.counterexamples.push_back(std::move(cx));
+      }
+      if (r.violations.empty()) return bad("cells: a violated cell lists no violation");
+    } else if (*verdict != "holds") {
+      return bad("cells: unknown verdict '" + *verdict + "'");
+    }
+    out.push_back(std::move(report));
+  }
+  return out;
+}
+
+std::vector<CellReport> merge_cells(const std::vector<CellReport>& cells) {
+  std::vector<CellReport> out;
+  for (const auto& c : cells) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const CellReport& o) {
+      return o.result.spec.strategy == c.result.spec.strategy && o.result.spec.faults_label == c.result.spec.faults_label;
+    });
+    if (it == out.end()) {
+      out.push_back(c);
+      continue;
+    }
+    auto& m = it->result;
+    const auto& r = c.result;
+    m.seeds_run += r.seeds_run;
+    m.lock_cycles += r.lock_cycles;
+    m.budget_hit = m.budget_hit || r.budget_hit;
+    it->wall_ms = std::max(it->wall_ms, c.wall_ms);  // shards run side by side
+    if (r.nondeterministic && !m.nondeterministic) {
+      m.nondeterministic = true;
+      m.nondeterminism = r.nondeterminism;
+    }
+    // The cell's violation is the lowest violating seed over all shards.
+    if (r.violated && (!m.violated || r.seed < m.seed)) {
+      m.violated = true;
+      m.seed = r.seed;
+      m.violations = r.violations;
+      m.counterexamples = r.counterexamples;
+      it->counterexample_files = c.counterexample_files;
+    }
+  }
+  return out;
 }
 
 std::string counterexample_name(const properties::CellResult& cell, const std::string& property) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "impl/result.h"
@@ -26,6 +27,15 @@ std::string matrix_text(const std::vector<CellReport>& cells);
 
 // results.json: every cell, its verdict, seeds, counterexamples.
 std::string results_json(const std::vector<CellReport>& cells);
+
+// Reads a results.json back (for `lockcheck report`); the counterexamples
+// keep property, explanation and file, not the scenarios themselves.
+// Errors are one line naming `origin`.
+Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin);
+
+// Cells of several runs (shards) merged by (strategy, faults), in first-seen
+// order: seeds and cycles add up; the lowest violating seed wins.
+std::vector<CellReport> merge_cells(const std::vector<CellReport>& cells);
 
 // "<strategy>-<faults>-<property>.json", safe as a file name.
 std::string counterexample_name(const properties::CellResult& cell, const std::string& property);

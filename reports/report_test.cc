@@ -59,6 +59,41 @@ TEST(ResultsJson, CarriesVerdictsSeedsAndFiles) {
   EXPECT_EQ(j["cells"][1]["counterexamples"][0]["file"], "out/del-unchecked-pause_drop-resource.json");
 }
 
+TEST(ResultsJson, ParsesBackWhatItWrote) {
+  auto back = parse_results(results_json({clean_cell(), violated_cell()}), "r.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ(matrix_text(back.value()), matrix_text({clean_cell(), violated_cell()}));
+}
+
+TEST(ResultsJson, BadInputIsOneLineNamingTheFile) {
+  for (const char* text : {"{", "[]", R"({"lockcheck_results": 2, "cells": []})",
+                           R"({"lockcheck_results": 1, "cells": [{"strategy": "s"}]})",
+                           R"({"lockcheck_results": 1, "cells": [{"strategy": "s", "faults": "f", "verdict": "maybe"}]})"}) {
+    auto r = parse_results(text, "shard/results.json");
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.error().message.rfind("shard/results.json: ", 0), 0u) << r.error().message;
+    EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
+  }
+}
+
+TEST(Merge, ShardsAddUpAndTheLowestViolatingSeedWins) {
+  CellReport a = violated_cell(), b = violated_cell(), c = clean_cell();
+  a.result.seed = 0x40;
+  a.counterexample_files = {"shard1/x.json"};
+  b.result.seed = 0x2a;
+  b.counterexample_files = {"shard2/x.json"};
+  CellReport c2 = clean_cell();
+  const auto merged = merge_cells({a, c, b, c2});
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(merged[0].result.spec.strategy, "del-unchecked");  // first-seen order
+  EXPECT_EQ(merged[0].result.seed, 0x2au);
+  EXPECT_EQ(merged[0].counterexample_files.front(), "shard2/x.json");
+  EXPECT_EQ(merged[0].result.seeds_run, 14);
+  EXPECT_EQ(merged[1].result.seeds_run, 1000);
+  EXPECT_FALSE(merged[1].result.violated);
+}
+
 TEST(Files, CounterexampleNamesAreSafe) {
   properties::CellResult r;
   r.spec.strategy = "single";
