@@ -83,7 +83,8 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "client-0", "duration_ms": 5, "delta_ms": 1}]})",
        "faults[0].delta_ms: unknown key"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "network": {"drop": 1.5}})", "network.drop: must be"},
-      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "aof"})", "not modeled yet"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "aof"})",
+       "persistence: must be \"none\" or an appendfsync policy"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "maybe"}})", "expect.verdict"},
   };
   for (const auto& c : cases) {
