@@ -409,9 +409,12 @@ void World::Impl::crash_member(int g, int m) {
   if (primary) {
     new_epoch(g);
   } else {
+    // Back empty (or with its AOF) it knows no offset: a failover prefers
+    // any replica that kept its stream, until the full sync lands.
     mem.stream.clear();
     mem.online = false;
     mem.acked = 0;
+    mem.applied = 0;
   }
   if (fsync) {
     w.note_fault(process_name({ProcessId::Kind::kNode, g, m}) + " lost " + std::to_string(lost_records) +
