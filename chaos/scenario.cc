@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "model/aof.h"
 #include "sim/world.h"
 
 namespace lockcheck::chaos {
@@ -315,7 +314,7 @@ Scenario parse_root(const json& j) {
   }
   if (auto it = j.find("persistence"); it != j.end()) {
     c.persistence = as_string(*it, "persistence");
-    if (c.persistence != "none" && !model::parse_fsync_policy(c.persistence)) {
+    if (!sim::is_persistence(c.persistence)) {
       fail("persistence", "must be \"none\" or an appendfsync policy: \"always\", \"everysec\" or \"no\" (got '" +
                               c.persistence + "')");
     }

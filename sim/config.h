@@ -57,6 +57,10 @@ struct WorldConfig {
 // Empty when usable; otherwise one line saying what is wrong.
 std::string validate_config(const WorldConfig& c);
 
+// True for the persistence settings the model knows: "none", "always",
+// "everysec", "no".
+bool is_persistence(const std::string& name);
+
 }  // namespace lockcheck::sim
 
 #endif  // LOCKCHECK_SIM_CONFIG_H_

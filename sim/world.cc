@@ -2,14 +2,11 @@
 
 #include <algorithm>
 #include <coroutine>
-#include <deque>
-#include <set>
 #include <utility>
 
 #include "impl/reply.h"
 #include "model/aof.h"
 #include "model/node.h"
-#include "model/wait.h"
 #include "sim/clock.h"
 #include "sim/world_impl.h"
 
@@ -164,11 +161,11 @@ class SimEnv : public Env {
     std::string bytes = encode_command(argv);
     World::Impl* impl = &impl_;
     const int c = c_;
-    // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
-    // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
     // Routed to the group's primary of the moment: after a failover the
     // client's next call reaches the new one (as a Sentinel-aware client's).
     const int m = impl_.groups[n].primary;
+    // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
+    // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
     RequestAwaiter request{this, impl_.member_slot(n, m),
                            [impl, n, m, c, op, bytes = std::move(bytes)](Responder respond) {
                              impl->handle_request(n, m, c, op, bytes, std::move(respond));
@@ -281,6 +278,8 @@ std::optional<ProcessId> parse_process(const std::string& name, const WorldConfi
   return ProcessId{ProcessId::Kind::kNode, *n, *r};
 }
 
+bool is_persistence(const std::string& name) { return name == "none" || model::parse_fsync_policy(name).has_value(); }
+
 std::string validate_config(const WorldConfig& c) {
   if (!make_strategy(c.strategy)) return "unknown strategy '" + c.strategy + "'";
   if (c.nodes < 1 || c.nodes > WorldConfig::kNodesMax) return "nodes must be in [1, 15]";
@@ -301,7 +300,7 @@ std::string validate_config(const WorldConfig& c) {
   if (n.latency_min < Millis(0) || n.latency_max < n.latency_min) return "latency_ms must be [min, max] with 0 <= min <= max";
   if (n.drop_ppm < 0 || n.drop_ppm > 1'000'000) return "drop must be in [0, 1]";
   if (n.request_timeout <= Millis(0)) return "request_timeout_ms must be positive";
-  if (c.persistence != "none" && !model::parse_fsync_policy(c.persistence)) {
+  if (!is_persistence(c.persistence)) {
     return "persistence must be none, always, everysec or no (got '" + c.persistence + "')";
   }
   if (c.replicas < 0 || c.replicas > WorldConfig::kReplicasMax) return "replicas must be in [0, 4]";
