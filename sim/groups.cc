@@ -67,7 +67,7 @@ void World::Impl::init_groups() {
     fsync = model::parse_fsync_policy(c.persistence);
     LC_CHECK(fsync.has_value());  // validate_config accepted it
   }
-  record_losses = c.replicas > 0 || fsync.has_value();
+  tracks_data = c.replicas > 0 || fsync.has_value();
   groups.resize(static_cast<size_t>(c.nodes));
   for (int g = 0; g < c.nodes; ++g) {
     for (int m = 0; m <= c.replicas; ++m) {
@@ -98,13 +98,13 @@ std::map<std::string, model::KeyImage> World::Impl::snapshot(int g, int m) const
   return out;
 }
 
-void World::Impl::handle_request(int g, int m, int c, Op op, const std::string& bytes, Responder respond) {
+void World::Impl::handle_request(int g, int m, int c, Op op, const std::string& bytes, const ReplyTo& to) {
   Group& grp = groups[g];
   LC_CHECK(m == grp.primary);  // a demoted primary is dead: nothing reaches it
   auto argv = model::parse_command(bytes);
   LC_CHECK(argv.has_value());  // we encoded it ourselves
   if (model::is_wait(*argv)) {
-    handle_wait(g, c, *argv, std::move(respond));
+    handle_wait(g, c, *argv, to);
     return;
   }
   Member& mem = grp.members[m];
@@ -129,11 +129,16 @@ void World::Impl::handle_request(int g, int m, int c, Op op, const std::string& 
   }
   // Into the AOF (durable at once under `always`) before the reply leaves.
   if (!written.empty()) after_write(g, c, written);
-  respond(model::encode_reply(reply));
+  respond(to, model::encode_reply(reply));
 }
 
 void World::Impl::after_write(int g, int c, const std::vector<std::string>& keys) {
   Group& grp = groups[g];
+  ++grp.offset;
+  grp.last_write[c] = grp.offset;
+  // A standalone node without an AOF has nobody to tell: keep its hot path
+  // as cheap as it was before replication existed.
+  if (!tracks_data) return;
   Member& primary = grp.members[grp.primary];
   ReplRecord record;
   for (const std::string& key : keys) {
@@ -145,8 +150,7 @@ void World::Impl::after_write(int g, int c, const std::vector<std::string>& keys
     const int64_t t = mono_ms(primary.slot);
     for (const auto& image : record.images) primary.aof->append(image, t);
   }
-  record.offset = ++grp.offset;
-  grp.last_write[c] = grp.offset;
+  record.offset = grp.offset;
   for (int m = 0; m < static_cast<int>(grp.members.size()); ++m) {
     if (m != grp.primary && up(grp.members[m].slot)) ship(g, m, record);
   }
@@ -260,10 +264,10 @@ int64_t World::Impl::acks(int g, uint64_t target) const {
   return count;
 }
 
-void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv, Responder respond) {
+void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv, const ReplyTo& to) {
   auto parsed = model::parse_wait(argv);
   if (const model::Reply* error = std::get_if<model::Reply>(&parsed)) {
-    respond(model::encode_reply(*error));
+    respond(to, model::encode_reply(*error));
     return;
   }
   const model::WaitRequest request = std::get<model::WaitRequest>(parsed);
@@ -276,7 +280,7 @@ void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv
   // Redis answers at once when enough replicas acked already; a standalone
   // node (no replicas) therefore blocks WAIT n>0 until its timeout, then 0.
   if (count >= call.numreplicas) {
-    respond(integer_reply(count));
+    respond(to, integer_reply(count));
     return;
   }
   if (request.timeout_ms > 0) {
@@ -286,7 +290,7 @@ void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv
                                 ? std::numeric_limits<int64_t>::max()
                                 : now_wall + request.timeout_ms;
   }
-  call.respond = std::move(respond);
+  call.reply_to = to;
   LC_CHECK(grp.waits.size() < kWaitsMax);
   const uint64_t id = grp.next_wait++;
   const bool timed = call.deadline_wall_ms.has_value();
@@ -335,9 +339,9 @@ void World::Impl::check_waits(int g, bool deadlines_only) {
       ++it;
       continue;
     }
-    Responder respond = std::move(it->second.respond);
+    const ReplyTo to = it->second.reply_to;
     it = grp.waits.erase(it);
-    respond(integer_reply(count));
+    respond(to, integer_reply(count));
   }
 }
 
@@ -396,7 +400,7 @@ void World::Impl::crash_member(int g, int m) {
   const bool primary = m == grp.primary;
   std::map<std::string, model::KeyImage> before;
   const int64_t now_wall = wall_ms(mem.slot);
-  if (primary && record_losses) before = snapshot(g, m);
+  if (primary && tracks_data) before = snapshot(g, m);
   size_t lost_records = 0;
   if (mem.aof) {
     const int64_t t = mono_ms(mem.slot);
@@ -420,7 +424,7 @@ void World::Impl::crash_member(int g, int m) {
     w.note_fault(process_name({ProcessId::Kind::kNode, g, m}) + " lost " + std::to_string(lost_records) +
                  " AOF records not yet on disk (appendfsync " + std::string(model::fsync_policy_name(*fsync)) + ")");
   }
-  if (primary && record_losses) {
+  if (primary && tracks_data) {
     // What the crash took for good: the live data against what the disk
     // will give back.
     std::map<std::string, model::KeyImage> kept;

@@ -97,24 +97,25 @@ void World::Impl::complete(int c, uint64_t id, Result<std::string> result) {
   call.waiter.resume();
 }
 
-void World::Impl::start_request(int c, int dest, std::function<void(Responder)> handler, std::coroutine_handle<> waiter,
-                                Result<std::string>* slot) {
+void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
+                                std::coroutine_handle<> waiter, Result<std::string>* slot) {
   const uint64_t id = ++next_call;
   const uint64_t c_inc = procs[c].incarnation;
   clients[c]->pending.emplace(id, PendingCall{waiter, slot});
-  send(c, dest, procs[dest].incarnation, [this, c, c_inc, dest, id, handler = std::move(handler)]() {
-    handler([this, c, c_inc, dest, id](std::string reply) {
-      send(dest, c, c_inc, [this, c, id, reply = std::move(reply)]() mutable {
-        complete(c, id, Result<std::string>(std::move(reply)));
-      });
-    });
-  });
+  const ReplyTo to{c, c_inc, dest, id};
+  send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
   const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
   w.loop_.at(deadline, [this, c, c_inc, id]() {
     deliver(c, c_inc, [this, c, id]() {
       complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
                                 std::to_string(w.config_.network.request_timeout.count()) + " ms"});
     });
+  });
+}
+
+void World::Impl::respond(const ReplyTo& to, std::string payload) {
+  send(to.from, to.client, to.client_inc, [this, c = to.client, id = to.call, reply = std::move(payload)]() mutable {
+    complete(c, id, Result<std::string>(std::move(reply)));
   });
 }
 
@@ -167,8 +168,8 @@ class SimEnv : public Env {
     // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
     // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
     RequestAwaiter request{this, impl_.member_slot(n, m),
-                           [impl, n, m, c, op, bytes = std::move(bytes)](Responder respond) {
-                             impl->handle_request(n, m, c, op, bytes, std::move(respond));
+                           [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
+                             impl->handle_request(n, m, c, op, bytes, to);
                            }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
@@ -180,14 +181,14 @@ class SimEnv : public Env {
   Task<Status> write_resource(uint64_t session, std::string token) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token](Responder respond) {
+    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token](const ReplyTo& to) {
                              Event e;
                              e.kind = EventKind::kWrite;
                              e.client = c;
                              e.session = session;
                              e.token = token;
                              impl->record(std::move(e));
-                             respond("+OK\r\n");
+                             impl->respond(to, "+OK\r\n");
                            }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
@@ -211,7 +212,7 @@ class SimEnv : public Env {
   struct RequestAwaiter {
     SimEnv* env;
     int dest;
-    std::function<void(Responder)> handler;
+    std::function<void(const ReplyTo&)> handler;
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {

@@ -53,8 +53,14 @@ struct ClientState {
   Rng rng;
 };
 
-// Sends a request's reply payload back (at once, or later for WAIT).
-using Responder = std::function<void(std::string)>;
+// Where a request's reply goes (now, or later for a blocked WAIT): plain
+// data, so answering costs no allocation.
+struct ReplyTo {
+  int client = 0;
+  uint64_t client_inc = 0;  // the client incarnation that asked
+  int from = 0;             // the process that answers
+  uint64_t call = 0;        // the client's call id
+};
 
 // One unit of the replication stream: the images of the keys one command
 // wrote (Redis 7 replicates effects), or a full sync (the primary's whole
@@ -85,7 +91,7 @@ struct WaitCall {
   uint64_t target_offset = 0;  // the connection's last write
   int64_t numreplicas = 0;
   std::optional<int64_t> deadline_wall_ms;  // by the primary's wall clock, as Redis
-  Responder respond;
+  ReplyTo reply_to;
 };
 
 // What clients see as node N: a primary and its replicas.
@@ -108,9 +114,11 @@ struct World::Impl {
   std::vector<std::unique_ptr<ClientState>> clients;
   std::vector<Group> groups;
   std::optional<model::FsyncPolicy> fsync;  // nullopt: persistence "none"
-  // Worlds from before replication and persistence (none, no replicas)
-  // keep their exact traces: they record no data-loss mutations.
-  bool record_losses = false;
+  // Groups keep key images (for AOFs, replicas, full syncs, and the data a
+  // crash or failover takes, recorded as mutations). False in worlds with no
+  // replicas and persistence "none": they run, cost and hash exactly as
+  // before replication and persistence existed.
+  bool tracks_data = false;
   Rng net_rng;
   Rng repl_rng;  // replication lag: a stream of its own
   std::map<std::pair<int, int>, TrueInstant> link_last_arrival;  // FIFO per link, as TCP
@@ -147,10 +155,11 @@ struct World::Impl {
   void send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival);
   void complete(int c, uint64_t id, Result<std::string> result);
   // A request from client c to process `dest`: `handler` runs at dest on
-  // arrival and answers through the Responder, whose payload travels back.
-  // The client gives up after the request timeout on its own clock.
-  void start_request(int c, int dest, std::function<void(Responder)> handler, std::coroutine_handle<> waiter,
+  // arrival and answers with respond(), whose payload travels back. The
+  // client gives up after the request timeout on its own clock.
+  void start_request(int c, int dest, std::function<void(const ReplyTo&)> handler, std::coroutine_handle<> waiter,
                      Result<std::string>* slot);
+  void respond(const ReplyTo& to, std::string payload);
   void record(Event e);
   void start_client(int c);
   // Marks process s dead: its inbox, timers and in-flight messages are void.
@@ -159,14 +168,14 @@ struct World::Impl {
   // ---- node groups (groups.cc) ----
   void init_groups();
   // A client's command arriving at member m of group g (its primary).
-  void handle_request(int g, int m, int c, Op op, const std::string& bytes, Responder respond);
+  void handle_request(int g, int m, int c, Op op, const std::string& bytes, const ReplyTo& to);
   void after_write(int g, int c, const std::vector<std::string>& keys);
   void ship(int g, int m, ReplRecord record);
   void pump(int g, int m, uint64_t epoch, bool force_ack);
   void apply_record(int g, int m, const ReplRecord& record);
   void send_ack(int g, int m);
   void full_sync(int g, int m);
-  void handle_wait(int g, int c, const std::vector<std::string>& argv, Responder respond);
+  void handle_wait(int g, int c, const std::vector<std::string>& argv, const ReplyTo& to);
   int64_t acks(int g, uint64_t target) const;
   void check_waits(int g, bool deadlines_only);
   void arm_wait_timer(int g, uint64_t id);
