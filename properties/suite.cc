@@ -92,8 +92,11 @@ std::vector<Scenario> candidates(const Scenario& s, sim::TrueInstant violation_a
   // Highest first: removing the last process renames nothing.
   for (int i = s.world.clients - 1; i >= 0 && s.world.clients > 1; --i) out.push_back(drop_process(s, true, i));
   for (int i = s.world.nodes - 1; i >= 0 && s.world.nodes > 1; --i) out.push_back(drop_process(s, false, i));
-  // Fewer replicas (faults naming the ones that go go too), shorter lags.
-  if (s.world.replicas > 1) {
+  // Fewer replicas (faults naming the ones that go go too; a failover
+  // needs one left), shorter lags.
+  const bool failover = std::any_of(s.faults.begin(), s.faults.end(),
+                                    [](const Fault& f) { return f.kind == chaos::FaultKind::kFailover; });
+  if (s.world.replicas > (failover ? 1 : 0)) {
     Scenario c = s;
     const std::string gone = "-replica-" + std::to_string(s.world.replicas);
     c.world.replicas -= 1;
