@@ -10,11 +10,13 @@ namespace {
 
 using lockcheck::chaos::FaultKind;
 
-void run(benchmark::State& state, const std::string& strategy, std::vector<FaultKind> faults, bool check) {
+void run(benchmark::State& state, const std::string& strategy, std::vector<FaultKind> faults, bool check,
+         const std::string& persistence = "none") {
   uint64_t seed = 1;
   uint64_t cycles = 0;
   for (auto _ : state) {
-    const auto scenario = lockcheck::chaos::generate(strategy, faults, seed++);
+    auto scenario = lockcheck::chaos::generate(strategy, faults, seed++);
+    scenario.world.persistence = persistence;
     if (check) {
       const auto judged = lockcheck::properties::judge(scenario);
       for (const auto& e : judged.outcome.history.events) cycles += e.kind == lockcheck::sim::EventKind::kAcquireOk;
@@ -31,10 +33,18 @@ void run(benchmark::State& state, const std::string& strategy, std::vector<Fault
 void BM_DefaultScenarioSimulateOnly(benchmark::State& s) { run(s, "single", {}, false); }
 void BM_DefaultScenarioSimulateAndCheck(benchmark::State& s) { run(s, "single", {}, true); }
 void BM_PauseScenarioSimulateAndCheck(benchmark::State& s) { run(s, "single", {FaultKind::kPause}, true); }
+// Replicas (1-2 per node), their streams and acks, and a failover or three.
+void BM_FailoverScenarioSimulateAndCheck(benchmark::State& s) { run(s, "single", {FaultKind::kFailover}, true); }
+// Every write also goes to an AOF (and node crashes reload it).
+void BM_NodeCrashEverySecScenarioSimulateAndCheck(benchmark::State& s) {
+  run(s, "single", {FaultKind::kNodeCrash}, true, "everysec");
+}
 
 BENCHMARK(BM_DefaultScenarioSimulateOnly)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DefaultScenarioSimulateAndCheck)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PauseScenarioSimulateAndCheck)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FailoverScenarioSimulateAndCheck)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_NodeCrashEverySecScenarioSimulateAndCheck)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

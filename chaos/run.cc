@@ -29,6 +29,9 @@ void apply(sim::World& world, const Fault& f) {
       world.crash(target_of(f, c), restart);
       break;
     }
+    case FaultKind::kFailover:
+      world.failover(target_of(f, c).index);
+      break;
     case FaultKind::kClockJump:
       world.jump_wall(target_of(f, c), Millis(f.delta_ms));
       break;
@@ -94,6 +97,16 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
   // The fault generator has a stream of its own: faults never shift the
   // draws of the network or the clients.
   sim::Rng r = sim::Rng(seed).split(7);
+  if (std::find(classes.begin(), classes.end(), FaultKind::kFailover) != classes.end()) {
+    // Failover needs replicas. Their shape has a stream of its own too, so
+    // the fault draws stay those of the same classes without it. Lags reach
+    // up to half a TTL: replication that falls behind under load.
+    sim::Rng wr = sim::Rng(seed).split(8);
+    s.world.replicas = static_cast<int>(wr.between(1, 2));
+    const int64_t lag_max = wr.between(1, s.world.ttl.count() / 2);
+    s.world.replication_lag_min = Millis(wr.between(0, lag_max / 2));
+    s.world.replication_lag_max = Millis(lag_max);
+  }
   const sim::WorldConfig& c = s.world;
   const int64_t ttl = c.ttl.count();
   // Faults land while the workload is busy: every client cycles for about
@@ -121,6 +134,9 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         f.target = any_node();
         f.restart_after_ms = r.between(0, ttl);
         break;
+      case FaultKind::kFailover:
+        f.target = any_node();
+        break;
       case FaultKind::kClockJump:
         f.target = any_process();
         f.delta_ms = r.between(ttl / 2, 3 * ttl) * (r.between(0, 1) ? 1 : -1);
@@ -142,6 +158,11 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         std::vector<std::string> a, b;
         for (int k = 0; k < c.clients; ++k) (r.between(0, 1) ? a : b).push_back("client-" + std::to_string(k));
         for (int k = 0; k < c.nodes; ++k) (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k));
+        for (int k = 0; k < c.nodes; ++k) {
+          for (int rep = 1; rep <= c.replicas; ++rep) {
+            (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k) + "-replica-" + std::to_string(rep));
+          }
+        }
         f.groups = {a, b};
         f.one_way = r.between(0, 3) == 0;
         f.duration_ms = r.between(ttl / 2, 3 * ttl);

@@ -24,7 +24,8 @@ const std::vector<FaultKindInfo>& fault_catalog() {
       {FaultKind::kDelay, "delay", "every message takes extra_latency_ms longer for duration_ms"},
       {FaultKind::kDrop, "drop", "every message is lost with probability `drop` for duration_ms"},
       {FaultKind::kPartition, "partition", "links between groups (or one way) are cut for duration_ms"},
-      {FaultKind::kNodeCrash, "node_crash", "a Redis node dies, losing unpersisted data; restarts after restart_after_ms"},
+      {FaultKind::kNodeCrash, "node_crash", "a Redis node or replica dies, losing what its AOF had not fsynced; restarts after restart_after_ms"},
+      {FaultKind::kFailover, "failover", "node-N's most up-to-date reachable replica is promoted, losing what it had not received; the old primary dies"},
   };
   return kCatalog;
 }
@@ -82,6 +83,7 @@ std::string describe(const Fault& f) {
       return at + "messages delayed +" + std::to_string(f.extra_latency_ms) + " ms for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kDrop:
       return at + "messages lost with p=" + std::to_string(f.drop_ppm) + "e-6 for " + std::to_string(f.duration_ms) + " ms";
+    case FaultKind::kFailover: return at + "failover " + f.target;
     case FaultKind::kPartition: {
       std::string g;
       for (const auto& group : f.groups) {
@@ -148,15 +150,30 @@ std::string as_string(const json& v, const std::string& path) {
 
 constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
 
-void check_target(const std::string& target, const std::string& path, const sim::WorldConfig& c,
-                  bool clients_ok, bool nodes_ok) {
+// Which processes a fault kind may name.
+struct Targets {
+  bool clients = false;
+  bool nodes = false;     // node-N
+  bool replicas = false;  // node-N-replica-R
+};
+
+void check_target(const std::string& target, const std::string& path, const sim::WorldConfig& c, Targets allowed) {
   auto p = sim::parse_process(target, c);
-  if (!p) fail(path, "unknown target '" + target + "' (targets: client-0.." + std::to_string(c.clients - 1) +
-                         ", node-0.." + std::to_string(c.nodes - 1) + ")");
-  const bool ok = (p->kind == sim::ProcessId::Kind::kClient && clients_ok) ||
-                  (p->kind == sim::ProcessId::Kind::kNode && nodes_ok);
+  if (!p) {
+    std::string known = "client-0.." + std::to_string(c.clients - 1) + ", node-0.." + std::to_string(c.nodes - 1);
+    if (c.replicas > 0) known += ", node-N-replica-1.." + std::to_string(c.replicas);
+    fail(path, "unknown target '" + target + "' (targets: " + known + ")");
+  }
+  const bool is_node = p->kind == sim::ProcessId::Kind::kNode;
+  const bool ok = (p->kind == sim::ProcessId::Kind::kClient && allowed.clients) ||
+                  (is_node && p->replica == 0 && allowed.nodes) || (is_node && p->replica > 0 && allowed.replicas);
   if (!ok) fail(path, "target '" + target + "' is not allowed for this fault kind");
 }
+
+constexpr Targets kAnyProcess{true, true, true};
+constexpr Targets kClientsOnly{true, false, false};
+constexpr Targets kNodeProcesses{false, true, true};
+constexpr Targets kNodeGroups{false, true, false};
 
 Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig& c) {
   if (!j.is_object()) fail(path, "must be an object");
@@ -167,9 +184,9 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
   f.kind = *kind;
   f.at_ms = as_int(need(j, path, "at_ms"), path + ".at_ms", 0, kMsMax);
   auto duration = [&] { return as_int(need(j, path, "duration_ms"), path + ".duration_ms", 0, kMsMax); };
-  auto target = [&](bool clients_ok, bool nodes_ok) {
+  auto target = [&](Targets allowed) {
     std::string t = as_string(need(j, path, "target"), path + ".target");
-    check_target(t, path + ".target", c, clients_ok, nodes_ok);
+    check_target(t, path + ".target", c, allowed);
     return t;
   };
   auto restart = [&]() -> std::optional<int64_t> {
@@ -180,27 +197,32 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
   switch (f.kind) {
     case FaultKind::kPause:
       only_keys(j, path, {"kind", "at_ms", "target", "duration_ms"});
-      f.target = target(true, true);
+      f.target = target(kAnyProcess);
       f.duration_ms = duration();
       break;
     case FaultKind::kCrash:
       only_keys(j, path, {"kind", "at_ms", "target", "restart_after_ms"});
-      f.target = target(true, false);
+      f.target = target(kClientsOnly);
       f.restart_after_ms = restart();
       break;
     case FaultKind::kNodeCrash:
       only_keys(j, path, {"kind", "at_ms", "target", "restart_after_ms"});
-      f.target = target(false, true);
+      f.target = target(kNodeProcesses);
       f.restart_after_ms = restart();
+      break;
+    case FaultKind::kFailover:
+      only_keys(j, path, {"kind", "at_ms", "target"});
+      if (c.replicas == 0) fail(path + ".kind", "failover needs replicas (set \"replicas\" to 1 or more)");
+      f.target = target(kNodeGroups);
       break;
     case FaultKind::kClockJump:
       only_keys(j, path, {"kind", "at_ms", "target", "delta_ms"});
-      f.target = target(true, true);
+      f.target = target(kAnyProcess);
       f.delta_ms = as_int(need(j, path, "delta_ms"), path + ".delta_ms", -kMsMax, kMsMax);
       break;
     case FaultKind::kDrift:
       only_keys(j, path, {"kind", "at_ms", "target", "ppm"});
-      f.target = target(true, true);
+      f.target = target(kAnyProcess);
       f.ppm = as_int(need(j, path, "ppm"), path + ".ppm", -100'000, 100'000);
       break;
     case FaultKind::kDelay:
@@ -226,7 +248,7 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
         for (size_t i = 0; i < groups[g].size(); ++i) {
           const std::string ip = gp + "[" + std::to_string(i) + "]";
           std::string t = as_string(groups[g][i], ip);
-          if (t != "resource") check_target(t, ip, c, true, true);
+          if (t != "resource") check_target(t, ip, c, kAnyProcess);
           if (!seen.insert(t).second) fail(ip, "'" + t + "' is in two groups");
           group.push_back(std::move(t));
         }
@@ -244,7 +266,8 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
 
 Scenario parse_root(const json& j) {
   only_keys(j, "", {"lockcheck_scenario", "description", "strategy", "seed", "nodes", "clients", "ttl_ms",
-                    "duration_ms", "workload", "network", "persistence", "faults", "expect"});
+                    "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms", "faults",
+                    "expect"});
   if (as_int(need(j, "", "lockcheck_scenario"), "lockcheck_scenario", 0, 1000) != 1) {
     fail("lockcheck_scenario", "unsupported version (this build reads version 1)");
   }
@@ -292,7 +315,20 @@ Scenario parse_root(const json& j) {
     if (auto d = it->find("drop"); d != it->end()) n.drop_ppm = probability_ppm(*d, "network.drop");
     n.request_timeout = Millis(int_or(*it, "network", "request_timeout_ms", n.request_timeout.count(), 1, kMsMax));
   }
-  if (auto it = j.find("persistence"); it != j.end()) c.persistence = as_string(*it, "persistence");
+  if (auto it = j.find("persistence"); it != j.end()) {
+    c.persistence = as_string(*it, "persistence");
+    if (!sim::is_persistence(c.persistence)) {
+      fail("persistence", "must be \"none\" or an appendfsync policy: \"always\", \"everysec\" or \"no\" (got '" +
+                              c.persistence + "')");
+    }
+  }
+  c.replicas = static_cast<int>(int_or(j, "", "replicas", c.replicas, 0, sim::WorldConfig::kReplicasMax));
+  if (auto lag = j.find("replication_lag_ms"); lag != j.end()) {
+    if (!lag->is_array() || lag->size() != 2) fail("replication_lag_ms", "must be [min, max]");
+    c.replication_lag_min = Millis(as_int((*lag)[0], "replication_lag_ms[0]", 0, kMsMax));
+    c.replication_lag_max = Millis(as_int((*lag)[1], "replication_lag_ms[1]", 0, kMsMax));
+    if (c.replication_lag_max < c.replication_lag_min) fail("replication_lag_ms", "max must not be below min");
+  }
   if (const std::string problem = sim::validate_config(c); !problem.empty()) fail("", problem);
   if (auto it = j.find("faults"); it != j.end()) {
     if (!it->is_array()) fail("faults", "must be an array");
@@ -328,6 +364,9 @@ ordered_json fault_json(const Fault& f) {
     case FaultKind::kNodeCrash:
       j["target"] = f.target;
       if (f.restart_after_ms) j["restart_after_ms"] = *f.restart_after_ms;
+      break;
+    case FaultKind::kFailover:
+      j["target"] = f.target;
       break;
     case FaultKind::kClockJump:
       j["target"] = f.target;
@@ -397,6 +436,12 @@ std::string format_scenario(const Scenario& s) {
                               {"drop", static_cast<double>(c.network.drop_ppm) / 1e6},
                               {"request_timeout_ms", c.network.request_timeout.count()}};
   j["persistence"] = c.persistence;
+  // Written only when there are replicas, so files of standalone worlds
+  // read exactly as they did before replication existed.
+  if (c.replicas > 0) {
+    j["replicas"] = c.replicas;
+    j["replication_lag_ms"] = {c.replication_lag_min.count(), c.replication_lag_max.count()};
+  }
   j["faults"] = ordered_json::array();
   for (const Fault& f : s.faults) j["faults"].push_back(fault_json(f));
   if (s.expect) {

@@ -15,7 +15,7 @@
 
 namespace lockcheck::chaos {
 
-enum class FaultKind { kPause, kCrash, kClockJump, kDrift, kDelay, kDrop, kPartition, kNodeCrash };
+enum class FaultKind { kPause, kCrash, kClockJump, kDrift, kDelay, kDrop, kPartition, kNodeCrash, kFailover };
 
 struct FaultKindInfo {
   FaultKind kind;
@@ -29,7 +29,7 @@ std::string_view fault_kind_name(FaultKind kind);
 struct Fault {
   int64_t at_ms = 0;
   FaultKind kind = FaultKind::kPause;
-  std::string target;                     // pause, crash, clock_jump, drift, node_crash
+  std::string target;                     // pause, crash, clock_jump, drift, node_crash, failover
   int64_t duration_ms = 0;                // pause, delay, drop, partition
   int64_t delta_ms = 0;                   // clock_jump (may be negative)
   int64_t ppm = 0;                        // drift

@@ -84,8 +84,24 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "client-0", "duration_ms": 5, "delta_ms": 1}]})",
        "faults[0].delta_ms: unknown key"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "network": {"drop": 1.5}})", "network.drop: must be"},
-      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "aof"})", "not modeled yet"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "aof"})",
+       "persistence: must be \"none\" or an appendfsync policy"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "maybe"}})", "expect.verdict"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "appendonly"})",
+       "persistence: must be \"none\" or an appendfsync policy: \"always\", \"everysec\" or \"no\" (got 'appendonly')"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": 1})", "persistence: must be a string"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 5})", "replicas: must be in [0, 4]"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 1, "replication_lag_ms": [5, 1]})",
+       "replication_lag_ms: max must not be below min"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replication_lag_ms": 3})", "replication_lag_ms: must be [min, max]"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "failover", "target": "node-0"}]})",
+       "faults[0].kind: failover needs replicas"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 1, "faults": [{"at_ms": 1, "kind": "failover", "target": "node-0-replica-1"}]})",
+       "faults[0].target: target 'node-0-replica-1' is not allowed for this fault kind"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 1, "faults": [{"at_ms": 1, "kind": "failover", "target": "node-0", "restart_after_ms": 5}]})",
+       "faults[0].restart_after_ms: unknown key"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "node-0-replica-2", "duration_ms": 5}]})",
+       "unknown target 'node-0-replica-2' (targets: client-0..1, node-0..0, node-N-replica-1..1)"},
   };
   for (const auto& c : cases) {
     auto s = parse_scenario(c.json, "bad.json");
@@ -94,6 +110,66 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
     EXPECT_NE(msg.find(c.message), std::string::npos) << "got: " << msg;
     EXPECT_EQ(msg.rfind("bad.json: ", 0), 0u) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+}
+
+const char* kReplicated = R"({
+  "lockcheck_scenario": 1,
+  "strategy": "single",
+  "seed": 9,
+  "nodes": 2,
+  "persistence": "everysec",
+  "replicas": 2, "replication_lag_ms": [3, 40],
+  "faults": [
+    { "at_ms": 500, "kind": "failover", "target": "node-1" },
+    { "at_ms": 100, "kind": "node_crash", "target": "node-0-replica-2", "restart_after_ms": 50 },
+    { "at_ms": 200, "kind": "pause", "target": "node-1-replica-1", "duration_ms": 50 },
+    { "at_ms": 300, "kind": "partition", "groups": [["node-0", "client-0"], ["node-0-replica-1", "client-1"]], "duration_ms": 10 }
+  ]
+})";
+
+TEST(Scenario, ParsesPersistenceReplicasAndFailover) {
+  auto s = parse_scenario(kReplicated, "r.json");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->world.persistence, "everysec");
+  EXPECT_EQ(s->world.replicas, 2);
+  EXPECT_EQ(s->world.replication_lag_min, Millis(3));
+  EXPECT_EQ(s->world.replication_lag_max, Millis(40));
+  ASSERT_EQ(s->faults.size(), 4u);
+  EXPECT_EQ(s->faults.back().kind, FaultKind::kFailover);
+  EXPECT_EQ(describe(s->faults.back()), "at 500 ms: failover node-1");
+  auto again = parse_scenario(format_scenario(s.value()), "again");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(format_scenario(again.value()), format_scenario(s.value()));
+  for (const char* policy : {"none", "always", "everysec", "no"}) {
+    const std::string text = std::string(R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": ")") +
+                             policy + "\"}";
+    auto p = parse_scenario(text, "p.json");
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->world.persistence, policy);
+  }
+  // It runs, twice to the same trace.
+  EXPECT_EQ(run_scenario(s.value()).trace_hash, run_scenario(s.value()).trace_hash);
+}
+
+TEST(Scenario, StandaloneFilesDoNotMentionReplicas) {
+  auto s = parse_scenario(kFull, "t.json");
+  ASSERT_TRUE(s.ok());
+  const std::string text = format_scenario(s.value());
+  EXPECT_EQ(text.find("replica"), std::string::npos) << text;
+}
+
+TEST(Generate, FailoverWorldsGetReplicasOthersDoNot) {
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    const Scenario with = generate("single", {FaultKind::kFailover}, seed);
+    EXPECT_GE(with.world.replicas, 1);
+    EXPECT_LE(with.world.replication_lag_min, with.world.replication_lag_max);
+    const Scenario mixed = generate("single", {FaultKind::kPause, FaultKind::kFailover}, seed);
+    EXPECT_GE(mixed.world.replicas, 1);
+    const Scenario without = generate("single", {FaultKind::kPause, FaultKind::kNodeCrash}, seed);
+    EXPECT_EQ(without.world.replicas, 0);
+    auto parsed = parse_scenario(format_scenario(mixed), "gen");
+    ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   }
 }
 
@@ -163,6 +239,33 @@ TEST(Determinism, EverySeedRunsTwiceToTheSameTrace) {
   }
   // The hash really depends on the run (not a constant).
   EXPECT_GT(distinct.size(), 140u);
+}
+
+}  // namespace
+}  // namespace lockcheck::chaos
+
+namespace lockcheck::chaos {
+namespace {
+
+// Replicas, AOFs and failovers mixed with the other faults: still a
+// function of the scenario (and, under the sanitizers, memory-clean).
+TEST(Determinism, ReplicatedAndPersistentWorldsRunTwiceToTheSameTrace) {
+  const std::vector<FaultKind> classes = {FaultKind::kFailover, FaultKind::kNodeCrash, FaultKind::kPartition,
+                                          FaultKind::kPause, FaultKind::kClockJump, FaultKind::kDelay};
+  const char* policies[] = {"none", "always", "everysec", "no"};
+  std::set<uint64_t> distinct;
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
+    Scenario s = generate(seed % 2 ? "single" : "del-unchecked", classes, seed);
+    s.world.persistence = policies[seed % 4];
+    ASSERT_GE(s.world.replicas, 1);
+    const auto first = run_scenario(s);
+    const auto second = run_scenario(s);
+    ASSERT_FALSE(first.event_limit_hit) << "seed " << seed;
+    ASSERT_EQ(first.trace_hash, second.trace_hash) << "seed " << seed;
+    ASSERT_EQ(first.history.events.size(), second.history.events.size()) << "seed " << seed;
+    distinct.insert(first.trace_hash);
+  }
+  EXPECT_GT(distinct.size(), 110u);
 }
 
 }  // namespace

@@ -124,7 +124,8 @@ std::optional<Violation> check_owner(const History& h) {
     const bool by_holder_op = e.op == sim::Op::kRelease || e.op == sim::Op::kExtend;
     if (by_holder_op && e.before) {
       auto it = writer.find(where);
-      if (it != writer.end() && it->second != e.client) {
+      // A writer of -1 is nobody: the value came back with a crash or failover.
+      if (it != writer.end() && it->second >= 0 && it->second != e.client) {
         return Violation{"owner", e.at,
                          "client-" + std::to_string(e.client) + "'s " + sim::op_name(e.op) + " " +
                              (e.after ? "changed" : "deleted") + " " + e.key + " on node-" + std::to_string(e.node) +

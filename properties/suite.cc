@@ -49,9 +49,12 @@ Scenario drop_process(const Scenario& s, bool client, int index) {
   LC_CHECK(index >= 0 && index < count && count > 1);
   auto renamed = [&](const std::string& name) -> std::optional<std::string> {
     for (int i = 0; i < count; ++i) {
-      if (name != prefix + std::to_string(i)) continue;
+      const std::string old_name = prefix + std::to_string(i);
+      // A node's replicas ("node-i-replica-r") go and move with it.
+      const bool replica = !client && name.rfind(old_name + "-replica-", 0) == 0;
+      if (name != old_name && !replica) continue;
       if (i == index) return std::nullopt;
-      return prefix + std::to_string(i < index ? i : i - 1);
+      return prefix + std::to_string(i < index ? i : i - 1) + name.substr(old_name.size());
     }
     return name;  // another kind of process
   };
@@ -90,6 +93,31 @@ std::vector<Scenario> candidates(const Scenario& s, sim::TrueInstant violation_a
   // Highest first: removing the last process renames nothing.
   for (int i = s.world.clients - 1; i >= 0 && s.world.clients > 1; --i) out.push_back(drop_process(s, true, i));
   for (int i = s.world.nodes - 1; i >= 0 && s.world.nodes > 1; --i) out.push_back(drop_process(s, false, i));
+  // Fewer replicas (faults naming the ones that go go too; a failover
+  // needs one left), shorter lags.
+  const bool failover = std::any_of(s.faults.begin(), s.faults.end(),
+                                    [](const Fault& f) { return f.kind == chaos::FaultKind::kFailover; });
+  if (s.world.replicas > (failover ? 1 : 0)) {
+    Scenario c = s;
+    const std::string gone = "-replica-" + std::to_string(s.world.replicas);
+    c.world.replicas -= 1;
+    std::vector<Fault> kept;
+    for (Fault f : c.faults) {
+      auto named = [&](const std::string& n) { return n.size() > gone.size() && n.ends_with(gone); };
+      if (named(f.target)) continue;
+      for (auto& g : f.groups) std::erase_if(g, named);
+      if (std::any_of(f.groups.begin(), f.groups.end(), [](const auto& g) { return g.empty(); })) continue;
+      kept.push_back(std::move(f));
+    }
+    c.faults = std::move(kept);
+    out.push_back(std::move(c));
+  }
+  if (s.world.replicas > 0 && s.world.replication_lag_max > Millis(0)) {
+    Scenario c = s;
+    c.world.replication_lag_max /= 2;
+    c.world.replication_lag_min = std::min(c.world.replication_lag_min, c.world.replication_lag_max);
+    out.push_back(std::move(c));
+  }
   auto& wl = s.world.workload;
   for (int n : {1, wl.acquires_per_client / 2, wl.acquires_per_client - 1}) {
     if (n >= 1 && n < wl.acquires_per_client) {

@@ -36,11 +36,22 @@ struct WorldConfig {
   Millis duration{20000};  // the run stops at this true time
   WorkloadConfig workload;
   NetworkConfig network;
-  std::string persistence = "none";  // node data after a node crash: "none" loses it all
+  // Node data after a node crash: "none" (no AOF: a crash loses it all) or
+  // an AOF with Redis's appendfsync policy "always", "everysec" or "no"
+  // (model/aof.h says what each keeps). Every node and replica alike.
+  std::string persistence = "none";
+  // Replicas per node (0: standalone nodes, the world before replication).
+  // A client's call to node i goes to the current primary of group i.
+  int replicas = 0;
+  // One-way delay of the replication link (records out, acks back),
+  // uniform in [min, max], drawn from a stream of its own.
+  Millis replication_lag_min{1};
+  Millis replication_lag_max{5};
 
   // Bounds checked by validate_config (the scenario parser reports them).
   static constexpr int kNodesMax = 15;
   static constexpr int kClientsMax = 64;
+  static constexpr int kReplicasMax = 4;
   static constexpr int kAcquiresMax = 10'000;
   static constexpr int kWritesMax = 100;
   static constexpr int kReentryDepthMax = 10;
@@ -49,6 +60,10 @@ struct WorldConfig {
 
 // Empty when usable; otherwise one line saying what is wrong.
 std::string validate_config(const WorldConfig& c);
+
+// True for the persistence settings the model knows: "none", "always",
+// "everysec", "no".
+bool is_persistence(const std::string& name);
 
 }  // namespace lockcheck::sim
 

@@ -53,7 +53,11 @@ std::string describe(const Event& e) {
     } else if (e.after) {
       out += " NO TTL";
     }
-    out += " (by client-" + std::to_string(e.client) + " during " + op_name(e.op) + ")";
+    if (e.client >= 0) {
+      out += " (by client-" + std::to_string(e.client) + " during " + op_name(e.op) + ")";
+    } else {
+      out += " (" + e.detail + ")";  // no client: data lost or brought back by a crash or failover
+    }
     return out;
   }
   if (e.client >= 0) out += "client-" + std::to_string(e.client) + " ";

@@ -21,7 +21,8 @@ enum class EventKind {
   kReleaseOk,
   kReleaseFail,    // detail
   kWrite,          // the resource accepted a write of `session` with `token`
-  kMutation,       // a node changed a key (see the mutation fields)
+  kMutation,       // a node changed a key (see the mutation fields); client -1:
+                   // the change came from a crash or failover (detail says which)
   kFault,          // a fault began or ended: detail
   kCrash,          // a client process died (its beliefs end)
   kRestart,        // a client process started again

@@ -2,17 +2,15 @@
 
 #include <algorithm>
 #include <coroutine>
-#include <deque>
-#include <set>
 #include <utility>
 
 #include "impl/reply.h"
+#include "model/aof.h"
 #include "model/node.h"
 #include "sim/clock.h"
+#include "sim/world_impl.h"
 
 namespace lockcheck::sim {
-
-namespace {
 
 uint64_t fnv1a(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
@@ -23,189 +21,124 @@ uint64_t fnv1a(std::string_view s) {
   return h;
 }
 
+namespace {
+
 // Wall clocks start near late 2026 so absolute unix-ms expiry looks real.
 constexpr int64_t kWallEpochMs = 1'795'000'000'000;
 
-struct Process {
-  std::string name;
-  LocalClock clock;
-  uint64_t incarnation = 0;
-  bool down = false;
-  TrueInstant paused_until{};
-  std::deque<std::function<void()>> inbox;  // work that arrived while paused
-};
-
-struct PendingCall {
-  std::coroutine_handle<> waiter;
-  Result<std::string>* slot;  // lives in the waiter's frame
-};
-
 }  // namespace
 
-class SimEnv;
+World::Impl::Impl(World& world)
+    : w(world), net_rng(Rng(world.config_.seed).split(1)), repl_rng(Rng(world.config_.seed).split(2)) {}
 
-struct ClientState {
-  explicit ClientState(Rng r) : rng(r) {}
-  std::unique_ptr<SimEnv> env;
-  Task<void> workload;  // the root coroutine of the current incarnation
-  Op op = Op::kNone;
-  std::map<uint64_t, PendingCall> pending;  // call id -> waiter
-  ReplyReader reader;
-  Rng rng;
-};
-
-struct World::Impl {
-  explicit Impl(World& world) : w(world), net_rng(Rng(world.config_.seed).split(1)) {}
-
-  World& w;
-  std::vector<Process> procs;  // clients, then nodes, then the resource
-  std::vector<std::unique_ptr<ClientState>> clients;
-  std::vector<std::unique_ptr<model::Node>> nodes;
-  Rng net_rng;
-  std::map<std::pair<int, int>, TrueInstant> link_last_arrival;  // FIFO per link, as TCP
-  std::map<std::pair<int, int>, int> cut;  // directed links cut by partitions (count)
-  Nanos extra_latency{0};
-  int64_t extra_drop_ppm = 0;
-  uint64_t trace = 0x6c6f636b636865ULL;
-  uint64_t next_call = 0;
-  uint64_t messages = 0;
-  History history;
-  std::vector<std::pair<size_t, MonoInstant>> validity_notes;  // kAcquireOk index -> mono end
-
-  TrueInstant now() const { return w.loop_.now(); }
-  int node_slot(int n) const { return w.config_.clients + n; }
-  int resource_slot() const { return w.config_.clients + w.config_.nodes; }
-  int slot(ProcessId p) const {
-    switch (p.kind) {
-      case ProcessId::Kind::kClient: return p.index;
-      case ProcessId::Kind::kNode: return node_slot(p.index);
-      case ProcessId::Kind::kResource: return resource_slot();
-    }
-    return -1;
+int World::Impl::slot(ProcessId p) const {
+  switch (p.kind) {
+    case ProcessId::Kind::kClient: return p.index;
+    case ProcessId::Kind::kNode: return member_slot(p.index, p.replica);
+    case ProcessId::Kind::kResource: return resource_slot();
   }
-  void mix(uint64_t v) { trace = mix64(trace, v); }
+  return -1;
+}
 
-  // The true instant at which process `s`'s monotonic clock will have
-  // advanced by d from now (at its current rate).
-  TrueInstant local_deadline(int s, Nanos d) {
-    const Process& p = procs[s];
-    return std::max(now(), p.clock.true_at_mono(p.clock.mono_at(now()) + d));
+TrueInstant World::Impl::local_deadline(int s, Nanos d) const {
+  const Process& p = procs[s];
+  return std::max(now(), p.clock.true_at_mono(p.clock.mono_at(now()) + d));
+}
+
+// Runs fn as process s (incarnation inc) now, or when its pause ends;
+// drops it if the process died or restarted since.
+void World::Impl::deliver(int s, uint64_t inc, std::function<void()> fn) {
+  Process& p = procs[s];
+  if (p.down || p.incarnation != inc) return;
+  if (now() < p.paused_until || !p.inbox.empty()) {
+    p.inbox.push_back(std::move(fn));
+    return;
   }
+  fn();
+}
 
-  // Runs fn as process s (incarnation inc) now, or when its pause ends;
-  // drops it if the process died or restarted since.
-  void deliver(int s, uint64_t inc, std::function<void()> fn) {
-    Process& p = procs[s];
-    if (p.down || p.incarnation != inc) return;
-    if (now() < p.paused_until || !p.inbox.empty()) {
-      p.inbox.push_back(std::move(fn));
-      return;
-    }
+void World::Impl::drain(int s) {
+  Process& p = procs[s];
+  while (!p.inbox.empty() && !p.down && now() >= p.paused_until) {
+    auto fn = std::move(p.inbox.front());
+    p.inbox.pop_front();
     fn();
   }
+}
 
-  void drain(int s) {
-    Process& p = procs[s];
-    while (!p.inbox.empty() && !p.down && now() >= p.paused_until) {
-      auto fn = std::move(p.inbox.front());
-      p.inbox.pop_front();
-      fn();
-    }
+// Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
+// (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
+void World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
+  ++messages;
+  const auto& net = w.config_.network;
+  const bool cut_link = cut.count({from, to}) > 0;
+  const bool lost = cut_link || net_rng.chance_ppm(net.drop_ppm + extra_drop_ppm);
+  if (lost) {
+    mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
+    return;
   }
+  const Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
+  TrueInstant arrival = now() + latency;
+  auto& last = link_last_arrival[{from, to}];
+  arrival = std::max(arrival, last);
+  last = arrival;
+  mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to),
+            static_cast<uint64_t>(arrival.time_since_epoch().count())));
+  w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable { deliver(to, to_inc, std::move(fn)); });
+}
 
-  // Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
-  // (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
-  void send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
-    ++messages;
-    const auto& net = w.config_.network;
-    const bool cut_link = cut.count({from, to}) > 0;
-    const bool lost = cut_link || net_rng.chance_ppm(net.drop_ppm + extra_drop_ppm);
-    if (lost) {
-      mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
-      return;
-    }
-    const Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
-    TrueInstant arrival = now() + latency;
-    auto& last = link_last_arrival[{from, to}];
-    arrival = std::max(arrival, last);
-    last = arrival;
-    mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to),
-              static_cast<uint64_t>(arrival.time_since_epoch().count())));
-    w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable {
-      deliver(to, to_inc, std::move(fn));
+void World::Impl::complete(int c, uint64_t id, Result<std::string> result) {
+  auto& cs = *clients[c];
+  auto it = cs.pending.find(id);
+  if (it == cs.pending.end()) return;  // already timed out, or a late reply
+  PendingCall call = it->second;
+  cs.pending.erase(it);
+  *call.slot = std::move(result);
+  call.waiter.resume();
+}
+
+void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
+                                std::coroutine_handle<> waiter, Result<std::string>* slot) {
+  const uint64_t id = ++next_call;
+  const uint64_t c_inc = procs[c].incarnation;
+  clients[c]->pending.emplace(id, PendingCall{waiter, slot});
+  const ReplyTo to{c, c_inc, dest, id};
+  send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
+  const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
+  w.loop_.at(deadline, [this, c, c_inc, id]() {
+    deliver(c, c_inc, [this, c, id]() {
+      complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
+                                std::to_string(w.config_.network.request_timeout.count()) + " ms"});
     });
-  }
+  });
+}
 
-  void complete(int c, uint64_t id, Result<std::string> result) {
-    auto& cs = *clients[c];
-    auto it = cs.pending.find(id);
-    if (it == cs.pending.end()) return;  // already timed out, or a late reply
-    PendingCall call = it->second;
-    cs.pending.erase(it);
-    *call.slot = std::move(result);
-    call.waiter.resume();
-  }
+void World::Impl::respond(const ReplyTo& to, std::string payload) {
+  send(to.from, to.client, to.client_inc, [this, c = to.client, id = to.call, reply = std::move(payload)]() mutable {
+    complete(c, id, Result<std::string>(std::move(reply)));
+  });
+}
 
-  // A request from client c to process `dest`: `handler` runs at dest on
-  // arrival and returns the reply payload, which travels back. The client
-  // gives up after the request timeout on its own clock.
-  void start_request(int c, int dest, std::function<std::string()> handler, std::coroutine_handle<> waiter,
-                     Result<std::string>* slot) {
-    const uint64_t id = ++next_call;
-    const uint64_t c_inc = procs[c].incarnation;
-    clients[c]->pending.emplace(id, PendingCall{waiter, slot});
-    send(c, dest, procs[dest].incarnation, [this, c, c_inc, dest, id, handler = std::move(handler)]() {
-      std::string reply = handler();
-      send(dest, c, c_inc, [this, c, id, reply = std::move(reply)]() mutable {
-        complete(c, id, Result<std::string>(std::move(reply)));
-      });
-    });
-    const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
-    w.loop_.at(deadline, [this, c, c_inc, id]() {
-      deliver(c, c_inc, [this, c, id]() {
-        complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
-                                  std::to_string(w.config_.network.request_timeout.count()) + " ms"});
-      });
-    });
-  }
+void World::Impl::record(Event e) {
+  e.at = now();
+  mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
+  mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
+      static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
+  mix(e.session);
+  mix(fnv1a(e.token) ^ fnv1a(e.detail) * 3 ^ fnv1a(e.key) * 5);
+  if (e.before) mix(fnv1a(*e.before));
+  if (e.after) mix(fnv1a(*e.after) * 7);
+  if (e.after_expire_unix_ms) mix(static_cast<uint64_t>(*e.after_expire_unix_ms));
+  history.events.push_back(std::move(e));
+}
 
-  std::string run_on_node(int n, int c, Op op, const std::string& bytes) {
-    auto argv = model::parse_command(bytes);
-    LC_CHECK(argv.has_value());  // we encoded it ourselves
-    const int64_t wall_ms = unix_ms(procs[node_slot(n)].clock.wall_at(now()));
-    std::vector<model::Mutation> mutations;
-    model::Reply reply = nodes[n]->execute(*argv, model::NodeWallMs(Millis(wall_ms)), &mutations);
-    for (auto& m : mutations) {
-      Event e;
-      e.kind = EventKind::kMutation;
-      e.client = c;
-      e.node = n;
-      e.op = op;
-      e.key = std::move(m.key);
-      e.before = std::move(m.before);
-      e.after = std::move(m.after);
-      e.after_expire_unix_ms = m.after_expire_unix_ms;
-      e.node_wall_unix_ms = wall_ms;
-      record(std::move(e));
-    }
-    return model::encode_reply(reply);
-  }
-
-  void record(Event e) {
-    e.at = now();
-    mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
-    mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
-        static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
-    mix(e.session);
-    mix(fnv1a(e.token) ^ fnv1a(e.detail) * 3 ^ fnv1a(e.key) * 5);
-    if (e.before) mix(fnv1a(*e.before));
-    if (e.after) mix(fnv1a(*e.after) * 7);
-    if (e.after_expire_unix_ms) mix(static_cast<uint64_t>(*e.after_expire_unix_ms));
-    history.events.push_back(std::move(e));
-  }
-
-  void start_client(int c);
-};
+void World::Impl::kill(int s) {
+  Process& proc = procs[s];
+  proc.down = true;
+  ++proc.incarnation;
+  proc.inbox.clear();
+  proc.paused_until = {};
+}
 
 // The simulated world's Env: what the real lock code sees.
 class SimEnv : public Env {
@@ -229,10 +162,15 @@ class SimEnv : public Env {
     std::string bytes = encode_command(argv);
     World::Impl* impl = &impl_;
     const int c = c_;
+    // Routed to the group's primary of the moment: after a failover the
+    // client's next call reaches the new one (as a Sentinel-aware client's).
+    const int m = impl_.groups[n].primary;
     // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
     // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
-    RequestAwaiter request{this, impl_.node_slot(n),
-                           [impl, n, c, op, bytes = std::move(bytes)]() { return impl->run_on_node(n, c, op, bytes); }};
+    RequestAwaiter request{this, impl_.member_slot(n, m),
+                           [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
+                             impl->handle_request(n, m, c, op, bytes, to);
+                           }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
@@ -243,15 +181,15 @@ class SimEnv : public Env {
   Task<Status> write_resource(uint64_t session, std::string token) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token]() {
-                                         Event e;
-                                         e.kind = EventKind::kWrite;
-                                         e.client = c;
-                                         e.session = session;
-                                         e.token = token;
-                                         impl->record(std::move(e));
-                                         return std::string("+OK\r\n");
-                                       }};
+    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token](const ReplyTo& to) {
+                             Event e;
+                             e.kind = EventKind::kWrite;
+                             e.client = c;
+                             e.session = session;
+                             e.token = token;
+                             impl->record(std::move(e));
+                             impl->respond(to, "+OK\r\n");
+                           }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     co_return Ok{};
@@ -274,7 +212,7 @@ class SimEnv : public Env {
   struct RequestAwaiter {
     SimEnv* env;
     int dest;
-    std::function<std::string()> handler;
+    std::function<void(const ReplyTo&)> handler;
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {
@@ -286,6 +224,9 @@ class SimEnv : public Env {
   World::Impl& impl_;
   int c_;
 };
+
+ClientState::ClientState(Rng r) : rng(r) {}
+ClientState::~ClientState() = default;
 
 void World::Impl::start_client(int c) {
   auto& cs = *clients[c];
@@ -301,27 +242,48 @@ void World::Impl::start_client(int c) {
 std::string process_name(ProcessId p) {
   switch (p.kind) {
     case ProcessId::Kind::kClient: return "client-" + std::to_string(p.index);
-    case ProcessId::Kind::kNode: return "node-" + std::to_string(p.index);
+    case ProcessId::Kind::kNode:
+      return "node-" + std::to_string(p.index) + (p.replica > 0 ? "-replica-" + std::to_string(p.replica) : "");
     case ProcessId::Kind::kResource: return "resource";
   }
   return "?";
 }
 
+namespace {
+
+// A decimal index in [0, count): digits only, no sign.
+std::optional<int> parse_index(std::string_view digits, int count) {
+  if (digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  const int i = std::stoi(std::string(digits));
+  if (i >= count) return std::nullopt;
+  return i;
+}
+
+}  // namespace
+
 std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config) {
   if (name == "resource") return ProcessId{ProcessId::Kind::kResource, 0};
-  auto numbered = [&](std::string_view prefix, ProcessId::Kind kind, int count) -> std::optional<ProcessId> {
-    if (name.rfind(prefix, 0) != 0) return std::nullopt;
-    const std::string digits = name.substr(prefix.size());
-    if (digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
-    }
-    const int i = std::stoi(digits);
-    if (i >= count) return std::nullopt;
-    return ProcessId{kind, i};
-  };
-  if (auto p = numbered("client-", ProcessId::Kind::kClient, config.clients)) return p;
-  return numbered("node-", ProcessId::Kind::kNode, config.nodes);
+  const std::string_view view(name);
+  if (view.rfind("client-", 0) == 0) {
+    auto i = parse_index(view.substr(7), config.clients);
+    if (!i) return std::nullopt;
+    return ProcessId{ProcessId::Kind::kClient, *i};
+  }
+  if (view.rfind("node-", 0) != 0) return std::nullopt;
+  const std::string_view rest = view.substr(5);
+  const size_t dash = rest.find("-replica-");
+  auto n = parse_index(rest.substr(0, dash), config.nodes);
+  if (!n) return std::nullopt;
+  if (dash == std::string_view::npos) return ProcessId{ProcessId::Kind::kNode, *n};
+  // Replicas are numbered from 1, as Redis users number them.
+  auto r = parse_index(rest.substr(dash + 9), config.replicas + 1);
+  if (!r || *r == 0) return std::nullopt;
+  return ProcessId{ProcessId::Kind::kNode, *n, *r};
 }
+
+bool is_persistence(const std::string& name) { return name == "none" || model::parse_fsync_policy(name).has_value(); }
 
 std::string validate_config(const WorldConfig& c) {
   if (!make_strategy(c.strategy)) return "unknown strategy '" + c.strategy + "'";
@@ -344,7 +306,14 @@ std::string validate_config(const WorldConfig& c) {
   if (n.latency_min < Millis(0) || n.latency_max < n.latency_min) return "latency_ms must be [min, max] with 0 <= min <= max";
   if (n.drop_ppm < 0 || n.drop_ppm > 1'000'000) return "drop must be in [0, 1]";
   if (n.request_timeout <= Millis(0)) return "request_timeout_ms must be positive";
-  if (c.persistence != "none") return "persistence '" + c.persistence + "' is not modeled yet (only \"none\")";
+  if (!is_persistence(c.persistence)) {
+    return "persistence must be none, always, everysec or no (got '" + c.persistence + "')";
+  }
+  if (c.replicas < 0 || c.replicas > WorldConfig::kReplicasMax) return "replicas must be in [0, 4]";
+  if (c.replication_lag_min < Millis(0) || c.replication_lag_max < c.replication_lag_min ||
+      c.replication_lag_max.count() > WorldConfig::kDurationMsMax) {
+    return "replication_lag_ms must be [min, max] with 0 <= min <= max";
+  }
   return "";
 }
 
@@ -353,7 +322,9 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
   LC_CHECK(problem.empty());
   impl_ = std::make_unique<Impl>(*this);
   const Rng root(config_.seed);
-  const int total = config_.clients + config_.nodes + 1;
+  // Replicas come after the resource, so the slots (and clock streams) of
+  // worlds without replicas stay what they were.
+  const int total = config_.clients + config_.nodes + 1 + config_.nodes * config_.replicas;
   for (int s = 0; s < total; ++s) {
     Rng r = root.split(1000 + static_cast<uint64_t>(s));
     // Monotonic clocks start at arbitrary points: nobody may rely on their epoch.
@@ -366,11 +337,8 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
     impl_->clients.push_back(std::make_unique<ClientState>(root.split(100 + static_cast<uint64_t>(c))));
     impl_->clients.back()->env = std::make_unique<SimEnv>(*impl_, c);
   }
-  for (int n = 0; n < config_.nodes; ++n) {
-    impl_->procs[impl_->node_slot(n)].name = process_name({ProcessId::Kind::kNode, n});
-    impl_->nodes.push_back(std::make_unique<model::Node>());
-  }
   impl_->procs[impl_->resource_slot()].name = "resource";
+  impl_->init_groups();
   impl_->history.clients = config_.clients;
   impl_->history.nodes = config_.nodes;
   impl_->history.ttl_ms = config_.ttl.count();
@@ -420,22 +388,19 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
   const int s = impl_->slot(p);
   Process& proc = impl_->procs[s];
   if (proc.down) return;
-  proc.down = true;
-  ++proc.incarnation;
-  proc.inbox.clear();
-  proc.paused_until = {};
+  impl_->kill(s);
   if (p.kind == ProcessId::Kind::kClient) {
     auto& cs = *impl_->clients[p.index];
     cs.pending.clear();
     cs.workload = Task<void>();  // tears down the whole suspended call chain
     cs.op = Op::kNone;
+    for (auto& g : impl_->groups) g.last_write.erase(p.index);  // its connections are gone
     Event e;
     e.kind = EventKind::kCrash;
     e.client = p.index;
     impl_->record(std::move(e));
   } else {
-    // Without persistence a node comes back empty (the Redlock restart case).
-    impl_->nodes[p.index]->clear();
+    impl_->crash_member(p.index, p.replica);
   }
   if (restart_after) {
     const uint64_t inc = proc.incarnation;
@@ -450,12 +415,23 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
         e.client = p.index;
         impl_->record(std::move(e));
         impl_->start_client(p.index);
+      } else {
+        impl_->restart_member(p.index, p.replica);
       }
     });
   }
 }
 
-void World::jump_wall(ProcessId p, Nanos delta) { impl_->procs[impl_->slot(p)].clock.jump_wall(delta); }
+void World::failover(int node) {
+  LC_CHECK(node >= 0 && node < config_.nodes);
+  impl_->failover(node);
+}
+
+void World::jump_wall(ProcessId p, Nanos delta) {
+  const int s = impl_->slot(p);
+  impl_->procs[s].clock.jump_wall(delta);
+  if (p.kind == ProcessId::Kind::kNode) impl_->wall_jumped(s);
+}
 
 void World::set_drift(ProcessId p, int64_t drift_ppm) {
   impl_->procs[impl_->slot(p)].clock.set_drift(loop_.now(), drift_ppm);
@@ -499,6 +475,7 @@ void World::partition(std::vector<std::vector<ProcessId>> groups, bool one_way, 
       if (--impl_->cut[l] == 0) impl_->cut.erase(l);
     }
     note_fault("partition heals");
+    impl_->links_healed();
   });
 }
 
@@ -507,6 +484,16 @@ void World::note_fault(std::string detail) {
   e.kind = EventKind::kFault;
   e.detail = std::move(detail);
   impl_->record(std::move(e));
+}
+
+model::KeyImage World::image_of(ProcessId p, const std::string& key) const {
+  LC_CHECK(p.kind == ProcessId::Kind::kNode && p.index < config_.nodes && p.replica <= config_.replicas);
+  return impl_->groups[p.index].members[p.replica].node->image_of(key);
+}
+
+ProcessId World::primary_of(int node) const {
+  LC_CHECK(node >= 0 && node < config_.nodes);
+  return ProcessId{ProcessId::Kind::kNode, node, impl_->groups[node].primary};
 }
 
 Env& World::env(int client) { return *impl_->clients[client]->env; }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "impl/lock.h"
+#include "model/node.h"
 #include "sim/config.h"
 #include "sim/event_loop.h"
 #include "sim/history.h"
@@ -27,11 +28,14 @@ namespace lockcheck::sim {
 struct ProcessId {
   enum class Kind { kClient, kNode, kResource };
   Kind kind;
-  int index = 0;
+  int index = 0;    // client number, or node group number
+  int replica = 0;  // kNode: 0 is "node-N" (the group's first primary), r >= 1 is "node-N-replica-r"
   auto operator<=>(const ProcessId&) const = default;
 };
 std::string process_name(ProcessId p);
-// Parses "client-N", "node-N" or "resource" against the world's sizes.
+// Parses "client-N", "node-N", "node-N-replica-R" or "resource" against
+// the world's sizes. Names are processes, not roles: after a failover,
+// "node-N" still names the old (dead) primary.
 std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config);
 
 struct RunOutcome {
@@ -60,9 +64,18 @@ class World {
   // ---- fault primitives (chaos/ schedules these) ----
   // Stops p for d: nothing of it runs, its timers and messages wait.
   void pause(ProcessId p, Nanos d);
-  // Kills a client (its beliefs end) or a node (its data is lost without
-  // persistence); restarts it after `restart_after` if given.
+  // Kills a client (its beliefs end) or a node or replica (it keeps only
+  // what its AOF made durable, nothing without persistence); restarts it
+  // after `restart_after` if given. A restarted node reloads its AOF; its
+  // replicas (or, for a replica, the replica itself) then resynchronize in
+  // full from the group's primary, as Redis replicas do.
   void crash(ProcessId p, std::optional<Nanos> restart_after);
+  // Sentinel-style failover of group `node`: promotes its most up-to-date
+  // reachable (up, not paused) replica, which keeps only the writes it had
+  // received; the old primary dies for good (in-flight requests to it time
+  // out); the other replicas resynchronize from the new primary; clients'
+  // next calls go to it. With no reachable replica nothing changes.
+  void failover(int node);
   void jump_wall(ProcessId p, Nanos delta);
   void set_drift(ProcessId p, int64_t drift_ppm);
   // Adds latency to every message for d (a delay spike).
@@ -75,6 +88,12 @@ class World {
   void partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d);
   // Records a fault in the history.
   void note_fault(std::string detail);
+
+  // ---- inspection (tests, reports): never part of a run's behaviour ----
+  // The stored state of `key` on node process p (expired or not).
+  model::KeyImage image_of(ProcessId p, const std::string& key) const;
+  // The process currently primary of group `node`.
+  ProcessId primary_of(int node) const;
 
   // ---- for the workload (sim/workload.cc) ----
   Env& env(int client);

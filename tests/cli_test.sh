@@ -64,6 +64,15 @@ grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported" || pas
 "$lockcheck" run --strategy single --faults all --seed 0x77 --report out6 -q >b.txt 2>&1
 diff <(grep TRACE= a.txt) <(grep TRACE= b.txt) >/dev/null && pass || fail "two processes, same seed, different TRACE"
 
+# --- failover: single loses the unreplicated lock; the counterexample replays ---
+expect_exit 1 "single under failover" -- "$lockcheck" run --strategy single --faults failover --seeds 200 --check-determinism --report out7 -q
+grep -q "^single / failover: VIOLATED mutex" "$work/.stdout" && pass || fail "single under failover does not name mutex first"
+grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported under failover" || pass
+grep -q '"replicas"' out7/single-failover-mutex.json && pass || fail "failover counterexample has no replicas"
+expect_exit 1 "replay of the failover counterexample" -- "$lockcheck" replay out7/single-failover-mutex.json
+grep -q "reproduced: violated mutex" "$work/.stdout" && pass || fail "failover replay did not reproduce"
+"$lockcheck" list faults | grep -q "^failover " && pass || fail "list faults lacks failover"
+
 # --- bad input: one line, exit 2, nothing written ---
 expect_usage_error "unknown strategy" "$lockcheck" run --strategy nope --report bad1
 [ -e bad1 ] && fail "unknown strategy wrote a report dir" || pass
@@ -78,6 +87,11 @@ expect_usage_error "malformed file" "$lockcheck" replay broken.json
 printf '{"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "gc"}]}' >kind.json
 expect_usage_error "unknown fault kind" "$lockcheck" replay kind.json
 grep -q "unknown fault kind 'gc'" "$work/.stderr" && pass || fail "error does not name the kind"
+printf '{"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "persistence": "sometimes"}' >persist.json
+expect_usage_error "bad persistence" "$lockcheck" replay persist.json
+grep -q "persistence: must be" "$work/.stderr" && pass || fail "error does not name persistence"
+printf '{"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "failover", "target": "node-0"}]}' >noreplica.json
+expect_usage_error "failover without replicas" "$lockcheck" replay noreplica.json
 expect_usage_error "no subcommand" "$lockcheck"
 expect_usage_error "list what" "$lockcheck" list nothing
 
