@@ -186,6 +186,7 @@ void push_reply(lua_State* L, const Reply& r) {
       lua_pushlstring(L, r.str.data(), r.str.size());
       return;
     case Reply::Type::kNil:
+    case Reply::Type::kNilArray:
       lua_pushboolean(L, 0);
       return;
     case Reply::Type::kArray:
