@@ -40,6 +40,23 @@ const NodeCommandSpec* find_node_command(std::string_view lower_name) {
   return nullptr;
 }
 
+// SCRIPT's subcommands: Redis 7.0 looks them up (and checks their arity)
+// before running anything, so their errors come even inside MULTI.
+struct SubcommandSpec {
+  const char* name;
+  int arity;
+};
+constexpr SubcommandSpec kScriptSubcommands[] = {{"load", 3}, {"exists", -3}, {"flush", -2}, {"kill", 2}};
+
+// The subcommand of a SCRIPT argv (argc >= 2), or null if unknown.
+const SubcommandSpec* find_script_subcommand(const std::vector<std::string>& argv) {
+  const std::string sub = to_lower(argv[1]);
+  for (const SubcommandSpec& spec : kScriptSubcommands) {
+    if (sub == spec.name) return &spec;
+  }
+  return nullptr;
+}
+
 // processCommand(): inside MULTI every command is queued except these,
 // which act at once.
 bool runs_inside_multi(const NodeCommandSpec* spec) {
@@ -115,6 +132,16 @@ struct Node::Impl final : ScriptHost {
     if (!arity_ok(arity, argv.size())) {
       return refuse(cs, wrong_arity_error(node_spec ? node_spec->name : data_spec->name));
     }
+    if (node_spec && node_spec->id == NodeCommand::kScript) {
+      const SubcommandSpec* sub = find_script_subcommand(argv);
+      if (!sub) {
+        return refuse(cs, sanitize_error("ERR unknown subcommand '" + argv[1].substr(0, 128) +
+                                         "'. Try SCRIPT HELP."));
+      }
+      if (!arity_ok(sub->arity, argv.size())) {
+        return refuse(cs, wrong_arity_error(std::string("script|") + sub->name));
+      }
+    }
     if (cs && cs->in_multi && !runs_inside_multi(node_spec)) return queue(*cs, argv, data_spec);
     if (node_spec) return run_node_command(*node_spec, argv, conn);
     return run_data(*data_spec, argv, /*check_oom=*/true);
@@ -162,7 +189,12 @@ struct Node::Impl final : ScriptHost {
     const CommandSpec* spec = find_data_command(name);
     const NodeCommandSpec* node_spec = spec ? nullptr : find_node_command(name);
     if (!spec && !node_spec) return Reply::error("ERR Unknown Redis command called from script");
-    const int arity = spec ? spec->arity : node_spec->arity;
+    const SubcommandSpec* sub = nullptr;
+    if (node_spec && node_spec->id == NodeCommand::kScript && argv.size() >= 2) {
+      sub = find_script_subcommand(argv);
+      if (!sub) return Reply::error("ERR Unknown Redis command called from script");
+    }
+    const int arity = sub ? sub->arity : spec ? spec->arity : node_spec->arity;
     if (!arity_ok(arity, argv.size())) {
       return Reply::error("ERR Wrong number of args calling Redis command from script");
     }
@@ -358,17 +390,16 @@ struct Node::Impl final : ScriptHost {
     return lua.run(sha, script_keys, script_args, *this);
   }
 
-  // SCRIPT LOAD | EXISTS | FLUSH | KILL
+  // SCRIPT LOAD | EXISTS | FLUSH | KILL; execute() checked the subcommand
+  // and its arity.
   Reply script(const std::vector<std::string>& argv) {
     const std::string sub = to_lower(argv[1]);
     if (sub == "load") {
-      if (argv.size() != 3) return Reply::error(wrong_arity_error("script|load"));
       const std::string sha = sha1_hex(argv[2]);
       if (std::optional<std::string> err = lua.load(sha, argv[2])) return Reply::error(*err);
       return Reply::bulk(sha);
     }
     if (sub == "exists") {
-      if (argv.size() < 3) return Reply::error(wrong_arity_error("script|exists"));
       std::vector<Reply> out;
       for (size_t i = 2; i < argv.size(); ++i) {
         out.push_back(Reply::integer_reply(lua.has_script(to_lower(argv[i])) ? 1 : 0));
@@ -382,13 +413,9 @@ struct Node::Impl final : ScriptHost {
       lua.flush();
       return Reply::status("OK");
     }
-    if (sub == "kill") {
-      if (argv.size() != 2) return Reply::error(wrong_arity_error("script|kill"));
-      // Scripts run to completion inside one execute(): never busy.
-      return Reply::error("NOTBUSY No scripts in execution right now.");
-    }
-    return Reply::error(
-        sanitize_error("ERR unknown subcommand '" + argv[1].substr(0, 128) + "'. Try SCRIPT HELP."));
+    MODEL_CHECK(sub == "kill");
+    // Scripts run to completion inside one execute(): never busy.
+    return Reply::error("NOTBUSY No scripts in execution right now.");
   }
 };
 
