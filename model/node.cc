@@ -83,6 +83,10 @@ struct ConnState {
   bool idle() const { return !in_multi && !dirty_cas && watched.empty(); }
 };
 
+// The text of a C string: Redis formats these errors with printf's %s,
+// which stops at the first NUL byte.
+std::string c_text(const std::string& s) { return s.substr(0, s.find('\0')); }
+
 // Redis 7.0 processCommand()'s text: quoted args while fewer than 128
 // characters have been written, each cut to the room left; name cut at 128.
 std::string unknown_command_error(const std::vector<std::string>& argv) {
@@ -90,10 +94,10 @@ std::string unknown_command_error(const std::vector<std::string>& argv) {
   for (size_t i = 1; i < argv.size() && args.size() < 128; ++i) {
     const size_t room = 128 - args.size();
     args += '\'';
-    args += argv[i].substr(0, room);
+    args += c_text(argv[i]).substr(0, room);
     args += "' ";
   }
-  const std::string name = argv.empty() ? std::string() : argv[0].substr(0, 128);
+  const std::string name = argv.empty() ? std::string() : c_text(argv[0]).substr(0, 128);
   return sanitize_error("ERR unknown command '" + name + "', with args beginning with: " + args);
 }
 
@@ -135,7 +139,7 @@ struct Node::Impl final : ScriptHost {
     if (node_spec && node_spec->id == NodeCommand::kScript) {
       const SubcommandSpec* sub = find_script_subcommand(argv);
       if (!sub) {
-        return refuse(cs, sanitize_error("ERR unknown subcommand '" + argv[1].substr(0, 128) +
+        return refuse(cs, sanitize_error("ERR unknown subcommand '" + c_text(argv[1]).substr(0, 128) +
                                          "'. Try SCRIPT HELP."));
       }
       if (!arity_ok(sub->arity, argv.size())) {
@@ -428,6 +432,7 @@ Reply Node::execute(const std::vector<std::string>& argv, NodeWallMs now,
   impl_->now_ms = now.time_since_epoch().count();
   impl_->mutations = mutations;
   Reply reply = impl_->execute(argv, conn);
+  impl_->signal_expired();  // (every path drains it already; cheap to be sure)
   impl_->mutations = nullptr;
   return reply;
 }

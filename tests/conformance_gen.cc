@@ -13,8 +13,14 @@ namespace {
 
 const std::vector<std::string> kKeys = {"k1", "k2", "h"};
 const std::vector<std::string> kFields = {"f1", "f2", "f3"};
+// At most 64 bytes each: a longer value would turn a hash into a hash
+// table on a real server, whose HGETALL order the model does not follow
+// (see README, "Redis model").
 const std::vector<std::string> kValues = {"v1", "v2", "10", "-3", "0", "abc", "", " 1",
-                                          "9223372036854775807", "3.5", "007"};
+                                          "9223372036854775807", "3.5", "007", "a\r\nb", "\xc3\xa9",
+                                          std::string(64, 'x'), std::string("nul\0in", 6)};
+// Arguments of unknown commands, whose error quotes at most 128 bytes.
+const std::vector<std::string> kLongArgs = {std::string(150, 'x') + "y", std::string(100, 'a'), "z"};
 const std::vector<std::string> kIncrements = {"1", "-1", "5", "abc", "9223372036854775807",
                                               "-9223372036854775808", "1.5", ""};
 // Expiry arguments whose effect does not depend on timing: non-positive,
@@ -185,7 +191,9 @@ std::string lua_expr(int depth) {
     case 5:
       return pick(std::vector<std::string>{"{err='MY failure'}", "{ok='fine'}", "redis.error_reply('E1 bad')",
                                            "redis.error_reply('nospace')", "redis.status_reply('DONE')",
-                                           "{err=''}", "redis.sha1hex('abc')"});
+                                           "{err=''}", "redis.sha1hex('abc')", "{ok=5}", "{err=5}",
+                                           "{err='X y', 1, 2}", "{1, {ok='in'}, {err='ERR in'}}",
+                                           "redis.error_reply('-NEG x')", "{ok='a\\nb'}"});
     case 6:
       return "(redis.call('pttl', " + lua_key() + ") > 50000)";
     case 7:
@@ -478,8 +486,12 @@ std::vector<Arg> any_command() {
       }
       return a;
     }
-    case 8:
-      return {lit(pick(std::vector<std::string>{"FOO", "nosuch"})), lit(key())};
+    case 8: {
+      std::vector<Arg> a = {lit(pick(std::vector<std::string>{"FOO", "nosuch", std::string(140, 'Z'), "x\r\ny"}))};
+      const int args = choice(4);
+      for (int i = 0; i < args; ++i) a.push_back(lit(one_in(2) ? value() : pick(kLongArgs)));
+      return a;
+    }
     default:
       return data_command();
   }

@@ -296,9 +296,11 @@ class Harness {
   Coverage coverage_;
 };
 
+// One server for the whole binary, stopped (and its directory removed) at
+// exit.
 Harness& harness() {
-  static Harness* h = new Harness();  // one server for the whole binary
-  return *h;
+  static Harness h;
+  return h;
 }
 
 int sequences_to_run() {
