@@ -475,6 +475,11 @@ void Node::clear() {
   impl_->conns.clear();
 }
 
+bool Node::in_multi(ConnId conn) const {
+  auto it = impl_->conns.find(conn);
+  return it != impl_->conns.end() && it->second.in_multi;
+}
+
 size_t Node::key_count(NodeWallMs now) const {
   return impl_->keys.live_count(now.time_since_epoch().count());
 }

@@ -126,6 +126,12 @@ class Node {
   // server).
   void clear();
 
+  // True while `conn` is inside MULTI: its commands are queued, not run.
+  // A caller that answers some command itself (the simulator answers WAIT
+  // for replicated nodes) must pass it to execute() instead while this
+  // holds, so that it is queued and answered by EXEC as Redis does.
+  bool in_multi(ConnId conn) const;
+
   // Number of keys not yet expired at `now` (for tests and reports).
   size_t key_count(NodeWallMs now) const;
 

@@ -51,6 +51,18 @@ TEST_F(TransactionTest, ExecRunsTheQueueAndReturnsEveryReply) {
   EXPECT_EQ(on(kA, {"GET", "k"}), bulk("1"));
 }
 
+TEST_F(TransactionTest, InMultiTellsWhetherCommandsAreQueued) {
+  EXPECT_FALSE(node_.in_multi(kA));
+  EXPECT_EQ(on(kA, {"MULTI"}), ok());
+  EXPECT_TRUE(node_.in_multi(kA));
+  EXPECT_FALSE(node_.in_multi(kB));
+  EXPECT_EQ(on(kA, {"EXEC"}), Reply::array({}));
+  EXPECT_FALSE(node_.in_multi(kA));
+  EXPECT_EQ(on(kA, {"MULTI"}), ok());
+  EXPECT_EQ(on(kA, {"DISCARD"}), ok());
+  EXPECT_FALSE(node_.in_multi(kA));
+}
+
 TEST_F(TransactionTest, ControlErrorsAsRedis) {
   EXPECT_EQ(on(kA, {"DISCARD"}), err("ERR DISCARD without MULTI"));
   EXPECT_EQ(on(kA, {"MULTI"}), ok());
