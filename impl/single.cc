@@ -18,14 +18,36 @@ const char* const kExtendScript =
     "  return 0\n"
     "end\n";
 
+const char* const kReleaseScriptSha1 = "e4922a95d0d34b474742a54fc2d2f94bd0db7ff8";
+const char* const kExtendScriptSha1 = "5a4c2563b80bb303f73504b08ff8880a5c8fc91e";
+
+namespace {
+
+bool is_noscript(const Error& e) {
+  return e.code == ErrorCode::kRedisError && e.message.rfind("NOSCRIPT", 0) == 0;
+}
+
+}  // namespace
+
+Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const char* sha1,
+                                std::vector<std::string> keys_and_args) {
+  // (g++ 12 miscompiles braced lists of string literals inside co_await
+  // expressions, so every command is built in its own statement first.)
+  std::vector<std::string> by_sha{"EVALSHA", sha1};
+  by_sha.insert(by_sha.end(), keys_and_args.begin(), keys_and_args.end());
+  auto r = co_await env.call(node, std::move(by_sha));
+  if (r.ok() || !is_noscript(r.error())) co_return r;
+  std::vector<std::string> by_text{"EVAL", script};
+  by_text.insert(by_text.end(), keys_and_args.begin(), keys_and_args.end());
+  co_return co_await env.call(node, std::move(by_text));
+}
+
 namespace {
 
 // Compare-and-delete of `token`; best effort when undoing an unknown attempt.
 Task<Status> release_token(Env& env, const std::string& key, const std::string& token) {
-  // (g++ 12 miscompiles braced lists of string literals inside co_await
-  // expressions, so every command is built in its own statement first.)
-  std::vector<std::string> cmd{"EVAL", kReleaseScript, "1", key, token};
-  auto r = co_await env.call(0, std::move(cmd));
+  std::vector<std::string> args{"1", key, token};
+  auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args));
   if (!r.ok()) co_return r.error();
   if (r->is_integer(1)) co_return Ok{};
   co_return Error{ErrorCode::kNotHeld, "lock " + key + " is not held by this token"};
@@ -70,9 +92,8 @@ Task<Status> SingleLock::release(Env& env, Lease lease) {
 Task<Result<Lease>> SingleLock::extend(Env& env, Lease lease, LockOptions options) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
-  std::vector<std::string> cmd{"EVAL", kExtendScript, "1", lease.key, lease.token,
-                               std::to_string(options.ttl.count())};
-  auto r = co_await env.call(0, std::move(cmd));
+  std::vector<std::string> args{"1", lease.key, lease.token, std::to_string(options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kExtendScript, kExtendScriptSha1, std::move(args));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) {
     co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by this token"};

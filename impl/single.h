@@ -23,6 +23,22 @@ namespace lockcheck {
 extern const char* const kReleaseScript;
 extern const char* const kExtendScript;
 
+// Their SHA1 (lowercase hex), the name EVALSHA sends. Precomputed so impl/
+// needs no SHA1 code; impl_test checks each against the model's SHA1 of
+// the text, so editing a script without its constant fails the build's
+// tests.
+extern const char* const kReleaseScriptSha1;
+extern const char* const kExtendScriptSha1;
+
+// Runs a script as Redis clients should: EVALSHA <sha1> first (the script
+// text need not cross the network again), and on a NOSCRIPT error (a
+// restarted server, SCRIPT FLUSH, a failover to a replica that never saw
+// it) EVAL with the full text, which also caches it again. Any other
+// outcome of EVALSHA (a reply, another error, a timeout) is final.
+// `keys_and_args` is numkeys followed by the keys and the arguments.
+Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const char* sha1,
+                                std::vector<std::string> keys_and_args);
+
 class SingleLock : public Strategy {
  public:
   std::string_view name() const override { return "single"; }

@@ -8,6 +8,8 @@
 
 #include <deque>
 
+#include "model/sha1.h"  // test-only: impl itself never links model
+
 namespace lockcheck {
 namespace {
 
@@ -76,8 +78,8 @@ TEST(SingleLock, UnknownOutcomeIsUndoneWithCompareAndDelete) {
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_TRUE(lease.ok());
   ASSERT_EQ(env.sent.size(), 3u);
-  EXPECT_EQ(env.sent[1][0], "EVAL");
-  EXPECT_EQ(env.sent[1][1], kReleaseScript);
+  EXPECT_EQ(env.sent[1][0], "EVALSHA");
+  EXPECT_EQ(env.sent[1][1], kReleaseScriptSha1);
   EXPECT_EQ(env.sent[1][4], env.sent[0][2]);  // same token as the lost SET
 }
 
@@ -121,8 +123,54 @@ TEST(SingleLock, ExtendRenewsValidityFromTheAttemptStart) {
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(988)};
   auto r = run_sync(lock.extend(env, lease, options()));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(env.sent[0][1], kExtendScript);
+  EXPECT_EQ(env.sent[0][0], "EVALSHA");
+  EXPECT_EQ(env.sent[0][1], kExtendScriptSha1);
   EXPECT_EQ(r->valid_until, MonoInstant{} + Millis(2000 + 988));
+}
+
+// Catches: a client that gives up (or never retries with the text) when the
+// server has lost its script cache.
+TEST(SingleLock, NoscriptFallsBackToEvalWithTheText) {
+  ScriptedEnv env;
+  env.replies.push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
+  env.replies.push_back(integer(1));
+  SingleLock lock;
+  Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
+  ASSERT_TRUE(run_sync(lock.release(env, lease)).ok());
+  ASSERT_EQ(env.sent.size(), 2u);
+  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"EVALSHA", kReleaseScriptSha1, "1", "k", "tok"}));
+  EXPECT_EQ(env.sent[1], (std::vector<std::string>{"EVAL", kReleaseScript, "1", "k", "tok"}));
+
+  env.sent.clear();
+  env.replies.push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
+  env.replies.push_back(integer(1));
+  auto r = run_sync(lock.extend(env, lease, options()));
+  ASSERT_TRUE(r.ok()) << r.error().to_string();
+  ASSERT_EQ(env.sent.size(), 2u);
+  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"EVALSHA", kExtendScriptSha1, "1", "k", "tok", "1000"}));
+  EXPECT_EQ(env.sent[1], (std::vector<std::string>{"EVAL", kExtendScript, "1", "k", "tok", "1000"}));
+}
+
+// Catches: a fallback that re-sends the script on errors other than
+// NOSCRIPT (a timeout's outcome is unknown: the script may have run).
+TEST(SingleLock, OnlyNoscriptTriggersTheFallback) {
+  SingleLock lock;
+  Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
+  for (ErrorCode code : {ErrorCode::kTimeout, ErrorCode::kConnectionLost, ErrorCode::kRedisError}) {
+    ScriptedEnv env;
+    env.replies.push_back(Error{code, "ERR something else"});
+    auto s = run_sync(lock.release(env, lease));
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, code);
+    EXPECT_EQ(env.sent.size(), 1u);
+  }
+}
+
+// Catches: a script edited without its precomputed SHA1 (every EVALSHA
+// would miss and fall back: correct but silently twice the round trips).
+TEST(SingleLock, ScriptShasMatchTheModelsSha1) {
+  EXPECT_EQ(model::sha1_hex(kReleaseScript), kReleaseScriptSha1);
+  EXPECT_EQ(model::sha1_hex(kExtendScript), kExtendScriptSha1);
 }
 
 TEST(DelUncheckedLock, ReleasesWithPlainDel) {

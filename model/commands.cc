@@ -19,7 +19,11 @@ class KeyWatch {
  public:
   KeyWatch(CommandContext& ctx, const std::string& key)
       : ctx_(ctx), key_(key), before_(ctx.keys.state_of(key, ctx.now_ms)) {}
-  void commit() { record_change(ctx_.keys, key_, ctx_.now_ms, before_, ctx_.mutations); }
+  // Call exactly where Redis calls signalModifiedKey(): after a write.
+  void commit() {
+    record_change(ctx_.keys, key_, ctx_.now_ms, before_, ctx_.mutations);
+    ctx_.touched->push_back(key_);
+  }
 
  private:
   CommandContext& ctx_;
@@ -38,6 +42,7 @@ void set_string(CommandContext& ctx, const std::string& key, const std::string& 
   }
   e->is_hash = false;
   e->hash.clear();
+  e->hash_order.clear();
   e->str = value;
 }
 
@@ -104,7 +109,8 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
     if (existing && existing->is_hash) return Reply::error(kErrWrongType);
     if (existing) get_reply = Reply::bulk(existing->str);
   }
-  const bool found = existing != nullptr;
+  // ModelBugs::ignore_nx (mutation test only): NX no longer sees the key.
+  const bool found = existing != nullptr && !((flags & kNx) && ctx.bugs.ignore_nx);
   if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
     return (flags & kGet) ? get_reply : Reply::nil();
   }
@@ -299,7 +305,7 @@ Reply cmd_hset(CommandContext& ctx, const Argv& argv) {
   }
   int64_t created = 0;
   for (size_t i = 2; i + 1 < argv.size(); i += 2) {
-    if (e->hash.insert_or_assign(argv[i], argv[i + 1]).second) ++created;
+    if (hash_set(*e, argv[i], argv[i + 1])) ++created;
   }
   watch.commit();
   return Reply::integer_reply(created);
@@ -321,10 +327,10 @@ Reply cmd_hdel(CommandContext& ctx, const Argv& argv) {
   if (!e) return Reply::integer_reply(0);
   KeyWatch watch(ctx, argv[1]);
   int64_t deleted = 0;
-  for (size_t i = 2; i < argv.size(); ++i) deleted += static_cast<int64_t>(e->hash.erase(argv[i]));
+  for (size_t i = 2; i < argv.size(); ++i) deleted += hash_erase(*e, argv[i]) ? 1 : 0;
   // Redis never keeps an empty aggregate: the key goes with its last field.
   if (e->hash.empty()) ctx.keys.erase(argv[1]);
-  watch.commit();
+  if (deleted > 0) watch.commit();  // hdelCommand signals only a real delete
   return Reply::integer_reply(deleted);
 }
 
@@ -361,23 +367,24 @@ Reply cmd_hincrby(CommandContext& ctx, const Argv& argv) {
     e = &ctx.keys.insert(argv[1]);
     e->is_hash = true;
   }
-  e->hash[argv[2]] = std::to_string(value);
+  hash_set(*e, argv[2], std::to_string(value));
   watch.commit();
   return Reply::integer_reply(value);
 }
 
-// Fields come back sorted. Real Redis returns insertion order for small
-// (listpack) hashes and hash-table order for big ones; sorted is the
-// deterministic choice (see the report's known gaps).
+// Fields come back in insertion order, as real Redis returns a small hash
+// (a listpack: at most 128 fields of at most 64 bytes). A bigger hash is a
+// hash table on a real server, in an order seeded per process: no model can
+// match that, so the model keeps insertion order for every size.
 Reply cmd_hgetall(CommandContext& ctx, const Argv& argv) {
   bool wrong_type = false;
   const Entry* e = find_hash(ctx, argv[1], &wrong_type);
   if (wrong_type) return Reply::error(kErrWrongType);
   std::vector<Reply> out;
   if (e) {
-    for (const auto& [field, value] : e->hash) {
+    for (const std::string& field : e->hash_order) {
       out.push_back(Reply::bulk(field));
-      out.push_back(Reply::bulk(value));
+      out.push_back(Reply::bulk(e->hash.at(field)));
     }
   }
   return Reply::array(std::move(out));
@@ -391,29 +398,48 @@ Reply cmd_ping(CommandContext&, const Argv& argv) {
   return Reply::status("PONG");
 }
 
-// Alphabetical, for the reader; lookup is a linear scan of 21 names.
+// PUBLISH channel message: the model has no subscribers, so no client ever
+// receives it and the reply is always 0.
+Reply cmd_publish(CommandContext&, const Argv&) { return Reply::integer_reply(0); }
+
+// WAIT numreplicas timeout, validated as waitCommand() does. A standalone
+// node has no replicas: 0 at once. (A real server with numreplicas > 0
+// blocks for the timeout first; the answer is the same 0. The simulator
+// answers WAIT itself for nodes that have replicas.)
+// (7.0 has no "timeout is out of range" check; later versions do.)
+Reply cmd_wait(CommandContext&, const Argv& argv) {
+  if (!parse_int64(argv[1])) return Reply::error(kErrNotInteger);
+  const std::optional<int64_t> timeout_ms = parse_int64(argv[2]);
+  if (!timeout_ms) return Reply::error("ERR timeout is not an integer or out of range");
+  if (*timeout_ms < 0) return Reply::error("ERR timeout is negative");
+  return Reply::integer_reply(0);
+}
+
+// Alphabetical, for the reader; lookup is a linear scan of 23 names.
 constexpr CommandSpec kCommands[] = {
-    {"del", -2, false, cmd_del},
-    {"exists", -2, false, cmd_exists},
-    {"expire", -3, false, cmd_expire},
-    {"get", 2, false, cmd_get},
-    {"getset", 3, true, cmd_getset},
-    {"hdel", -3, false, cmd_hdel},
-    {"hexists", 3, false, cmd_hexists},
-    {"hget", 3, false, cmd_hget},
-    {"hgetall", 2, false, cmd_hgetall},
-    {"hincrby", 4, true, cmd_hincrby},
-    {"hset", -4, true, cmd_hset},
-    {"incr", 2, true, cmd_incr},
-    {"incrby", 3, true, cmd_incrby},
-    {"persist", 2, false, cmd_persist},
-    {"pexpire", -3, false, cmd_pexpire},
-    {"ping", -1, false, cmd_ping},
-    {"pttl", 2, false, cmd_pttl},
-    {"set", -3, true, cmd_set},
-    {"setnx", 3, true, cmd_setnx},
-    {"ttl", 2, false, cmd_ttl},
-    {"type", 2, false, cmd_type},
+    {"del", -2, false, false, cmd_del},
+    {"exists", -2, false, false, cmd_exists},
+    {"expire", -3, false, false, cmd_expire},
+    {"get", 2, false, false, cmd_get},
+    {"getset", 3, true, false, cmd_getset},
+    {"hdel", -3, false, false, cmd_hdel},
+    {"hexists", 3, false, false, cmd_hexists},
+    {"hget", 3, false, false, cmd_hget},
+    {"hgetall", 2, false, false, cmd_hgetall},
+    {"hincrby", 4, true, false, cmd_hincrby},
+    {"hset", -4, true, false, cmd_hset},
+    {"incr", 2, true, false, cmd_incr},
+    {"incrby", 3, true, false, cmd_incrby},
+    {"persist", 2, false, false, cmd_persist},
+    {"pexpire", -3, false, false, cmd_pexpire},
+    {"ping", -1, false, false, cmd_ping},
+    {"publish", 3, false, false, cmd_publish},
+    {"pttl", 2, false, false, cmd_pttl},
+    {"set", -3, true, false, cmd_set},
+    {"setnx", 3, true, false, cmd_setnx},
+    {"ttl", 2, false, false, cmd_ttl},
+    {"type", 2, false, false, cmd_type},
+    {"wait", 3, false, true, cmd_wait},
 };
 
 }  // namespace

@@ -21,12 +21,18 @@ struct CommandContext {
   Keyspace& keys;
   int64_t now_ms;
   std::vector<Mutation>* mutations;  // may be null
+  // Keys the command wrote, in order, each time Redis's signalModifiedKey()
+  // would be called (even when the value did not change): WATCH reacts to
+  // these. Never null.
+  std::vector<std::string>* touched;
+  ModelBugs bugs;  // all off outside the mutation test
 };
 
 struct CommandSpec {
   const char* name;  // Redis's fullname, as used in error texts
   int arity;         // Redis convention: n = exactly n, -n = at least n
   bool may_grow;     // refused when the node is at keys_max (Redis: denyoom)
+  bool noscript;     // refused inside scripts (Redis: the noscript flag)
   Reply (*run)(CommandContext& ctx, const Argv& argv);
 };
 

@@ -13,6 +13,7 @@ Entry* Keyspace::find(const std::string& key, int64_t now_ms) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (expired(it->second, now_ms)) {
+    if (expired_sink_) expired_sink_->push_back(key);
     entries_.erase(it);
     return nullptr;
   }
@@ -33,7 +34,28 @@ const Entry* Keyspace::peek(const std::string& key) const {
 bool Keyspace::erase(const std::string& key) { return entries_.erase(key) > 0; }
 
 void Keyspace::purge_expired(int64_t now_ms) {
-  std::erase_if(entries_, [now_ms](const auto& kv) { return expired(kv.second, now_ms); });
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (expired(it->second, now_ms)) {
+      if (expired_sink_) expired_sink_->push_back(it->first);
+      it = entries_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+bool hash_set(Entry& e, const std::string& field, const std::string& value) {
+  const bool created = e.hash.insert_or_assign(field, value).second;
+  if (created) e.hash_order.push_back(field);
+  MODEL_CHECK(e.hash.size() == e.hash_order.size());
+  return created;
+}
+
+bool hash_erase(Entry& e, const std::string& field) {
+  if (e.hash.erase(field) == 0) return false;
+  std::erase(e.hash_order, field);
+  MODEL_CHECK(e.hash.size() == e.hash_order.size());
+  return true;
 }
 
 size_t Keyspace::live_count(int64_t now_ms) const {

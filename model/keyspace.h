@@ -19,8 +19,20 @@ struct Entry {
   bool is_hash = false;
   std::string str;                          // when !is_hash
   std::map<std::string, std::string> hash;  // when is_hash; never empty
+  // The hash's fields in insertion order: HGETALL's order on a real Redis
+  // for a small hash (a listpack). Same fields as `hash`; change both only
+  // through hash_set / hash_erase.
+  std::vector<std::string> hash_order;
   std::optional<int64_t> expire_ms;         // absolute unix ms; nullopt = persistent
 };
+
+// Sets `field` of a hash entry; true if the field is new (appended to the
+// order, as a listpack appends), false if an existing value was replaced
+// in place.
+bool hash_set(Entry& e, const std::string& field, const std::string& value);
+
+// Removes `field`; true if it was there.
+bool hash_erase(Entry& e, const std::string& field);
 
 // What the history sees of one key: its rendered value and expiry.
 struct KeyState {
@@ -54,11 +66,17 @@ class Keyspace {
   size_t live_count(int64_t now_ms) const;
   void clear() { entries_.clear(); }
 
+  // Every key find() or purge_expired() drops because its time ran out is
+  // appended to *sink (may be null), so the node can signal WATCHers as
+  // Redis does when it deletes an expired key. The sink must outlive this.
+  void set_expired_sink(std::vector<std::string>* sink) { expired_sink_ = sink; }
+
   // Snapshot of a key for the history; nullopt when absent at `now`.
   std::optional<KeyState> state_of(const std::string& key, int64_t now_ms);
 
  private:
   std::map<std::string, Entry> entries_;
+  std::vector<std::string>* expired_sink_ = nullptr;
 };
 
 // Canonical text of a value for Mutation: strings as-is, hashes as

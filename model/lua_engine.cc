@@ -186,6 +186,7 @@ void push_reply(lua_State* L, const Reply& r) {
       lua_pushlstring(L, r.str.data(), r.str.size());
       return;
     case Reply::Type::kNil:
+    case Reply::Type::kNilArray:
       lua_pushboolean(L, 0);
       return;
     case Reply::Type::kArray:
@@ -379,6 +380,28 @@ int redis_log(lua_State* L) {
   return 0;
 }
 
+// redis.setresp(2) is accepted; RESP3 (other reply shapes inside the
+// script: nil for a null, maps) is deliberately not modeled, and says so
+// instead of silently converting as RESP2.
+int redis_setresp(lua_State* L) {
+  const char* err = nullptr;
+  if (lua_gettop(L) != 1) {
+    err = "ERR redis.setresp() requires one argument.";
+  } else {
+    const lua_Number v = lua_tonumber(L, 1);
+    if (v != 2 && v != 3) {
+      err = "ERR RESP version must be 2 or 3.";
+    } else if (v == 3) {
+      err = "ERR redis.setresp(3) is not supported by the lockcheck model (RESP2 only)";
+    }
+  }
+  if (err) {
+    push_error_table(L, err);
+    return lua_error(L);
+  }
+  return 0;
+}
+
 int redis_replicate_commands(lua_State* L) {
   lua_pushboolean(L, 1);  // always on in Redis 7
   return 1;
@@ -405,6 +428,7 @@ lua_State* new_sandboxed_state(State* s) {
   register_fn(L, "status_reply", redis_status_reply);
   register_fn(L, "log", redis_log);
   register_fn(L, "replicate_commands", redis_replicate_commands);
+  register_fn(L, "setresp", redis_setresp);
   const char* levels[] = {"LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"};
   for (int i = 0; i < 4; ++i) {
     lua_pushinteger(L, i);

@@ -27,7 +27,9 @@ using NodeWallMs = std::chrono::sys_time<std::chrono::milliseconds>;
 
 // A reply as Redis sends it (RESP2).
 struct Reply {
-  enum class Type { kStatus, kError, kInteger, kBulk, kNil, kArray };
+  // kNil is the null bulk string ($-1); kNilArray the null array (*-1),
+  // which only EXEC sends (a transaction a WATCHed key aborted).
+  enum class Type { kStatus, kError, kInteger, kBulk, kNil, kArray, kNilArray };
   Type type = Type::kNil;
   std::string str;              // kStatus, kError (without the leading '-'), kBulk
   int64_t integer = 0;          // kInteger
@@ -38,6 +40,7 @@ struct Reply {
   static Reply integer_reply(int64_t v);
   static Reply bulk(std::string s);
   static Reply nil();
+  static Reply nil_array();
   static Reply array(std::vector<Reply> elements);
   bool operator==(const Reply&) const = default;
 };
@@ -79,11 +82,25 @@ using ConnId = uint32_t;
 struct NodeLimits {
   int64_t lua_steps_max = 1'000'000;  // a script running longer gets an error
   size_t keys_max = 100'000;          // memory bound of one modeled node
+  // Per connection: commands queued after MULTI, and keys under WATCH. Real
+  // Redis bounds both only by maxmemory; past these the model answers as an
+  // out-of-memory Redis does (OOM error, and a MULTI is flagged to abort).
+  size_t multi_commands_max = 10'000;
+  size_t watched_keys_max = 1'000;
+  // Connections with MULTI or WATCH state at once (idle ones cost nothing).
+  size_t connections_max = 10'000;
+};
+
+// Deliberate model bugs. They exist ONLY so tests/conformance_test.cc can
+// prove that the differential test catches a wrong rule (a mutation test);
+// nothing else may turn one on. All off by default.
+struct ModelBugs {
+  bool ignore_nx = false;  // SET ... NX overwrites an existing key
 };
 
 class Node {
  public:
-  explicit Node(NodeLimits limits = {});
+  explicit Node(NodeLimits limits = {}, ModelBugs bugs = {});
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -104,8 +121,16 @@ class Node {
   // Overwrites `image.key` with the image (deletes it if !image.exists).
   void put_image(const KeyImage& image);
 
-  // Drops every key and the script cache (a restart without persistence).
+  // Drops every key, the script cache and every connection's MULTI/WATCH
+  // state (a restart without persistence: clients reconnect to a fresh
+  // server).
   void clear();
+
+  // True while `conn` is inside MULTI: its commands are queued, not run.
+  // A caller that answers some command itself (the simulator answers WAIT
+  // for replicated nodes) must pass it to execute() instead while this
+  // holds, so that it is queued and answered by EXEC as Redis does.
+  bool in_multi(ConnId conn) const;
 
   // Number of keys not yet expired at `now` (for tests and reports).
   size_t key_count(NodeWallMs now) const;

@@ -287,6 +287,10 @@ TEST_F(NodeTest, UnknownCommandText) {
                 "' "));
   EXPECT_EQ(run({"foo", "a\r\nb"}),
             err("ERR unknown command 'foo', with args beginning with: 'a  b' "));
+  // Redis formats with %s: a NUL byte ends the name or argument.
+  EXPECT_EQ(run({std::string("fo\0o", 4), std::string("a\0b", 3), "c"}),
+            err("ERR unknown command 'fo', with args beginning with: 'a' 'c' "));
+  EXPECT_EQ(run({"SCRIPT", std::string("no\0pe", 6)}), err("ERR unknown subcommand 'no'. Try SCRIPT HELP."));
 }
 
 TEST_F(NodeTest, Ping) {

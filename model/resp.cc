@@ -39,6 +39,12 @@ Reply Reply::bulk(std::string s) {
 
 Reply Reply::nil() { return Reply{}; }
 
+Reply Reply::nil_array() {
+  Reply r;
+  r.type = Type::kNilArray;
+  return r;
+}
+
 Reply Reply::array(std::vector<Reply> elements) {
   Reply r;
   r.type = Type::kArray;
@@ -82,6 +88,9 @@ void encode_into(const Reply& reply, std::string& out) {
       return;
     case Reply::Type::kNil:
       out += "$-1\r\n";
+      return;
+    case Reply::Type::kNilArray:
+      out += "*-1\r\n";
       return;
     case Reply::Type::kArray:
       out += '*';

@@ -15,6 +15,7 @@
 
 #include "impl/client.h"
 #include "impl/hiredis_env.h"
+#include "impl/single.h"
 #include "tests/redis_server.h"
 
 namespace lockcheck {
@@ -299,6 +300,42 @@ TEST_F(RealRedisTest, DelUncheckedDeletesAnothersLock) {
   ASSERT_TRUE(intruder.ok()) << intruder.error().to_string();
   EXPECT_TRUE(successor->valid());
   EXPECT_TRUE(intruder->valid()) << "two clients now hold lc:del at once";
+}
+
+// Catches: release/extend broken by an empty script cache (SCRIPT FLUSH, a
+// restart, a failover): EVALSHA's NOSCRIPT must fall back to EVAL, which
+// caches the script again.
+TEST_F(RealRedisTest, SingleFallsBackToEvalAfterScriptFlush) {
+  auto a = make_client("single");
+  ASSERT_TRUE(a);
+  auto held = a->acquire(options_for("lc:noscript", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  auto exists = [&](const char* sha) {
+    auto r = server_.command({"SCRIPT", "EXISTS", sha});
+    return r.ok() && r->type == Reply::Type::kArray && r->elements.size() == 1 && r->elements[0].is_integer(1);
+  };
+  ASSERT_TRUE(server_.command({"SCRIPT", "FLUSH"}).ok());
+  ASSERT_FALSE(exists(kExtendScriptSha1));
+
+  Status s = held->extend(options_for("lc:noscript", Millis(20000), Millis(1000)));
+  ASSERT_TRUE(s.ok()) << describe(s);
+  EXPECT_GT(raw_pttl("lc:noscript"), 15000);
+  EXPECT_TRUE(exists(kExtendScriptSha1)) << "the fallback EVAL did not cache the script";
+
+  ASSERT_TRUE(server_.command({"SCRIPT", "FLUSH"}).ok());
+  s = held->release();
+  ASSERT_TRUE(s.ok()) << describe(s);
+  EXPECT_EQ(raw_get("lc:noscript"), std::nullopt);
+  EXPECT_TRUE(exists(kReleaseScriptSha1));
+
+  // And with the script cached, a non-owner's release is still refused.
+  auto again = a->acquire(options_for("lc:noscript", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(again.ok()) << again.error().to_string();
+  const Lease forged{"lc:noscript", random_token(a->env()), a->env().mono_now(), a->env().mono_now() + Millis(10000)};
+  s = run_sync(a->strategy().release(a->env(), forged));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld);
+  EXPECT_EQ(raw_get("lc:noscript"), again->lease().token);
 }
 
 // Catches: a crash, hang or unclassified error when the server goes away.

@@ -1,0 +1,105 @@
+// The strategies' scripts on model::Node, through the same RESP path the
+// simulator uses (encode the command, parse it on the node, encode the
+// reply, decode it with hiredis's reader), without the simulator: the
+// EVALSHA -> NOSCRIPT -> EVAL fallback works on the model as on Redis.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "impl/single.h"
+#include "model/node.h"
+
+namespace lockcheck {
+namespace {
+
+// An Env whose one node is a model::Node; each call takes 1 ms.
+class ModelEnv : public Env {
+ public:
+  model::Node node;
+  std::vector<std::vector<std::string>> sent;
+  MonoInstant mono{};
+
+  MonoInstant mono_now() override { return mono; }
+  WallInstant wall_now() override { return WallInstant{} + mono.time_since_epoch(); }
+  Task<void> sleep(Nanos d) override {
+    mono += d;
+    co_return;
+  }
+  uint64_t random_u64() override { return ++random_; }
+  size_t node_count() const override { return 1; }
+  Task<Result<Reply>> call(size_t node_index, std::vector<std::string> argv) override {
+    EXPECT_EQ(node_index, 0u);
+    sent.push_back(argv);
+    mono += Millis(1);
+    const auto parsed = model::parse_command(encode_command(argv));
+    EXPECT_TRUE(parsed.has_value());
+    const int64_t now_ms = 1'700'000'000'000 + std::chrono::duration_cast<Millis>(mono.time_since_epoch()).count();
+    const model::Reply r = node.execute(*parsed, model::NodeWallMs(Millis(now_ms)), nullptr);
+    Result<Reply> decoded = reader_.decode_one(model::encode_reply(r));
+    if (!decoded.ok()) co_return decoded.error();
+    co_return reply_to_result(std::move(decoded).value());
+  }
+
+  std::string get(const std::string& key) {
+    const model::Reply r = node.execute({"GET", key}, model::NodeWallMs(Millis(1'700'000'000'000)), nullptr);
+    return r.type == model::Reply::Type::kBulk ? r.str : "<none>";
+  }
+
+ private:
+  uint64_t random_ = 0;
+  ReplyReader reader_;
+};
+
+LockOptions options() {
+  LockOptions o;
+  o.key = "lock";
+  o.ttl = Millis(10000);
+  o.acquire_timeout = Millis(100);
+  return o;
+}
+
+// Catches: release/extend that fail, or never recache the script, when the
+// node's script cache is empty (fresh node, SCRIPT FLUSH, restart).
+TEST(StrategyOnModel, EvalshaFallsBackToEvalAndThenHits) {
+  ModelEnv env;
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+
+  env.sent.clear();
+  auto extended = run_sync(lock.extend(env, *lease, options()));
+  ASSERT_TRUE(extended.ok()) << extended.error().to_string();
+  ASSERT_EQ(env.sent.size(), 2u) << "a fresh node has no script: EVALSHA misses, EVAL runs it";
+  EXPECT_EQ(env.sent[0][0], "EVALSHA");
+  EXPECT_EQ(env.sent[1][0], "EVAL");
+
+  env.sent.clear();
+  ASSERT_TRUE(run_sync(lock.extend(env, *extended, options())).ok());
+  ASSERT_EQ(env.sent.size(), 1u) << "EVAL cached the script: EVALSHA hits";
+  EXPECT_EQ(env.sent[0][0], "EVALSHA");
+
+  ASSERT_TRUE(run_sync(env.call(0, {"SCRIPT", "FLUSH"})).ok());
+  env.sent.clear();
+  ASSERT_TRUE(run_sync(lock.release(env, *extended)).ok());
+  ASSERT_EQ(env.sent.size(), 2u);
+  EXPECT_EQ(env.sent[1][0], "EVAL");
+  EXPECT_EQ(env.get("lock"), "<none>");
+}
+
+// Catches: a fallback that turns "not held" into success or an error.
+TEST(StrategyOnModel, ReleaseOfAnotherTokenIsNotHeldAfterFallback) {
+  ModelEnv env;
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok());
+  Lease forged = *lease;
+  forged.token = "not-the-token";
+  Status s = run_sync(lock.release(env, forged));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kNotHeld);
+  EXPECT_EQ(env.get("lock"), lease->token);
+}
+
+}  // namespace
+}  // namespace lockcheck
