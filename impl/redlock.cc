@@ -11,13 +11,13 @@ size_t majority(size_t nodes) { return nodes / 2 + 1; }
 
 // Runs a compare-and-X script for `token` on every node; counts the nodes
 // that answered 1 (the key was ours and the script acted).
-Task<size_t> on_every_node(Env& env, const char* script, const std::string& key, const std::string& token,
-                           const std::string& extra_arg) {
+Task<size_t> on_every_node(Env& env, const char* script, const char* sha1, const std::string& key,
+                           const std::string& token, const std::string& extra_arg) {
   size_t acted = 0;
   for (size_t n = 0; n < env.node_count(); ++n) {
-    std::vector<std::string> cmd{"EVAL", script, "1", key, token};
-    if (!extra_arg.empty()) cmd.push_back(extra_arg);
-    auto r = co_await env.call(n, std::move(cmd));
+    std::vector<std::string> args{"1", key, token};
+    if (!extra_arg.empty()) args.push_back(extra_arg);
+    auto r = co_await eval_script(env, n, script, sha1, std::move(args));
     if (r.ok() && r->is_integer(1)) ++acted;
   }
   co_return acted;
@@ -43,7 +43,7 @@ Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
     if (granted >= majority(env.node_count()) && lease_valid(env, lease)) co_return lease;
     // Not enough (or too late): undo everywhere, including where the reply
     // was lost, so no minority of stale keys blocks the next attempt.
-    (void)co_await on_every_node(env, kReleaseScript, options.key, token, "");
+    (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, options.key, token, "");
     const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
                                               options.retry_delay_max.count()));
     if (env.mono_now() + delay >= deadline) {
@@ -54,7 +54,7 @@ Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
 }
 
 Task<Status> RedlockLock::release(Env& env, Lease lease) {
-  const size_t released = co_await on_every_node(env, kReleaseScript, lease.key, lease.token, "");
+  const size_t released = co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, lease.key, lease.token, "");
   if (released == 0) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " held by this token on no node"};
   co_return Ok{};
 }
@@ -63,7 +63,7 @@ Task<Result<Lease>> RedlockLock::extend(Env& env, Lease lease, LockOptions optio
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
   const size_t renewed =
-      co_await on_every_node(env, kExtendScript, lease.key, lease.token, std::to_string(options.ttl.count()));
+      co_await on_every_node(env, kExtendScript, kExtendScriptSha1, lease.key, lease.token, std::to_string(options.ttl.count()));
   Lease renewed_lease = lease;
   renewed_lease.started = attempt_start;
   renewed_lease.valid_until = validity_end(attempt_start, options.ttl);

@@ -37,6 +37,11 @@ const char* const kReentrantExtendScript =
     "end\n"
     "return 0\n";
 
+// SHA1s of the texts above (impl_test checks them against the model's).
+const char* const kReentrantAcquireScriptSha1 = "6f375e5b68683b6296349f309018a91c3ed41ec4";
+const char* const kReentrantReleaseScriptSha1 = "ab8392cf1a794fa2d4d96770d58f68ae30409057";
+const char* const kReentrantExtendScriptSha1 = "a40b970c372a77932f35104e4ec13bd2f6eab401";
+
 namespace {
 
 // The naive variant: the value is the owner id; no count.
@@ -47,24 +52,25 @@ const char* const kNaiveAcquireScript =
     "  return nil\n"
     "end\n"
     "return redis.call('pttl', KEYS[1])\n";
+const char* const kNaiveAcquireScriptSha1 = "d943e5a2b05958987c34847c73dfa626ebaa0dad";
 
 // One acquire loop for both: `script` answers nil when granted.
-Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script) {
+Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script, const char* sha1) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
   const std::string owner = options.owner.empty() ? random_token(env) : options.owner;
   const std::string ttl_ms = std::to_string(options.ttl.count());
   for (;;) {
     const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> cmd{"EVAL", script, "1", options.key, ttl_ms, owner};
-    auto r = co_await env.call(0, std::move(cmd));
+    std::vector<std::string> args{"1", options.key, ttl_ms, owner};
+    auto r = co_await eval_script(env, 0, script, sha1, std::move(args));
     if (r.ok() && r->is_nil()) {
       Lease lease{options.key, owner, attempt_start, validity_end(attempt_start, options.ttl)};
       lease.ttl = options.ttl;
       if (lease_valid(env, lease)) co_return lease;
       // Too late to use; give back this one hold.
-      std::vector<std::string> undo{"EVAL", kReentrantReleaseScript, "1", options.key, owner, ttl_ms};
-      (void)co_await env.call(0, std::move(undo));
+      std::vector<std::string> undo{"1", options.key, owner, ttl_ms};
+      (void)co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo));
     } else if (!r.ok() && !r.error().outcome_unknown()) {
       co_return r.error();  // e.g. WRONGTYPE
     }
@@ -83,15 +89,15 @@ Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* scri
 }  // namespace
 
 Task<Result<Lease>> ReentrantLock::acquire(Env& env, LockOptions options) {
-  co_return co_await acquire_with(env, std::move(options), kReentrantAcquireScript);
+  co_return co_await acquire_with(env, std::move(options), kReentrantAcquireScript, kReentrantAcquireScriptSha1);
 }
 
 Task<Status> ReentrantLock::release(Env& env, Lease lease) {
   // While holds remain, the key's TTL is re-armed to the lease length.
   LC_CHECK(lease.ttl > Millis(0));
   const std::string ttl_ms = std::to_string(lease.ttl.count());
-  std::vector<std::string> cmd{"EVAL", kReentrantReleaseScript, "1", lease.key, lease.token, ttl_ms};
-  auto r = co_await env.call(0, std::move(cmd));
+  std::vector<std::string> args{"1", lease.key, lease.token, ttl_ms};
+  auto r = co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(args));
   if (!r.ok()) co_return r.error();
   if (r->is_nil()) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   co_return Ok{};
@@ -100,9 +106,8 @@ Task<Status> ReentrantLock::release(Env& env, Lease lease) {
 Task<Result<Lease>> ReentrantLock::extend(Env& env, Lease lease, LockOptions options) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
-  std::vector<std::string> cmd{"EVAL", kReentrantExtendScript, "1", lease.key, lease.token,
-                               std::to_string(options.ttl.count())};
-  auto r = co_await env.call(0, std::move(cmd));
+  std::vector<std::string> args{"1", lease.key, lease.token, std::to_string(options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kReentrantExtendScript, kReentrantExtendScriptSha1, std::move(args));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   lease.started = attempt_start;
@@ -112,13 +117,13 @@ Task<Result<Lease>> ReentrantLock::extend(Env& env, Lease lease, LockOptions opt
 }
 
 Task<Result<Lease>> ReentrantNaiveLock::acquire(Env& env, LockOptions options) {
-  co_return co_await acquire_with(env, std::move(options), kNaiveAcquireScript);
+  co_return co_await acquire_with(env, std::move(options), kNaiveAcquireScript, kNaiveAcquireScriptSha1);
 }
 
 Task<Status> ReentrantNaiveLock::release(Env& env, Lease lease) {
   // BROKEN: compare-and-delete frees the lock at the first inner release.
-  std::vector<std::string> cmd{"EVAL", kReleaseScript, "1", lease.key, lease.token};
-  auto r = co_await env.call(0, std::move(cmd));
+  std::vector<std::string> args{"1", lease.key, lease.token};
+  auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   co_return Ok{};

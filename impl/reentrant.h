@@ -23,6 +23,9 @@ namespace lockcheck {
 extern const char* const kReentrantAcquireScript;
 extern const char* const kReentrantReleaseScript;
 extern const char* const kReentrantExtendScript;
+extern const char* const kReentrantAcquireScriptSha1;
+extern const char* const kReentrantReleaseScriptSha1;
+extern const char* const kReentrantExtendScriptSha1;
 
 class ReentrantLock : public Strategy {
  public:

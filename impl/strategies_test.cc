@@ -4,6 +4,8 @@
 
 #include "impl/broken.h"
 #include "impl/redlock.h"
+#include "impl/reentrant.h"
+#include "model/sha1.h"
 #include "impl/test_env.h"
 
 namespace lockcheck {
@@ -49,7 +51,7 @@ TEST(Redlock, AMinorityIsUndoneEverywhereThenRetried) {
   RedlockLock lock;
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_TRUE(lease.ok()) << lease.error().to_string();
-  const std::vector<std::string> want{"SET", "SET", "SET", "EVAL", "EVAL", "EVAL", "SET", "SET", "SET"};
+  const std::vector<std::string> want{"SET", "SET", "SET", "EVALSHA", "EVALSHA", "EVALSHA", "SET", "SET", "SET"};
   EXPECT_EQ(env.names(), want);
   for (size_t i = 3; i < 6; ++i) EXPECT_EQ(env.sent[i].first, i - 3);  // undo on every node
 }
@@ -117,6 +119,24 @@ TEST(Getset, TakesOverAnExpiredStampOnlyIfItsGetsetSawTheSameStamp) {
   ASSERT_TRUE(lease.ok()) << lease.error().to_string();
   const std::vector<std::string> want{"SETNX", "GET", "GETSET", "SETNX", "GET", "GETSET"};
   EXPECT_EQ(env.names(), want);
+}
+
+TEST(Reentrant, ScriptShasMatchTheModelsSha1) {
+  EXPECT_EQ(model::sha1_hex(kReentrantAcquireScript), kReentrantAcquireScriptSha1);
+  EXPECT_EQ(model::sha1_hex(kReentrantReleaseScript), kReentrantReleaseScriptSha1);
+  EXPECT_EQ(model::sha1_hex(kReentrantExtendScript), kReentrantExtendScriptSha1);
+}
+
+TEST(Reentrant, FallsBackToEvalOnNoscript) {
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
+  env.replies[0].push_back(nil_reply());  // granted
+  ReentrantLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  ASSERT_EQ(env.names(), (std::vector<std::string>{"EVALSHA", "EVAL"}));
+  EXPECT_EQ(env.sent[0].second[1], kReentrantAcquireScriptSha1);
+  EXPECT_EQ(env.sent[1].second[1], kReentrantAcquireScript);
 }
 
 TEST(WallClockStrategies, BelieveLongerAfterAWallStepBack) {

@@ -98,20 +98,34 @@ std::optional<Violation> check_mutex(const History& h) {
 }
 
 std::optional<Violation> check_resource(const History& h) {
-  std::set<uint64_t> closed;  // sessions another session has written after
-  const Event* current = nullptr;
+  // Under mutual exclusion every write of a grant comes before the next
+  // grant, so writes reach the resource in grant order. A write of a grant
+  // older than one that has already written is stale: the classic GC-pause
+  // write, or two holders interleaving (A, B, A).
+  std::map<uint64_t, TrueInstant> granted;  // session -> grant time
+  const Event* newest = nullptr;            // the write of the latest grant so far
   for (const Event& e : h.events) {
+    if (e.kind == EventKind::kAcquireOk) {
+      granted.emplace(e.session, e.at);
+      continue;
+    }
     if (e.kind != EventKind::kWrite) continue;
-    if (current && current->session != e.session) {
-      closed.insert(current->session);
-      if (closed.count(e.session)) {
+    auto it = granted.find(e.session);
+    if (it == granted.end()) {
+      return Violation{"resource", e.at,
+                       "the resource accepted a write of " + who(e.client, e.session) + " at " + ms(e.at) +
+                           ", which was never granted the lock"};
+    }
+    if (newest && newest->session != e.session) {
+      const TrueInstant newest_grant = granted.at(newest->session);
+      if (it->second < newest_grant) {
         return Violation{"resource", e.at,
-                         "the resource accepted a write of " + who(e.client, e.session) + " at " + ms(e.at) +
-                             " after " + who(current->client, current->session) + " had written (last at " +
-                             ms(current->at) + "): interleaved critical sections"};
+                         "the resource accepted a stale write of " + who(e.client, e.session) + " (granted at " +
+                             ms(it->second) + ") at " + ms(e.at) + " after " + who(newest->client, newest->session) +
+                             " (granted at " + ms(newest_grant) + ") had written at " + ms(newest->at)};
       }
     }
-    current = &e;
+    if (!newest || it->second >= granted.at(newest->session)) newest = &e;
   }
   return std::nullopt;
 }

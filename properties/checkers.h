@@ -33,8 +33,10 @@ bool is_property(std::string_view id);
 // own clock reaching validity end, its release, its crash, the run's end.
 std::optional<Violation> check_mutex(const sim::History& h);
 
-// resource: the resource never accepts interleaved writes of two sessions:
-// once another session has written, an earlier session must not write again.
+// resource: the resource accepts writes in grant order: no session writes
+// after a session granted later than it has written (a stale holder's
+// write, e.g. after a GC pause; interleaving A, B, A is a case of it), and
+// only granted sessions write.
 std::optional<Violation> check_resource(const sim::History& h);
 
 // owner: a release or extend never deletes or changes a key whose current

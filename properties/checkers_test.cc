@@ -103,19 +103,38 @@ TEST(Mutex, OverlapWithAnEarlierLongBeliefIsFound) {
   EXPECT_TRUE(check_mutex(b.history()));
 }
 
-TEST(Resource, ContiguousSessionsHold) {
+TEST(Resource, WritesInGrantOrderHold) {
   HistoryBuilder b;
-  b.write(1, 0, 1).write(2, 0, 1).write(3, 1, 2).write(4, 1, 2).write(5, 0, 3);
+  b.grant(0, 0, 1, 900).write(1, 0, 1).write(2, 0, 1);
+  b.grant(3, 1, 2, 900).write(4, 1, 2).write(5, 1, 2);
+  b.grant(6, 0, 3, 900).write(7, 0, 3);
   EXPECT_FALSE(check_resource(b.history()));
 }
 
-TEST(Resource, StaleHolderWritingAfterTheNextIsViolated) {
+TEST(Resource, InterleavedHoldersAreViolated) {
   HistoryBuilder b;
-  b.write(1, 0, 1).write(2, 1, 2).write(3, 0, 1);
+  b.grant(0, 0, 1, 900).write(1, 0, 1).grant(2, 1, 2, 900).write(3, 1, 2).write(4, 0, 1);
   auto v = check_resource(b.history());
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->at, at_ms(3));
+  EXPECT_EQ(v->at, at_ms(4));
   EXPECT_NE(v->explanation.find("client-0 (session 1)"), std::string::npos);
+}
+
+TEST(Resource, StaleFirstWriteAfterAGcPauseIsViolated) {
+  // Session 1 never wrote before its pause; its first write lands after the
+  // next holder's: no A-B-A, still a stale write.
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 990).grant(1000, 1, 2, 1990).write(1300, 1, 2).write(1600, 0, 1);
+  auto v = check_resource(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("stale write of client-0 (session 1) (granted at 0.000 ms)"), std::string::npos)
+      << v->explanation;
+}
+
+TEST(Resource, AWriteWithoutAGrantIsViolated) {
+  HistoryBuilder b;
+  b.write(5, 0, 9);
+  EXPECT_TRUE(check_resource(b.history()));
 }
 
 TEST(Owner, ReleasingYourOwnLockHolds) {
