@@ -1,6 +1,7 @@
 #include "impl/lock.h"
 
 #include "impl/broken.h"
+#include "impl/fenced.h"
 #include "impl/redlock.h"
 #include "impl/reentrant.h"
 #include "impl/single.h"
@@ -30,6 +31,7 @@ const std::vector<StrategyInfo>& strategy_catalog() {
   static const std::vector<StrategyInfo> kCatalog = {
       {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
       {"reentrant", true, "Redisson-style hash owner -> hold count; Lua acquire/release/renew", 1, true},
+      {"fenced", true, "single + a fencing token per grant (Lua SET NX PX + INCR); the resource refuses stale tokens"},
       {"redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5},
       {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
       {"setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)"},
@@ -44,6 +46,7 @@ const std::vector<StrategyInfo>& strategy_catalog() {
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "single") return std::make_unique<SingleLock>();
   if (name == "redlock") return std::make_unique<RedlockLock>();
+  if (name == "fenced") return std::make_unique<FencedLock>();
   if (name == "reentrant") return std::make_unique<ReentrantLock>();
   if (name == "reentrant-naive") return std::make_unique<ReentrantNaiveLock>();
   if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();

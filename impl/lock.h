@@ -38,6 +38,9 @@ struct Lease {
   WallInstant wall_valid_until{};
   // The lease length asked for (the reentrant release re-arms it).
   Millis ttl{0};
+  // Fencing token of this grant (strategy "fenced"), 0 for none. The
+  // protected resource must refuse tokens lower than the highest it saw.
+  uint64_t fence = 0;
 };
 
 // Clock drift allowance of Redlock: 1% of the TTL plus 2 ms.

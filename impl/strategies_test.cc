@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "impl/broken.h"
+#include "impl/fenced.h"
 #include "impl/redlock.h"
 #include "impl/reentrant.h"
 #include "model/sha1.h"
@@ -137,6 +138,19 @@ TEST(Reentrant, FallsBackToEvalOnNoscript) {
   ASSERT_EQ(env.names(), (std::vector<std::string>{"EVALSHA", "EVAL"}));
   EXPECT_EQ(env.sent[0].second[1], kReentrantAcquireScriptSha1);
   EXPECT_EQ(env.sent[1].second[1], kReentrantAcquireScript);
+}
+
+TEST(Fenced, GrantCarriesTheCounterAndTheScriptShaIsRight) {
+  EXPECT_EQ(model::sha1_hex(kFencedAcquireScript), kFencedAcquireScriptSha1);
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(nil_reply());        // held by someone
+  env.replies[0].push_back(integer_reply(42));  // ours, token 42
+  FencedLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  EXPECT_EQ(lease->fence, 42u);
+  EXPECT_EQ(env.sent[1].second, (std::vector<std::string>{"EVALSHA", kFencedAcquireScriptSha1, "2", "lockcheck:lock",
+                                                          "lockcheck:lock:fence", lease->token, "1000"}));
 }
 
 TEST(WallClockStrategies, BelieveLongerAfterAWallStepBack) {

@@ -31,6 +31,7 @@ const std::vector<PropertyInfo>& property_catalog() {
   static const std::vector<PropertyInfo> kCatalog = {
       {"mutex", "no two owners believe they hold the lock at the same true instant"},
       {"resource", "the protected resource never accepts interleaved writes from two holders"},
+      {"fencing", "fencing tokens strictly increase with each grant (strategies that issue them)"},
       {"owner", "a release or extend never removes or changes a lock held by someone else"},
       {"expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
       {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
@@ -176,6 +177,7 @@ std::optional<Violation> check_expiry(const History& h) {
   std::map<std::pair<int, std::string>, std::optional<int64_t>> last_expiry;
   for (const Event& e : h.events) {
     if (e.kind != EventKind::kMutation) continue;
+    if (!h.lock_key.empty() && e.key != h.lock_key) continue;
     const auto where = std::make_pair(e.node, e.key);
     std::optional<int64_t> previous;
     bool existed = false;
@@ -309,9 +311,25 @@ std::optional<Violation> check_reentry(const History& h) {
   return std::nullopt;
 }
 
+std::optional<Violation> check_fencing(const History& h) {
+  const Event* highest = nullptr;
+  for (const Event& e : h.events) {
+    if (e.kind != EventKind::kAcquireOk || e.fence == 0) continue;
+    if (highest && e.fence <= highest->fence) {
+      return Violation{"fencing", e.at,
+                       who(e.client, e.session) + " was granted fencing token " + std::to_string(e.fence) + " at " +
+                           ms(e.at) + ", not above the " + std::to_string(highest->fence) + " that " +
+                           who(highest->client, highest->session) + " got at " + ms(highest->at)};
+    }
+    highest = &e;
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> check_all(const History& h) {
   std::vector<Violation> out;
-  for (auto* check : {check_mutex, check_resource, check_owner, check_expiry, check_progress, check_reentry}) {
+  for (auto* check :
+       {check_mutex, check_resource, check_fencing, check_owner, check_expiry, check_progress, check_reentry}) {
     if (auto v = check(h)) out.push_back(std::move(*v));
   }
   return out;

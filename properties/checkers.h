@@ -39,11 +39,15 @@ std::optional<Violation> check_mutex(const sim::History& h);
 // only granted sessions write.
 std::optional<Violation> check_resource(const sim::History& h);
 
+// fencing: the fencing tokens of grants (those that carry one) strictly
+// increase in grant order, so the resource can tell a stale holder.
+std::optional<Violation> check_fencing(const sim::History& h);
+
 // owner: a release or extend never deletes or changes a key whose current
 // value another client wrote.
 std::optional<Violation> check_owner(const sim::History& h);
 
-// expiry: every lock key carries a TTL no longer than ttl + kExpiryBoundMs
+// expiry (on h.lock_key only, when set): every lock key carries a TTL no longer than ttl + kExpiryBoundMs
 // (judged on the node's clock); a key left without a TTL for longer than
 // ttl (or forever) means a crashed holder's lock would never free.
 constexpr int64_t kExpiryBoundMs = 1000;  // TTLs in whole seconds round up by < 1 s

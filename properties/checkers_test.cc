@@ -137,6 +137,32 @@ TEST(Resource, AWriteWithoutAGrantIsViolated) {
   EXPECT_TRUE(check_resource(b.history()));
 }
 
+TEST(Fencing, IncreasingTokensHoldAndARepeatIsViolated) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 900).grant(1000, 1, 2, 1900).grant(2000, 0, 3, 2900);
+  History h = b.history();
+  h.events[0].fence = 1;
+  h.events[1].fence = 2;
+  h.events[2].fence = 5;
+  EXPECT_EQ(check_fencing(h), std::nullopt);
+  h.events[2].fence = 2;  // the counter went back (lost by a restart)
+  auto v = check_fencing(h);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("fencing token 2"), std::string::npos) << v->explanation;
+  // Grants without tokens are not judged.
+  for (auto& e : h.events) e.fence = 0;
+  EXPECT_EQ(check_fencing(h), std::nullopt);
+}
+
+TEST(Expiry, OnlyTheLockKeyIsJudged) {
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "7", std::nullopt).end(10'000);  // a counter, no TTL
+  History h = b.history();
+  ASSERT_TRUE(check_expiry(h));  // every key judged when lock_key is unset
+  h.lock_key = "lockcheck:lock";
+  EXPECT_EQ(check_expiry(h), std::nullopt);
+}
+
 TEST(Owner, ReleasingYourOwnLockHolds) {
   HistoryBuilder b;
   b.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(10, 0, Op::kRelease, "a", std::nullopt);

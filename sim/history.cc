@@ -24,6 +24,7 @@ const char* event_kind_name(EventKind k) {
     case EventKind::kLeave: return "leave";
     case EventKind::kLeaveOk: return "left";
     case EventKind::kLeaveFail: return "leave-failed";
+    case EventKind::kWriteRejected: return "write-rejected";
   }
   return "?";
 }
@@ -64,6 +65,7 @@ std::string describe(const Event& e) {
   out += event_kind_name(e.kind);
   if (e.session) out += " session " + std::to_string(e.session);
   if (!e.token.empty()) out += " token " + e.token.substr(0, 8);
+  if (e.fence) out += " fence " + std::to_string(e.fence);
   if (e.kind == EventKind::kAcquireOk) {
     char buf[64];
     std::snprintf(buf, sizeof buf, " believes until %.3f ms",

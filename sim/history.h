@@ -33,6 +33,7 @@ enum class EventKind {
   kLeave,          // the holder releases the nested hold (the outer goes on)
   kLeaveOk,
   kLeaveFail,      // detail
+  kWriteRejected,  // the resource refused a write: its fencing token was stale
 };
 
 const char* event_kind_name(EventKind k);
@@ -51,6 +52,9 @@ struct Event {
   // reaches the end of validity (it believes it holds until then, unless it
   // releases or dies first).
   TrueInstant believed_until{};
+  // kAcquireOk, kWrite, kWriteRejected: the grant's fencing token (0: the
+  // strategy issues none).
+  uint64_t fence = 0;
   std::string detail;
   // kMutation:
   int node = -1;
@@ -67,6 +71,9 @@ struct History {
   int clients = 0;
   int nodes = 0;
   int64_t ttl_ms = 0;
+  // The lock's key. Other keys a strategy writes (a fencing counter) are
+  // not locks: expiry does not judge them. Empty: judge every key.
+  std::string lock_key;
   TrueInstant end{};           // when the run stopped
   std::vector<Event> events;   // in true-time order (ties in occurrence order)
 };

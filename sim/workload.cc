@@ -85,7 +85,9 @@ Task<void> run_workload(World& world, int client) {
       co_await env.sleep(wl.think);
       continue;
     }
-    world.record(client_event(EventKind::kAcquireOk, client, session, lease->token));
+    Event granted = client_event(EventKind::kAcquireOk, client, session, lease->token);
+    granted.fence = lease->fence;
+    world.record(std::move(granted));
     world.note_validity(client, world.strategy().valid_until(env, *lease));
 
     for (int w = 0; w < wl.writes_per_hold; ++w) {
@@ -99,7 +101,7 @@ Task<void> run_workload(World& world, int client) {
       world.extend_belief(client, judged_end);
       co_await env.sleep(work);
       // Written as applications write it: the check above was the last one.
-      (void)co_await world.write_resource(client, session, lease->token);
+      (void)co_await world.write_resource(client, session, lease->token, lease->fence);
       if (w == 0) co_await reenter(world, env, client, session, options, wl.reentry_depth);
     }
 

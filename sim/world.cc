@@ -129,6 +129,7 @@ void World::Impl::record(Event e) {
   if (e.before) mix(fnv1a(*e.before));
   if (e.after) mix(fnv1a(*e.after) * 7);
   if (e.after_expire_unix_ms) mix(static_cast<uint64_t>(*e.after_expire_unix_ms));
+  if (e.fence) mix(e.fence ^ 0xfe7ce);  // only when fencing: older traces stay as they were
   history.events.push_back(std::move(e));
 }
 
@@ -178,20 +179,26 @@ class SimEnv : public Env {
     co_return reply_to_result(std::move(reply.value()));
   }
 
-  Task<Status> write_resource(uint64_t session, std::string token) {
+  // The protected resource: with a fencing token it refuses any token lower
+  // than the highest it has accepted (the storage-side check fencing needs).
+  Task<Status> write_resource(uint64_t session, std::string token, uint64_t fence) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token](const ReplyTo& to) {
+    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token, fence](const ReplyTo& to) {
                              Event e;
-                             e.kind = EventKind::kWrite;
                              e.client = c;
                              e.session = session;
                              e.token = token;
+                             e.fence = fence;
+                             const bool stale = fence != 0 && fence < impl->highest_fence;
+                             e.kind = stale ? EventKind::kWriteRejected : EventKind::kWrite;
+                             if (!stale) impl->highest_fence = std::max(impl->highest_fence, fence);
                              impl->record(std::move(e));
-                             impl->respond(to, "+OK\r\n");
+                             impl->respond(to, stale ? "-STALE fencing token\r\n" : "+OK\r\n");
                            }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
+    if (raw.value().rfind("-", 0) == 0) co_return Error{ErrorCode::kRedisError, "resource refused a stale fencing token"};
     co_return Ok{};
   }
 
@@ -342,6 +349,7 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
   impl_->history.clients = config_.clients;
   impl_->history.nodes = config_.nodes;
   impl_->history.ttl_ms = config_.ttl.count();
+  impl_->history.lock_key = LockOptions{}.key;  // the workload's lock
 }
 
 World::~World() {
@@ -516,8 +524,8 @@ void World::extend_belief(int client, MonoInstant valid_until) {
   LC_CHECK(false && "extend_belief without a grant");
 }
 
-Task<Status> World::write_resource(int client, uint64_t session, std::string token) {
-  return static_cast<SimEnv&>(env(client)).write_resource(session, std::move(token));
+Task<Status> World::write_resource(int client, uint64_t session, std::string token, uint64_t fence) {
+  return static_cast<SimEnv&>(env(client)).write_resource(session, std::move(token), fence);
 }
 
 }  // namespace lockcheck::sim

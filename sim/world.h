@@ -109,7 +109,9 @@ class World {
   // whose clock stepped back believes longer than it did at the grant).
   void extend_belief(int client, MonoInstant valid_until);
   // Sends a write for `session` to the resource; resolves on its ack.
-  Task<Status> write_resource(int client, uint64_t session, std::string token);
+  // fence: the grant's fencing token, 0 for none; the resource refuses
+  // tokens lower than the highest it accepted (Error{kRedisError}).
+  Task<Status> write_resource(int client, uint64_t session, std::string token, uint64_t fence = 0);
 
   // ---- internals shared with the Env implementation ----
   struct Impl;

@@ -140,6 +140,7 @@ struct World::Impl {
   int primary_slot(int g) const { return member_slot(g, groups[g].primary); }
   int slot(ProcessId p) const;
   void mix(uint64_t v) { trace = mix64(trace, v); }
+  uint64_t highest_fence = 0;  // the resource's fencing check
 
   // The true instant at which process `s`'s monotonic clock will have
   // advanced by d from now (at its current rate).

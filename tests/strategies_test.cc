@@ -178,6 +178,27 @@ TEST_F(BrokenTest, ClientClockLocksLikeSingleOnRealRedis) {
   EXPECT_TRUE(b->acquire(options_for("cc", Millis(5000), Millis(500))).ok());
 }
 
+TEST_F(BrokenTest, FencedTokensIncreaseWithEachGrantOnRealRedis) {
+  // (fenced is correct; it shares the fixture.)
+  auto c = client("fenced");
+  ASSERT_TRUE(c);
+  uint64_t last = 0;
+  for (int i = 0; i < 3; ++i) {
+    auto guard = c->acquire(options_for("fe", Millis(5000), Millis(500)));
+    ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+    EXPECT_GT(guard->lease().fence, last);
+    last = guard->lease().fence;
+    EXPECT_EQ(server_.command({"GET", "fe:fence"})->str, std::to_string(last));
+    ASSERT_TRUE(guard->release().ok());
+  }
+  // Held: no token is handed out, the counter does not move.
+  auto holder = c->acquire(options_for("fe", Millis(5000), Millis(500)));
+  ASSERT_TRUE(holder.ok());
+  auto other = client("fenced");
+  EXPECT_FALSE(other->acquire(options_for("fe", Millis(5000), Millis(100))).ok());
+  EXPECT_EQ(server_.command({"GET", "fe:fence"})->str, std::to_string(holder->lease().fence));
+}
+
 TEST_F(BrokenTest, ReentrantCountsHoldsOnRealRedisAndRefusesStrangers) {
   // (reentrant is correct; it shares the fixture.)
   auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
