@@ -74,11 +74,6 @@ sim::WorldConfig default_world(const std::string& strategy) {
   sim::WorldConfig c;
   c.strategy = strategy;
   c.nodes = 1;
-  for (const auto& info : strategy_catalog()) {
-    if (info.name != strategy) continue;
-    c.nodes = info.nodes;                               // redlock: 5 masters
-    c.workload.reentry_depth = info.reentrant ? 1 : 0;  // exercise the nesting
-  }
   c.clients = 3;
   c.ttl = Millis(1000);
   c.duration = Millis(20000);
@@ -86,6 +81,17 @@ sim::WorldConfig default_world(const std::string& strategy) {
   c.workload.hold = Millis(300);
   c.workload.think = Millis(50);
   c.workload.writes_per_hold = 3;
+  for (const auto& info : strategy_catalog()) {
+    if (info.name != strategy) continue;
+    c.nodes = info.nodes;                               // redlock: 5 masters
+    c.workload.reentry_depth = info.reentrant ? 1 : 0;  // exercise the nesting
+    if (info.renews) {
+      // Work longer than the TTL: only renewals keep the lock. Writes come
+      // often enough that a renewed lease always covers the next one.
+      c.workload.hold = 2 * c.ttl;
+      c.workload.writes_per_hold = 6;
+    }
+  }
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include "impl/redlock.h"
 #include "impl/reentrant.h"
 #include "impl/single.h"
+#include "impl/watchdog.h"
 
 namespace lockcheck {
 
@@ -32,6 +33,7 @@ const std::vector<StrategyInfo>& strategy_catalog() {
       {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
       {"reentrant", true, "Redisson-style hash owner -> hold count; Lua acquire/release/renew", 1, true},
       {"fenced", true, "single + a fencing token per grant (Lua SET NX PX + INCR); the resource refuses stale tokens"},
+      {"watchdog", true, "single + background renewal every ttl/3 while held (Redisson's watchdog)", 1, false, true},
       {"redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5},
       {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
       {"setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)"},
@@ -47,6 +49,7 @@ std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "single") return std::make_unique<SingleLock>();
   if (name == "redlock") return std::make_unique<RedlockLock>();
   if (name == "fenced") return std::make_unique<FencedLock>();
+  if (name == "watchdog") return std::make_unique<WatchdogLock>();
   if (name == "reentrant") return std::make_unique<ReentrantLock>();
   if (name == "reentrant-naive") return std::make_unique<ReentrantNaiveLock>();
   if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();

@@ -56,6 +56,15 @@ bool lease_valid(Env& env, const Lease& lease);
 // Error{kInvalidArgument} naming the first unusable option.
 Status validate(const LockOptions& options);
 
+// A lease kept alive in the background by Strategy::keep_alive (strategy
+// "watchdog"). The holder reads `lease`, renewed in place, and sets `stop`
+// before it releases; `lost` says a renewal found the lock gone.
+struct LeaseCell {
+  Lease lease;
+  bool stop = false;
+  bool lost = false;
+};
+
 class Strategy {
  public:
   virtual ~Strategy() = default;
@@ -80,6 +89,19 @@ class Strategy {
     (void)env;
     return lease.valid_until;
   }
+
+  // True for strategies whose holders run keep_alive beside their work.
+  virtual bool renews() const { return false; }
+
+  // Renews cell->lease until cell->stop (or the lock is found lost). Runs
+  // as its own coroutine beside the holder's, on an Env of the same
+  // process. Only called when renews().
+  virtual Task<void> keep_alive(Env& env, std::shared_ptr<LeaseCell> cell, LockOptions options) {
+    (void)env;
+    (void)cell;
+    (void)options;
+    co_return;
+  }
 };
 
 struct StrategyInfo {
@@ -88,6 +110,7 @@ struct StrategyInfo {
   std::string_view summary;
   int nodes = 1;  // Redis nodes the strategy is meant to run against
   bool reentrant = false;  // the workload exercises re-acquiring while held
+  bool renews = false;     // the holder keeps the lease alive (holds longer than the TTL)
 };
 
 // Every strategy, in a stable order.

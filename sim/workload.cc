@@ -90,10 +90,18 @@ Task<void> run_workload(World& world, int client) {
     world.record(std::move(granted));
     world.note_validity(client, world.strategy().valid_until(env, *lease));
 
+    // A renewing strategy keeps the lease alive beside the work.
+    std::shared_ptr<LeaseCell> cell;
+    if (world.strategy().renews()) {
+      cell = std::make_shared<LeaseCell>(LeaseCell{*lease});
+      world.spawn(client, world.strategy().keep_alive(world.helper_env(client), cell, options));
+    }
+    auto current = [&]() -> const Lease& { return cell ? cell->lease : *lease; };
+
     for (int w = 0; w < wl.writes_per_hold; ++w) {
       // Judged as the strategy judges it (a wall-clock strategy re-reads
       // its clock here).
-      const MonoInstant judged_end = world.strategy().valid_until(env, *lease);
+      const MonoInstant judged_end = world.strategy().valid_until(env, current());
       if (env.mono_now() + margin >= judged_end) {
         world.record(client_event(EventKind::kLeaseLost, client, session));
         break;
@@ -107,7 +115,8 @@ Task<void> run_workload(World& world, int client) {
 
     world.record(client_event(EventKind::kReleaseInvoke, client, session, lease->token));
     world.set_op(client, Op::kRelease);
-    auto released = co_await world.strategy().release(env, lease.value());
+    if (cell) cell->stop = true;
+    auto released = co_await world.strategy().release(env, current());
     world.set_op(client, Op::kNone);
     if (released.ok()) {
       world.record(client_event(EventKind::kReleaseOk, client, session));

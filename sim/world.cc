@@ -144,7 +144,10 @@ void World::Impl::kill(int s) {
 // The simulated world's Env: what the real lock code sees.
 class SimEnv : public Env {
  public:
-  SimEnv(World::Impl& impl, int client) : impl_(impl), c_(client) {}
+  // fixed_op: the operation every call of this Env counts as (a renewal
+  // helper's calls are extends whatever the workload is doing).
+  SimEnv(World::Impl& impl, int client, std::optional<Op> fixed_op = std::nullopt)
+      : impl_(impl), c_(client), fixed_op_(fixed_op) {}
 
   MonoInstant mono_now() override { return impl_.procs[c_].clock.mono_at(impl_.now()); }
   WallInstant wall_now() override { return impl_.procs[c_].clock.wall_at(impl_.now()); }
@@ -159,7 +162,7 @@ class SimEnv : public Env {
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
     LC_CHECK(node < node_count());
     const int n = static_cast<int>(node);
-    const Op op = impl_.clients[c_]->op;
+    const Op op = fixed_op_.value_or(impl_.clients[c_]->op);
     std::string bytes = encode_command(argv);
     World::Impl* impl = &impl_;
     const int c = c_;
@@ -230,6 +233,7 @@ class SimEnv : public Env {
 
   World::Impl& impl_;
   int c_;
+  std::optional<Op> fixed_op_;
 };
 
 ClientState::ClientState(Rng r) : rng(r) {}
@@ -343,6 +347,7 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
     impl_->procs[c].name = process_name({ProcessId::Kind::kClient, c});
     impl_->clients.push_back(std::make_unique<ClientState>(root.split(100 + static_cast<uint64_t>(c))));
     impl_->clients.back()->env = std::make_unique<SimEnv>(*impl_, c);
+    impl_->clients.back()->helper_env = std::make_unique<SimEnv>(*impl_, c, Op::kExtend);
   }
   impl_->procs[impl_->resource_slot()].name = "resource";
   impl_->init_groups();
@@ -357,6 +362,7 @@ World::~World() {
   if (impl_) {
     for (auto& cs : impl_->clients) {
       cs->pending.clear();
+      cs->helpers.clear();
       cs->workload = Task<void>();
     }
   }
@@ -400,6 +406,7 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
   if (p.kind == ProcessId::Kind::kClient) {
     auto& cs = *impl_->clients[p.index];
     cs.pending.clear();
+    cs.helpers.clear();          // its background renewals die with it
     cs.workload = Task<void>();  // tears down the whole suspended call chain
     cs.op = Op::kNone;
     for (auto& g : impl_->groups) g.last_write.erase(p.index);  // its connections are gone
@@ -505,6 +512,18 @@ ProcessId World::primary_of(int node) const {
 }
 
 Env& World::env(int client) { return *impl_->clients[client]->env; }
+
+Env& World::helper_env(int client) { return *impl_->clients[client]->helper_env; }
+
+void World::spawn(int client, Task<void> task) {
+  auto& cs = *impl_->clients[client];
+  LC_CHECK(!impl_->procs[client].down);
+  // Finished helpers go first, so a long run keeps at most the live ones.
+  std::erase_if(cs.helpers, [](const Task<void>& t) { return t.done(); });
+  LC_CHECK(cs.helpers.size() < 64);  // one renewal per hold; a leak otherwise
+  cs.helpers.push_back(std::move(task));
+  cs.helpers.back().start();
+}
 void World::set_op(int client, Op op) { impl_->clients[client]->op = op; }
 void World::record(Event e) { impl_->record(std::move(e)); }
 

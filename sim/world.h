@@ -97,6 +97,12 @@ class World {
 
   // ---- for the workload (sim/workload.cc) ----
   Env& env(int client);
+  // The same process's Env for background coroutines; its calls are
+  // recorded as extends.
+  Env& helper_env(int client);
+  // Starts `task` as a background coroutine of `client`'s current
+  // incarnation; it dies with the client (crash) or the world.
+  void spawn(int client, Task<void> task);
   Strategy& strategy() { return *strategy_; }
   uint64_t new_session() { return ++sessions_; }
   void set_op(int client, Op op);

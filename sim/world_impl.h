@@ -46,7 +46,9 @@ struct ClientState {
   explicit ClientState(Rng r);
   ~ClientState();
   std::unique_ptr<SimEnv> env;
+  std::unique_ptr<SimEnv> helper_env;  // for helpers: its calls count as extends
   Task<void> workload;  // the root coroutine of the current incarnation
+  std::vector<Task<void>> helpers;  // background coroutines (lease renewal) of this incarnation
   Op op = Op::kNone;
   std::map<uint64_t, PendingCall> pending;  // call id -> waiter
   ReplyReader reader;

@@ -219,3 +219,47 @@ TEST(World, ResourceRefusesAStaleFencingToken) {
 
 }  // namespace
 }  // namespace lockcheck::sim
+
+namespace lockcheck::sim {
+namespace {
+
+TEST(World, WatchdogRenewsWhileHeldAndItsRenewalsDieWithTheHolder) {
+  WorldConfig c = base(1);
+  c.strategy = "watchdog";
+  c.workload.acquires_per_client = 1;
+  c.workload.hold = Millis(2500);  // 2.5 x the TTL
+  c.workload.writes_per_hold = 8;
+  RunOutcome out = World(c).run();
+  int extends = 0;
+  for (const auto& e : out.history.events) extends += e.kind == EventKind::kMutation && e.op == Op::kExtend;
+  EXPECT_GE(extends, 6);  // every ttl/3 over 2.5 s
+  EXPECT_TRUE(of_kind(out.history, EventKind::kLeaseLost).empty());
+  EXPECT_EQ(of_kind(out.history, EventKind::kWrite).size(), 8u);
+  EXPECT_EQ(of_kind(out.history, EventKind::kReleaseOk).size(), 1u);
+
+  // The same hold under single runs out of lease and stops writing.
+  c.strategy = "single";
+  RunOutcome plain = World(c).run();
+  EXPECT_EQ(of_kind(plain.history, EventKind::kLeaseLost).size(), 1u);
+  EXPECT_LT(of_kind(plain.history, EventKind::kWrite).size(), 8u);
+
+  // A crashed watchdog holder stops renewing: the other client gets the
+  // lock about a TTL after the last renewal.
+  c.strategy = "watchdog";
+  c.clients = 2;
+  int first = -1;
+  {
+    World probe(c);
+    first = of_kind(probe.run().history, EventKind::kAcquireOk).at(0).client;
+  }
+  World w(c);
+  w.loop().at(at_ms(1500), [&] { w.crash(ProcessId{ProcessId::Kind::kClient, first}, std::nullopt); });
+  RunOutcome crashed = w.run();
+  const auto grants = of_kind(crashed.history, EventKind::kAcquireOk);
+  ASSERT_EQ(grants.size(), 2u);
+  EXPECT_GT(grants[1].at, at_ms(1500));
+  EXPECT_LT(grants[1].at, at_ms(1500 + 1100));
+}
+
+}  // namespace
+}  // namespace lockcheck::sim
