@@ -478,10 +478,14 @@ void World::partition(std::vector<std::vector<ProcessId>> groups, bool one_way, 
   for (int a = 0; a < total; ++a) {
     for (int b = 0; b < total; ++b) {
       if (a == b) continue;
+      if (one_way) {
+        // Only messages from groups[0] to the other listed groups: a
+        // process in no group keeps all its links.
+        if (group_of[a] == 0 && group_of[b] >= 1) links.emplace_back(a, b);
+        continue;
+      }
       const bool apart = group_of[a] == -1 || group_of[b] == -1 || group_of[a] != group_of[b];
-      if (!apart) continue;
-      if (one_way && group_of[a] != 0) continue;
-      links.emplace_back(a, b);
+      if (apart) links.emplace_back(a, b);
     }
   }
   for (const auto& l : links) ++impl_->cut[l];

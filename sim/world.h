@@ -84,7 +84,8 @@ class World {
   void add_drop(int64_t ppm, Nanos d);
   // Cuts all links between different groups for d; processes in no group
   // are cut from everyone. Links are directed: `one_way` cuts only
-  // messages from groups[0] to the other groups.
+  // messages from groups[0] to the other listed groups (processes in no
+  // group keep all their links then).
   void partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d);
   // Records a fault in the history.
   void note_fault(std::string detail);
