@@ -20,7 +20,14 @@ void apply(sim::World& world, const Fault& f) {
   world.note_fault(describe(f));
   switch (f.kind) {
     case FaultKind::kPause:
-      world.pause(target_of(f, c), Millis(f.duration_ms));
+      if (f.during.empty()) {
+        world.pause(target_of(f, c), Millis(f.duration_ms));
+      } else {
+        const sim::Op op = f.during == "acquire" ? sim::Op::kAcquire
+                           : f.during == "release" ? sim::Op::kRelease
+                                                   : sim::Op::kExtend;
+        world.pause_on_next(target_of(f, c).index, op, Millis(f.duration_ms));
+      }
       break;
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash: {
@@ -131,6 +138,9 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
       case FaultKind::kPause:
         f.target = any_client();
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        // One pause in three waits for the client's next acquire or
+        // release command: the reply then arrives while it is stopped.
+        if (const int64_t d = r.between(0, 5); d < 2) f.during = d == 0 ? "acquire" : "release";
         break;
       case FaultKind::kCrash:
         f.target = any_client();

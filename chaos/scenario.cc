@@ -71,7 +71,9 @@ std::optional<uint64_t> parse_seed(std::string_view text) {
 std::string describe(const Fault& f) {
   const std::string at = "at " + std::to_string(f.at_ms) + " ms: ";
   switch (f.kind) {
-    case FaultKind::kPause: return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms";
+    case FaultKind::kPause:
+      return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms" +
+             (f.during.empty() ? "" : " right after its next " + f.during + " command");
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:
       return at + "crash " + f.target +
@@ -196,9 +198,17 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
   };
   switch (f.kind) {
     case FaultKind::kPause:
-      only_keys(j, path, {"kind", "at_ms", "target", "duration_ms"});
+      only_keys(j, path, {"kind", "at_ms", "target", "duration_ms", "during"});
       f.target = target(kAnyProcess);
       f.duration_ms = duration();
+      if (auto it = j.find("during"); it != j.end()) {
+        if (!it->is_string()) fail(path + ".during", "must be \"acquire\", \"release\" or \"extend\"");
+        f.during = it->get<std::string>();
+        if (f.during != "acquire" && f.during != "release" && f.during != "extend") {
+          fail(path + ".during", "must be \"acquire\", \"release\" or \"extend\", got '" + f.during + "'");
+        }
+        if (f.target.rfind("client-", 0) != 0) fail(path + ".during", "only a client's pause can wait for an operation");
+      }
       break;
     case FaultKind::kCrash:
       only_keys(j, path, {"kind", "at_ms", "target", "restart_after_ms"});
@@ -359,6 +369,7 @@ ordered_json fault_json(const Fault& f) {
     case FaultKind::kPause:
       j["target"] = f.target;
       j["duration_ms"] = f.duration_ms;
+      if (!f.during.empty()) j["during"] = f.during;
       break;
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:

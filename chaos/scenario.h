@@ -30,6 +30,10 @@ struct Fault {
   int64_t at_ms = 0;
   FaultKind kind = FaultKind::kPause;
   std::string target;                     // pause, crash, clock_jump, drift, node_crash, failover
+  // pause of a client only: "" starts at at_ms; "acquire", "release" or
+  // "extend" arms it at at_ms to start right after the client next sends a
+  // command for that operation (its reply then waits: a pause in flight).
+  std::string during;
   int64_t duration_ms = 0;                // pause, delay, drop, partition
   int64_t delta_ms = 0;                   // clock_jump (may be negative)
   int64_t ppm = 0;                        // drift

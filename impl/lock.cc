@@ -5,6 +5,7 @@
 #include "impl/redlock.h"
 #include "impl/reentrant.h"
 #include "impl/single.h"
+#include "impl/watch_multi.h"
 #include "impl/watchdog.h"
 
 namespace lockcheck {
@@ -40,6 +41,7 @@ const std::vector<StrategyInfo>& strategy_catalog() {
       {"const-value", false, "SET key 1 NX EX, release with DEL (any client releases anyone's lock)"},
       {"getset", false, "value = client wall-clock expiry, no TTL, takeover by GETSET (trusts every clock)"},
       {"client-clock", false, "as single, but the holder judges its lease by its wall clock"},
+      {"watch-multi", false, "WATCH/GET/MULTI/SET/EXEC acquire, GET-then-DEL release (not atomic)"},
       {"reentrant-naive", false, "owner check without a hold count (a nested release frees the lock)", 1, true},
   };
   return kCatalog;
@@ -57,6 +59,7 @@ std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "const-value") return std::make_unique<ConstValueLock>();
   if (name == "getset") return std::make_unique<GetsetLock>();
   if (name == "client-clock") return std::make_unique<ClientClockLock>();
+  if (name == "watch-multi") return std::make_unique<WatchMultiLock>();
   return nullptr;
 }
 

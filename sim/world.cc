@@ -174,7 +174,8 @@ class SimEnv : public Env {
     RequestAwaiter request{this, impl_.member_slot(n, m),
                            [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
                              impl->handle_request(n, m, c, op, bytes, to);
-                           }};
+                           },
+                           op};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
@@ -223,10 +224,12 @@ class SimEnv : public Env {
     SimEnv* env;
     int dest;
     std::function<void(const ReplyTo&)> handler;
+    Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {
       env->impl_.start_request(env->c_, dest, std::move(handler), h, &result);
+      env->impl_.w.pause_if_armed(env->c_, op);  // the request is out; its reply will wait
     }
     Result<std::string> await_resume() { return std::move(result); }
   };
@@ -388,6 +391,21 @@ RunOutcome World::run() {
   out.messages_sent = impl_->messages;
   out.history = std::move(impl_->history);
   return out;
+}
+
+void World::pause_on_next(int client, Op op, Nanos d) {
+  LC_CHECK(client >= 0 && client < config_.clients && op != Op::kNone);
+  impl_->clients[client]->armed_pause = std::make_pair(op, d);
+}
+
+void World::pause_if_armed(int client, Op op) {
+  auto& armed = impl_->clients[client]->armed_pause;
+  if (!armed || armed->first != op) return;
+  const Nanos d = armed->second;
+  armed.reset();
+  note_fault("client-" + std::to_string(client) + " pauses for " + std::to_string(to_ms(d)) + " ms right after sending a " +
+             op_name(op) + " command");
+  pause(ProcessId{ProcessId::Kind::kClient, client}, d);
 }
 
 void World::pause(ProcessId p, Nanos d) {

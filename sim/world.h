@@ -64,6 +64,13 @@ class World {
   // ---- fault primitives (chaos/ schedules these) ----
   // Stops p for d: nothing of it runs, its timers and messages wait.
   void pause(ProcessId p, Nanos d);
+  // Arms a pause of `client` for d that starts right after it next sends
+  // a command for `op` (acquire, release or extend): the reply arrives
+  // while it is stopped (a GC pause with a reply in flight, or between a
+  // check and the act that depends on it). Re-arming replaces.
+  void pause_on_next(int client, Op op, Nanos d);
+  // Called by the client Env after each send.
+  void pause_if_armed(int client, Op op);
   // Kills a client (its beliefs end) or a node or replica (it keeps only
   // what its AOF made durable, nothing without persistence); restarts it
   // after `restart_after` if given. A restarted node reloads its AOF; its

@@ -49,6 +49,7 @@ struct ClientState {
   std::unique_ptr<SimEnv> helper_env;  // for helpers: its calls count as extends
   Task<void> workload;  // the root coroutine of the current incarnation
   std::vector<Task<void>> helpers;  // background coroutines (lease renewal) of this incarnation
+  std::optional<std::pair<Op, Nanos>> armed_pause;  // World::pause_on_next
   Op op = Op::kNone;
   std::map<uint64_t, PendingCall> pending;  // call id -> waiter
   ReplyReader reader;

@@ -1,0 +1,63 @@
+#include "impl/watch_multi.h"
+
+#include <string>
+
+namespace lockcheck {
+
+Task<Result<Lease>> WatchMultiLock::acquire(Env& env, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const std::string token = random_token(env);
+  const std::string ttl_ms = std::to_string(options.ttl.count());
+  for (;;) {
+    const MonoInstant attempt_start = env.mono_now();
+    std::vector<std::string> watch{"WATCH", options.key};
+    auto w = co_await env.call(0, std::move(watch));
+    if (!w.ok() && !w.error().outcome_unknown()) co_return w.error();
+    std::vector<std::string> get{"GET", options.key};
+    auto current = co_await env.call(0, std::move(get));
+    if (w.ok() && current.ok() && current->is_nil()) {
+      std::vector<std::string> multi{"MULTI"};
+      std::vector<std::string> set{"SET", options.key, token, "PX", ttl_ms};
+      std::vector<std::string> exec{"EXEC"};
+      auto m = co_await env.call(0, std::move(multi));
+      auto queued = co_await env.call(0, std::move(set));
+      auto done = co_await env.call(0, std::move(exec));
+      if (m.ok() && queued.ok() && done.ok() && done->type == Reply::Type::kArray && done->elements.size() == 1 &&
+          done->elements[0].is_status("OK")) {
+        Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
+        lease.ttl = options.ttl;
+        if (lease_valid(env, lease)) co_return lease;
+        (void)co_await release(env, lease);
+      } else if (!done.ok() && done.error().outcome_unknown()) {
+        Lease ghost{options.key, token, attempt_start, attempt_start};
+        (void)co_await release(env, ghost);  // EXEC may have run
+      }
+    } else {
+      std::vector<std::string> unwatch{"UNWATCH"};
+      (void)co_await env.call(0, std::move(unwatch));
+    }
+    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
+                                              options.retry_delay_max.count()));
+    if (env.mono_now() + delay >= deadline) {
+      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
+    }
+    co_await env.sleep(delay);
+  }
+}
+
+Task<Status> WatchMultiLock::release(Env& env, Lease lease) {
+  std::vector<std::string> get{"GET", lease.key};
+  auto current = co_await env.call(0, std::move(get));
+  if (!current.ok()) co_return current.error();
+  if (current->type != Reply::Type::kString || current->str != lease.token) {
+    co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by this token"};
+  }
+  // BROKEN: the lock may change hands between the GET above and this DEL.
+  std::vector<std::string> del{"DEL", lease.key};
+  auto r = co_await env.call(0, std::move(del));
+  if (!r.ok()) co_return r.error();
+  co_return Ok{};
+}
+
+}  // namespace lockcheck
