@@ -349,13 +349,17 @@ Scenario parse_root(const json& j) {
     std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
   }
   if (auto it = j.find("expect"); it != j.end()) {
-    only_keys(*it, "expect", {"verdict", "property", "trace"});
+    only_keys(*it, "expect", {"verdict", "property", "trace", "holds"});
     Expectation e;
     e.verdict = as_string(need(*it, "expect", "verdict"), "expect.verdict");
     if (e.verdict != "holds" && e.verdict != "violated") fail("expect.verdict", "must be \"holds\" or \"violated\"");
     if (auto p = it->find("property"); p != it->end()) e.property = as_string(*p, "expect.property");
     if (auto t = it->find("trace"); t != it->end()) e.trace = as_string(*t, "expect.trace");
     if (e.verdict == "violated" && e.property.empty()) fail("expect.property", "missing (verdict is \"violated\")");
+    if (auto h = it->find("holds"); h != it->end()) {
+      if (!h->is_array()) fail("expect.holds", "must be a list of property names");
+      for (const auto& name : *h) e.holds.push_back(as_string(name, "expect.holds[]"));
+    }
     s.expect = e;
   }
   return s;
@@ -460,6 +464,7 @@ std::string format_scenario(const Scenario& s) {
     e["verdict"] = s.expect->verdict;
     if (!s.expect->property.empty()) e["property"] = s.expect->property;
     if (!s.expect->trace.empty()) e["trace"] = s.expect->trace;
+    if (!s.expect->holds.empty()) e["holds"] = s.expect->holds;
     j["expect"] = e;
   }
   return j.dump(2) + "\n";

@@ -51,6 +51,9 @@ struct Expectation {
   std::string verdict;   // "holds" or "violated"
   std::string property;  // the first violated property (verdict "violated")
   std::string trace;     // hex trace hash; empty: not checked
+  // Properties that must hold even so (a survivor scenario: "fenced keeps
+  // resource and fencing while validity breaks").
+  std::vector<std::string> holds;
 };
 
 struct Scenario {

@@ -147,6 +147,7 @@ struct RunArgs {
   int shrink_runs = 400;
   bool quiet = false;
   std::string shard;      // "K/N"; empty: the whole cell
+  std::string properties;  // comma list; empty: all
   int64_t budget_ms = 0;  // per cell; 0: none
 };
 
@@ -159,6 +160,19 @@ int cmd_run(const RunArgs& a) {
     auto parsed = parse_shard(a.shard);
     if (!parsed) return usage_error("--shard must be K/N with 1 <= K <= N <= 1000, got '" + a.shard + "'");
     shard = *parsed;
+  }
+  std::vector<std::string> judged;
+  for (size_t start = 0; !a.properties.empty() && start <= a.properties.size();) {
+    size_t comma = a.properties.find(',', start);
+    if (comma == std::string::npos) comma = a.properties.size();
+    const std::string name = a.properties.substr(start, comma - start);
+    start = comma + 1;
+    if (!lc::properties::is_property(name)) {
+      std::string known;
+      for (const auto& p : lc::properties::property_catalog()) known += (known.empty() ? "" : ", ") + std::string(p.id);
+      return usage_error("unknown property '" + name + "' (known: " + known + ")");
+    }
+    judged.push_back(name);
   }
   if (a.budget_ms < 0 || a.budget_ms > 7 * 24 * 3600 * 1000LL) return usage_error("--budget-ms must be in [0, 604800000]");
   auto cells_or = parse_cells(a.faults);
@@ -190,6 +204,7 @@ int cmd_run(const RunArgs& a) {
       spec.shard_index = shard.first - 1;
       spec.shard_count = shard.second;
       spec.budget_ms = a.budget_ms;
+      spec.properties = judged;
       spec.check_determinism = a.check_determinism;
       spec.shrink_runs_max = a.shrink_runs;
       const auto t0 = std::chrono::steady_clock::now();  // for the report's figures only
@@ -266,6 +281,14 @@ int cmd_replay(const std::string& file, bool verbose) {
       bool found = false;
       for (const auto& v : judged.violations) found = found || v.property == e.property;
       ok = ok && found;
+    }
+    for (const auto& must_hold : e.holds) {
+      for (const auto& v : judged.violations) {
+        if (v.property == must_hold) {
+          std::cout << "MISMATCH: the scenario expects " << must_hold << " to hold\n";
+          ok = false;
+        }
+      }
     }
     if (!e.trace.empty() && e.trace != trace) {
       std::cout << "MISMATCH: expected TRACE=" << e.trace << "\n";
@@ -358,6 +381,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--shrink-runs", run.shrink_runs, "most scenario runs spent shrinking one counterexample")
       ->capture_default_str();
   run_cmd->add_flag("-q,--quiet", run.quiet, "no progress, print only violations and the matrix");
+  run_cmd->add_option("--properties", run.properties,
+                      "comma list of the properties to judge (see `lockcheck list properties`); default all");
   run_cmd->add_option("--shard", run.shard,
                       "run shard K of N of every cell's seeds (merge shards' report dirs with `lockcheck report`)");
   run_cmd->add_option("--budget-ms", run.budget_ms,

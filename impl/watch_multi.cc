@@ -1,5 +1,6 @@
 #include "impl/watch_multi.h"
 
+#include <optional>
 #include <string>
 
 namespace lockcheck {
@@ -16,27 +17,40 @@ Task<Result<Lease>> WatchMultiLock::acquire(Env& env, LockOptions options) {
     if (!w.ok() && !w.error().outcome_unknown()) co_return w.error();
     std::vector<std::string> get{"GET", options.key};
     auto current = co_await env.call(0, std::move(get));
+    bool transaction_open = false;
     if (w.ok() && current.ok() && current->is_nil()) {
+      // Each step must succeed before the next is sent: a SET sent after a
+      // MULTI that did not arrive would run outside the transaction.
       std::vector<std::string> multi{"MULTI"};
-      std::vector<std::string> set{"SET", options.key, token, "PX", ttl_ms};
-      std::vector<std::string> exec{"EXEC"};
       auto m = co_await env.call(0, std::move(multi));
-      auto queued = co_await env.call(0, std::move(set));
-      auto done = co_await env.call(0, std::move(exec));
-      if (m.ok() && queued.ok() && done.ok() && done->type == Reply::Type::kArray && done->elements.size() == 1 &&
-          done->elements[0].is_status("OK")) {
-        Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-        lease.ttl = options.ttl;
-        if (lease_valid(env, lease)) co_return lease;
-        (void)co_await release(env, lease);
-      } else if (!done.ok() && done.error().outcome_unknown()) {
-        Lease ghost{options.key, token, attempt_start, attempt_start};
-        (void)co_await release(env, ghost);  // EXEC may have run
+      transaction_open = !m.ok() || m->is_status("OK");  // an unanswered MULTI may be open
+      std::optional<Result<Reply>> queued;
+      if (m.ok() && m->is_status("OK")) {
+        std::vector<std::string> set{"SET", options.key, token, "PX", ttl_ms};
+        queued = co_await env.call(0, std::move(set));
       }
-    } else {
-      std::vector<std::string> unwatch{"UNWATCH"};
-      (void)co_await env.call(0, std::move(unwatch));
+      if (queued && queued->ok() && (*queued)->is_status("QUEUED")) {
+        std::vector<std::string> exec{"EXEC"};
+        auto done = co_await env.call(0, std::move(exec));
+        transaction_open = false;
+        if (done.ok() && done->type == Reply::Type::kArray && done->elements.size() == 1 &&
+            done->elements[0].is_status("OK")) {
+          Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
+          lease.ttl = options.ttl;
+          if (lease_valid(env, lease)) co_return lease;
+          (void)co_await release(env, lease);
+        } else if (!done.ok() && done.error().outcome_unknown()) {
+          Lease ghost{options.key, token, attempt_start, attempt_start};
+          (void)co_await release(env, ghost);  // EXEC may have run
+        }
+      }
     }
+    if (transaction_open) {
+      std::vector<std::string> discard{"DISCARD"};
+      (void)co_await env.call(0, std::move(discard));
+    }
+    std::vector<std::string> unwatch{"UNWATCH"};
+    (void)co_await env.call(0, std::move(unwatch));
     const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
                                               options.retry_delay_max.count()));
     if (env.mono_now() + delay >= deadline) {

@@ -36,6 +36,7 @@ const std::vector<PropertyInfo>& property_catalog() {
       {"expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
       {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
       {"reentry", "a nested release by the holder never frees the lock its outer hold still uses"},
+      {"validity", "whenever a holder acts (writes), its token is live on a quorum of nodes"},
   };
   return kCatalog;
 }
@@ -326,10 +327,24 @@ std::optional<Violation> check_fencing(const History& h) {
   return std::nullopt;
 }
 
+std::optional<Violation> check_validity(const History& h) {
+  const int quorum = h.nodes / 2 + 1;
+  for (const Event& e : h.events) {
+    if (e.kind != EventKind::kWrite && e.kind != EventKind::kWriteRejected) continue;
+    if (e.token_nodes < 0 || e.token_nodes >= quorum) continue;
+    return Violation{"validity", e.at,
+                     who(e.client, e.session) + " wrote believing it held the lock, but its token was live on " +
+                         std::to_string(e.token_nodes) + " of " + std::to_string(h.nodes) +
+                         " nodes (a quorum is " + std::to_string(quorum) + ")"};
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> check_all(const History& h) {
   std::vector<Violation> out;
   for (auto* check :
-       {check_mutex, check_resource, check_fencing, check_owner, check_expiry, check_progress, check_reentry}) {
+       {check_mutex, check_resource, check_fencing, check_owner, check_expiry, check_progress, check_reentry,
+                      check_validity}) {
     if (auto v = check(h)) out.push_back(std::move(*v));
   }
   return out;

@@ -67,6 +67,12 @@ std::optional<Violation> check_progress(const sim::History& h);
 // is checked by the strategy's model-based test, not here.
 std::optional<Violation> check_reentry(const sim::History& h);
 
+// validity: whenever a client acts on its belief that it holds (each
+// resource write it sends, after its validity check), its token is live on
+// a quorum (nodes/2 + 1) of nodes, by each node's own clock at that instant.
+// The simulator measures it as the client acts (Event::token_nodes).
+std::optional<Violation> check_validity(const sim::History& h);
+
 // Every checker, in catalog order; one entry per violated property.
 std::vector<Violation> check_all(const sim::History& h);
 

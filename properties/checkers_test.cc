@@ -163,6 +163,26 @@ TEST(Expiry, OnlyTheLockKeyIsJudged) {
   EXPECT_EQ(check_expiry(h), std::nullopt);
 }
 
+TEST(Validity, ActingWithTheTokenOnAQuorumHoldsAndWithoutItIsViolated) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 900).write(100, 0, 1).write(200, 0, 1);
+  History h = b.history();
+  h.nodes = 5;
+  h.events[1].token_nodes = 5;
+  h.events[2].token_nodes = 3;  // a bare majority is enough
+  EXPECT_EQ(check_validity(h), std::nullopt);
+  h.events[2].token_nodes = 2;
+  auto v = check_validity(h);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("live on 2 of 5 nodes (a quorum is 3)"), std::string::npos) << v->explanation;
+  // A refused write was still an act on a stale belief.
+  h.events[2].kind = EventKind::kWriteRejected;
+  EXPECT_TRUE(check_validity(h));
+  // Unmeasured writes are not judged.
+  h.events[2].token_nodes = -1;
+  EXPECT_EQ(check_validity(h), std::nullopt);
+}
+
 TEST(Owner, ReleasingYourOwnLockHolds) {
   HistoryBuilder b;
   b.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(10, 0, Op::kRelease, "a", std::nullopt);

@@ -65,6 +65,7 @@ TEST(Failover, RunFindsTheMutexViolationAndShrinksIt) {
   spec.strategy = "single";
   spec.faults_label = "failover";
   spec.classes = {FaultKind::kFailover};
+  spec.properties = {"mutex"};  // validity breaks first; this is about mutex
   spec.seeds = 200;
   spec.check_determinism = true;
   spec.shrink_runs_max = 100;

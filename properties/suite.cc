@@ -211,6 +211,14 @@ Scenario shrink(const Scenario& failing, const std::string& property, int runs_m
   return best;
 }
 
+std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> all) {
+  if (spec.properties.empty()) return all;
+  std::erase_if(all, [&](const Violation& v) {
+    return std::find(spec.properties.begin(), spec.properties.end(), v.property) == spec.properties.end();
+  });
+  return all;
+}
+
 uint64_t cell_seed(const CellSpec& spec, int index) {
   return spec.first_seed + static_cast<uint64_t>(index) * static_cast<uint64_t>(spec.shard_count) +
          static_cast<uint64_t>(spec.shard_index);
@@ -274,7 +282,7 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
         const Scenario sc = cell_scenario(spec, seed);
         Judged j = judge(sc);
         PerSeed& p = per[static_cast<size_t>(i - block)];
-        p.violated = !j.violations.empty();
+        p.violated = !judged_by(spec, j.violations).empty();
         for (const auto& e : j.outcome.history.events) p.cycles += e.kind == sim::EventKind::kAcquireOk;
         p.events = j.outcome.events_run;
         if (j.outcome.event_limit_hit) p.nondeterminism = "seed " + chaos::format_seed(seed) + " hit the event limit";
@@ -353,7 +361,7 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
   }
   result.violated = true;
   const Scenario original = cell_scenario(spec, result.seed);
-  result.violations = judge(original).violations;
+  result.violations = judged_by(spec, judge(original).violations);
   for (const Violation& v : result.violations) {
     CellResult::Counterexample cx;
     cx.property = v.property;
@@ -363,7 +371,7 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
     LC_CHECK(fv != nullptr);  // shrink only keeps scenarios that still violate
     cx.trace = final_run.outcome.trace_hash;
     cx.explanation = fv->explanation;
-    cx.scenario.expect = chaos::Expectation{"violated", v.property, format_trace(cx.trace)};
+    cx.scenario.expect = chaos::Expectation{"violated", v.property, format_trace(cx.trace), {}};
     cx.scenario.description = "counterexample for " + v.property + ": " + spec.strategy + " under faults '" +
                               spec.faults_label + "', shrunk from seed " + chaos::format_seed(result.seed);
     result.counterexamples.push_back(std::move(cx));

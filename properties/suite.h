@@ -51,9 +51,13 @@ struct CellSpec {
   // starts; the seeds started all finish, so the count run is a prefix and
   // the verdict over it is still reproducible with --seeds <that count>.
   int64_t budget_ms = 0;
+  std::vector<std::string> properties;   // the properties judged; empty: all
   bool check_determinism = false;        // run every seed twice, compare traces
   int shrink_runs_max = 400;
 };
+
+// The violations among `all` that the cell judges (spec.properties).
+std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> all);
 
 // The seed of index i, and the scenario a cell runs for it.
 uint64_t cell_seed(const CellSpec& spec, int index);

@@ -47,6 +47,8 @@ std::string matrix_text(const std::vector<CellReport>& cells) {
     for (const auto& p : properties::property_catalog()) {
       std::string mark = "ok";
       if (r.nondeterministic) mark = "?";
+      const auto& judged = r.spec.properties;
+      if (!judged.empty() && std::find(judged.begin(), judged.end(), p.id) == judged.end()) mark = "-";
       for (const auto& v : r.violations) {
         if (v.property == p.id) mark = "VIOLATED";
       }

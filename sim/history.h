@@ -55,6 +55,10 @@ struct Event {
   // kAcquireOk, kWrite, kWriteRejected: the grant's fencing token (0: the
   // strategy issues none).
   uint64_t fence = 0;
+  // kWrite, kWriteRejected: on how many nodes the writer's token was live
+  // (judged by each node's own clock) at the instant it acted; -1: not
+  // measured.
+  int token_nodes = -1;
   std::string detail;
   // kMutation:
   int node = -1;

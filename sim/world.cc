@@ -188,12 +188,14 @@ class SimEnv : public Env {
   Task<Status> write_resource(uint64_t session, std::string token, uint64_t fence) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token, fence](const ReplyTo& to) {
+    const int holding = impl_.token_nodes(token);  // as the client acts
+    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token, fence, holding](const ReplyTo& to) {
                              Event e;
                              e.client = c;
                              e.session = session;
                              e.token = token;
                              e.fence = fence;
+                             e.token_nodes = holding;
                              const bool stale = fence != 0 && fence < impl->highest_fence;
                              e.kind = stale ? EventKind::kWriteRejected : EventKind::kWrite;
                              if (!stale) impl->highest_fence = std::max(impl->highest_fence, fence);
@@ -391,6 +393,19 @@ RunOutcome World::run() {
   out.messages_sent = impl_->messages;
   out.history = std::move(impl_->history);
   return out;
+}
+
+int World::Impl::token_nodes(const std::string& token) const {
+  int holding = 0;
+  for (const Group& g : groups) {
+    const Member& m = g.members[static_cast<size_t>(g.primary)];
+    if (!up(m.slot)) continue;  // a dead node holds nothing
+    const model::KeyImage image = m.node->image_of(history.lock_key);
+    if (!image.exists) continue;
+    if (image.expire_unix_ms && *image.expire_unix_ms <= wall_ms(m.slot)) continue;
+    holding += image.is_hash ? static_cast<int>(image.hash.count(token)) : image.str == token ? 1 : 0;
+  }
+  return holding;
 }
 
 void World::pause_on_next(int client, Op op, Nanos d) {

@@ -144,6 +144,10 @@ struct World::Impl {
   int slot(ProcessId p) const;
   void mix(uint64_t v) { trace = mix64(trace, v); }
   uint64_t highest_fence = 0;  // the resource's fencing check
+  // On how many nodes (group primaries that are up) the lock key holds
+  // `token` right now, live by the node's clock: the value itself, or a
+  // field of a hash (reentrant locks).
+  int token_nodes(const std::string& token) const;
 
   // The true instant at which process `s`'s monotonic clock will have
   // advanced by d from now (at its current rate).

@@ -3,6 +3,7 @@
 # files, replay reproducing the TRACE, one-line errors. Usage: cli_test.sh LOCKCHECK
 set -uo pipefail
 lockcheck="$1"
+scen="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/scenarios"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -51,6 +52,11 @@ ls out/*.tmp >/dev/null 2>&1 && fail "temp files left in the report dir" || pass
 sed 's/"trace": "[0-9a-f]*"/"trace": "0000000000000000"/' "$cx" >tampered.json
 expect_exit 3 "replay with a wrong expected trace" -- "$lockcheck" replay tampered.json
 
+# A property the file says must hold, violated: also a harness fault (3).
+sed 's/"holds": \[/"holds": [ "validity",/' "$scen/fenced-gc-pause-rejected.json" >wrong-holds.json
+expect_exit 3 "replay whose expect.holds is violated" -- "$lockcheck" replay wrong-holds.json
+grep -q "MISMATCH: the scenario expects validity to hold" "$work/.stdout" && pass || fail "no holds mismatch message"
+
 # --- the correct strategy holds without faults, breaks under long pauses ---
 expect_exit 0 "single without faults" -- "$lockcheck" run --strategy single --faults none --seeds 500 --report out2 -q
 grep -q "holds (500 seeds)" "$work/.stdout" && pass || fail "matrix does not say holds (500 seeds)"
@@ -65,7 +71,7 @@ grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported" || pas
 diff <(grep TRACE= a.txt) <(grep TRACE= b.txt) >/dev/null && pass || fail "two processes, same seed, different TRACE"
 
 # --- failover: single loses the unreplicated lock; the counterexample replays ---
-expect_exit 1 "single under failover" -- "$lockcheck" run --strategy single --faults failover --seeds 200 --check-determinism --report out7 -q
+expect_exit 1 "single under failover" -- "$lockcheck" run --strategy single --faults failover --properties mutex --seeds 200 --check-determinism --report out7 -q
 grep -q "^single / failover: VIOLATED mutex" "$work/.stdout" && pass || fail "single under failover does not name mutex first"
 grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported under failover" || pass
 grep -q '"replicas"' out7/single-failover-mutex.json && pass || fail "failover counterexample has no replicas"
@@ -109,6 +115,7 @@ expect_usage_error "report of a missing dir" "$lockcheck" report no-such-dir
 printf '{"lockcheck_results": 1}' >notresults.json
 expect_usage_error "report of a bad results.json" "$lockcheck" report notresults.json
 expect_usage_error "bad shard" "$lockcheck" run --shard 4/3
+expect_usage_error "unknown property" "$lockcheck" run --properties mutex,liveness
 expect_usage_error "bad strategy in a list" "$lockcheck" run --strategy single,nope
 
 # --- swarm cells replay; a budget stops early and says so ---
