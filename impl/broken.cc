@@ -19,14 +19,6 @@ std::optional<int64_t> parse_ms(const std::string& s) {
   return v;
 }
 
-Task<Status> retry_pause(Env& env, const LockOptions& options, MonoInstant deadline) {
-  const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(), options.retry_delay_max.count()));
-  if (env.mono_now() + delay >= deadline) {
-    co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
-  }
-  co_await env.sleep(delay);
-  co_return Ok{};
-}
 
 // The wall clock's idea of the lease, on the monotonic time line now.
 MonoInstant wall_judged(Env& env, WallInstant wall_valid_until) {
@@ -56,7 +48,7 @@ Task<Result<Lease>> SetnxExpireLock::acquire(Env& env, LockOptions options) {
       co_return r.error();
     }
     // As the recipe does: a lost SETNX reply is simply retried.
-    if (auto s = co_await retry_pause(env, options, deadline); !s.ok()) co_return s.error();
+    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
   }
 }
 
@@ -76,7 +68,7 @@ Task<Result<Lease>> ConstValueLock::acquire(Env& env, LockOptions options) {
     } else if (!r.ok() && !r.error().outcome_unknown()) {
       co_return r.error();
     }
-    if (auto s = co_await retry_pause(env, options, deadline); !s.ok()) co_return s.error();
+    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
   }
 }
 
@@ -127,7 +119,7 @@ Task<Result<Lease>> GetsetLock::acquire(Env& env, LockOptions options) {
         }
       }
     }
-    if (auto s = co_await retry_pause(env, options, deadline); !s.ok()) co_return s.error();
+    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
   }
 }
 

@@ -36,12 +36,7 @@ Task<Result<Lease>> FencedLock::acquire(Env& env, LockOptions options) {
     } else if (!r.ok()) {
       co_return r.error();
     }
-    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
-                                              options.retry_delay_max.count()));
-    if (env.mono_now() + delay >= deadline) {
-      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
-    }
-    co_await env.sleep(delay);
+    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 

@@ -50,6 +50,11 @@ Nanos drift_allowance(Millis ttl);
 // subtracted because the key's TTL started counting somewhere in the attempt.
 MonoInstant validity_end(MonoInstant attempt_start, Millis ttl);
 
+// Between two acquire attempts: a random delay in the options' retry range
+// on env's clock, or Error{kAcquireTimeout} (without sleeping) when that
+// delay would reach `deadline`.
+Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstant deadline);
+
 // True while the holder's own monotonic clock is before valid_until.
 bool lease_valid(Env& env, const Lease& lease);
 

@@ -44,12 +44,7 @@ Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
     // Not enough (or too late): undo everywhere, including where the reply
     // was lost, so no minority of stale keys blocks the next attempt.
     (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, options.key, token, "");
-    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
-                                              options.retry_delay_max.count()));
-    if (env.mono_now() + delay >= deadline) {
-      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired on a majority in time"};
-    }
-    co_await env.sleep(delay);
+    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 

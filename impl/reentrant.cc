@@ -77,12 +77,7 @@ Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* scri
     // Held by another owner, or the reply was lost (our hold count may have
     // gone up: the TTL bounds that ghost; an owner that retries and wins
     // would count it twice — documented as a limit, as in Redisson).
-    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
-                                              options.retry_delay_max.count()));
-    if (env.mono_now() + delay >= deadline) {
-      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
-    }
-    co_await env.sleep(delay);
+    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 

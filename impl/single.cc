@@ -76,12 +76,7 @@ Task<Result<Lease>> SingleLock::acquire(Env& env, LockOptions options) {
       co_return r.error();  // e.g. WRONGTYPE: retrying cannot help
     }
     // Held by someone else (nil reply), or our attempt failed: wait and retry.
-    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
-                                              options.retry_delay_max.count()));
-    if (env.mono_now() + delay >= deadline) {
-      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
-    }
-    co_await env.sleep(delay);
+    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 

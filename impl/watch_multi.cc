@@ -51,12 +51,7 @@ Task<Result<Lease>> WatchMultiLock::acquire(Env& env, LockOptions options) {
     }
     std::vector<std::string> unwatch{"UNWATCH"};
     (void)co_await env.call(0, std::move(unwatch));
-    const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(),
-                                              options.retry_delay_max.count()));
-    if (env.mono_now() + delay >= deadline) {
-      co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};
-    }
-    co_await env.sleep(delay);
+    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 
