@@ -46,7 +46,11 @@ void apply(sim::World& world, const Fault& f) {
       world.set_drift(target_of(f, c), f.ppm);
       break;
     case FaultKind::kDelay:
-      world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms));
+      if (f.target.empty()) {
+        world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms));
+      } else {
+        world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms), target_of(f, c));
+      }
       break;
     case FaultKind::kDrop:
       world.add_drop(f.drop_ppm, Millis(f.duration_ms));
@@ -165,6 +169,7 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
       case FaultKind::kDelay:
         f.extra_latency_ms = r.between(ttl / 10, 2 * ttl);
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
+        if (r.between(0, 1) == 1) f.target = any_node();  // a slow node, not the network
         break;
       case FaultKind::kDrop:
         f.drop_ppm = r.between(100'000, 900'000);

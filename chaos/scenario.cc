@@ -21,7 +21,7 @@ const std::vector<FaultKindInfo>& fault_catalog() {
       {FaultKind::kCrash, "crash", "a client process dies (optionally restarts after restart_after_ms)"},
       {FaultKind::kClockJump, "clock_jump", "a process's wall clock steps by delta_ms (NTP step, operator)"},
       {FaultKind::kDrift, "drift", "a process's clocks run fast or slow by ppm from at_ms on"},
-      {FaultKind::kDelay, "delay", "every message takes extra_latency_ms longer for duration_ms"},
+      {FaultKind::kDelay, "delay", "messages take extra_latency_ms longer for duration_ms: all of them, or those to and from one target (a slow node)"},
       {FaultKind::kDrop, "drop", "every message is lost with probability `drop` for duration_ms"},
       {FaultKind::kPartition, "partition", "links between groups (or one way) are cut for duration_ms"},
       {FaultKind::kNodeCrash, "node_crash", "a Redis node or replica dies, losing what its AOF had not fsynced; restarts after restart_after_ms"},
@@ -82,7 +82,8 @@ std::string describe(const Fault& f) {
       return at + "wall clock of " + f.target + " jumps " + (f.delta_ms >= 0 ? "+" : "") + std::to_string(f.delta_ms) + " ms";
     case FaultKind::kDrift: return at + "clocks of " + f.target + " drift " + std::to_string(f.ppm) + " ppm";
     case FaultKind::kDelay:
-      return at + "messages delayed +" + std::to_string(f.extra_latency_ms) + " ms for " + std::to_string(f.duration_ms) + " ms";
+      return at + (f.target.empty() ? "messages" : "messages to and from " + f.target) + " delayed +" +
+             std::to_string(f.extra_latency_ms) + " ms for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kDrop:
       return at + "messages lost with p=" + std::to_string(f.drop_ppm) + "e-6 for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kFailover: return at + "failover " + f.target;
@@ -236,7 +237,8 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
       f.ppm = as_int(need(j, path, "ppm"), path + ".ppm", -100'000, 100'000);
       break;
     case FaultKind::kDelay:
-      only_keys(j, path, {"kind", "at_ms", "duration_ms", "extra_latency_ms"});
+      only_keys(j, path, {"kind", "at_ms", "duration_ms", "extra_latency_ms", "target"});
+      if (j.contains("target")) f.target = target(kAnyProcess);  // a slow process; else every message
       f.duration_ms = duration();
       f.extra_latency_ms = as_int(need(j, path, "extra_latency_ms"), path + ".extra_latency_ms", 0, kMsMax);
       break;
@@ -392,6 +394,7 @@ ordered_json fault_json(const Fault& f) {
       j["ppm"] = f.ppm;
       break;
     case FaultKind::kDelay:
+      if (!f.target.empty()) j["target"] = f.target;
       j["duration_ms"] = f.duration_ms;
       j["extra_latency_ms"] = f.extra_latency_ms;
       break;

@@ -285,12 +285,13 @@ std::optional<Violation> check_reentry(const History& h) {
   struct Hold {
     uint64_t session;
     TrueInstant until;
+    std::string token;  // the grant's value: a plain token or a hash field (owner)
   };
   std::map<int, Hold> holding;
   for (const Event& e : h.events) {
     switch (e.kind) {
       case EventKind::kAcquireOk:
-        holding[e.client] = Hold{e.session, e.believed_until};
+        holding[e.client] = Hold{e.session, e.believed_until, e.token};
         break;
       case EventKind::kReleaseInvoke:
       case EventKind::kCrash:
@@ -300,6 +301,13 @@ std::optional<Violation> check_reentry(const History& h) {
         if (e.op != sim::Op::kRelease || e.after.has_value()) break;
         auto it = holding.find(e.client);
         if (it == holding.end() || e.at >= it->second.until) break;
+        // Only the current hold's own key counts: a late release of an older
+        // grant's key (a slow node, Redlock's cleanup) frees nothing held now.
+        const std::string& held = it->second.token;
+        const std::string& was = e.before.value_or("");
+        const bool ours = !held.empty() && (was == held || was.rfind(held + "=", 0) == 0 ||
+                                            was.find(";" + held + "=") != std::string::npos);
+        if (!ours) break;
         return Violation{"reentry", e.at,
                          "a nested release by " + who(e.client, it->second.session) + " deleted " + e.key +
                              " on node-" + std::to_string(e.node) + " at " + ms(e.at) +

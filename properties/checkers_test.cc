@@ -183,6 +183,30 @@ TEST(Validity, ActingWithTheTokenOnAQuorumHoldsAndWithoutItIsViolated) {
   EXPECT_EQ(check_validity(h), std::nullopt);
 }
 
+TEST(Reentry, ANestedReleaseThatFreesTheHeldLockIsViolated) {
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 900).mutate(1, 0, Op::kAcquire, std::nullopt, "c0=1");
+  History h = b.history();
+  h.events[0].token = "c0";
+  // Counted: 1 -> 2 -> 1, the lock stays.
+  History counted = h;
+  HistoryBuilder more;
+  more.mutate(10, 0, Op::kAcquire, "c0=1", "c0=2").mutate(20, 0, Op::kRelease, "c0=2", "c0=1");
+  for (const auto& e : more.history().events) counted.events.push_back(e);
+  EXPECT_EQ(check_reentry(counted), std::nullopt);
+  // Naive: the nested release deletes the key under the outer hold.
+  History naive = h;
+  HistoryBuilder del;
+  del.mutate(20, 0, Op::kRelease, "c0=1", std::nullopt);
+  naive.events.push_back(del.history().events[0]);
+  auto v = check_reentry(naive);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->property, "reentry");
+  // A late release of an older grant's key (another token) frees nothing held.
+  naive.events.back().before = "c0-old";
+  EXPECT_EQ(check_reentry(naive), std::nullopt);
+}
+
 TEST(Owner, ReleasingYourOwnLockHolds) {
   HistoryBuilder b;
   b.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(10, 0, Op::kRelease, "a", std::nullopt);

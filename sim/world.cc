@@ -77,7 +77,11 @@ void World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> 
     mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
     return;
   }
-  const Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
+  Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
+  if (!slow.empty()) {
+    if (auto it = slow.find(from); it != slow.end()) latency += it->second;
+    if (auto it = slow.find(to); it != slow.end()) latency += it->second;
+  }
   TrueInstant arrival = now() + latency;
   auto& last = link_last_arrival[{from, to}];
   arrival = std::max(arrival, last);
@@ -485,7 +489,16 @@ void World::set_drift(ProcessId p, int64_t drift_ppm) {
   impl_->procs[impl_->slot(p)].clock.set_drift(loop_.now(), drift_ppm);
 }
 
-void World::add_latency(Nanos extra, Nanos d) {
+void World::add_latency(Nanos extra, Nanos d, std::optional<ProcessId> only) {
+  if (only) {
+    const int s = impl_->slot(*only);
+    impl_->slow[s] += extra;
+    loop_.after(d, [this, s, extra, p = *only]() {
+      if ((impl_->slow[s] -= extra) == Nanos(0)) impl_->slow.erase(s);
+      note_fault(process_name(p) + " is no longer slow");
+    });
+    return;
+  }
   impl_->extra_latency += extra;
   loop_.after(d, [this, extra]() {
     impl_->extra_latency -= extra;

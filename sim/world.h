@@ -86,7 +86,8 @@ class World {
   void jump_wall(ProcessId p, Nanos delta);
   void set_drift(ProcessId p, int64_t drift_ppm);
   // Adds latency to every message for d (a delay spike).
-  void add_latency(Nanos extra, Nanos d);
+  // With `only`, just the messages to and from that process (a slow node).
+  void add_latency(Nanos extra, Nanos d, std::optional<ProcessId> only = std::nullopt);
   // Adds loss to every message for d.
   void add_drop(int64_t ppm, Nanos d);
   // Cuts all links between different groups for d; processes in no group

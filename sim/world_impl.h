@@ -127,6 +127,7 @@ struct World::Impl {
   std::map<std::pair<int, int>, TrueInstant> link_last_arrival;  // FIFO per link, as TCP
   std::map<std::pair<int, int>, int> cut;  // directed links cut by partitions (count)
   Nanos extra_latency{0};
+  std::map<int, Nanos> slow;  // per process: extra latency of its messages (a slow node)
   int64_t extra_drop_ppm = 0;
   uint64_t trace = 0x6c6f636b636865ULL;
   uint64_t next_call = 0;

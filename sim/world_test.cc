@@ -263,3 +263,30 @@ TEST(World, WatchdogRenewsWhileHeldAndItsRenewalsDieWithTheHolder) {
 
 }  // namespace
 }  // namespace lockcheck::sim
+
+namespace lockcheck::sim {
+namespace {
+
+TEST(World, ASlowNodeDelaysOnlyItsOwnMessages) {
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  c.workload.writes_per_hold = 1;
+  World w(c);
+  w.add_latency(Millis(200), Millis(10'000), ProcessId{ProcessId::Kind::kNode, 0});
+  RunOutcome out = w.run();
+  const auto grants = of_kind(out.history, EventKind::kAcquireOk);
+  const auto writes = of_kind(out.history, EventKind::kWrite);
+  ASSERT_EQ(grants.size(), 0u);  // every command to the node outlives the 50 ms request timeout
+  EXPECT_TRUE(writes.empty());
+  // The resource is not slow: with the node slowed by less than the
+  // timeout the lock is granted late and the write is as fast as ever.
+  World v(c);
+  v.add_latency(Millis(20), Millis(10'000), ProcessId{ProcessId::Kind::kNode, 0});
+  RunOutcome late = v.run();
+  const auto g = of_kind(late.history, EventKind::kAcquireOk);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_GE(g[0].at, at_ms(40));  // two slowed legs of 20 ms
+}
+
+}  // namespace
+}  // namespace lockcheck::sim
