@@ -52,6 +52,9 @@ void apply(sim::World& world, const Fault& f) {
         world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms), target_of(f, c));
       }
       break;
+    case FaultKind::kDuplicate:
+      world.duplicate_replies(Millis(f.duration_ms));
+      break;
     case FaultKind::kDrop:
       world.add_drop(f.drop_ppm, Millis(f.duration_ms));
       break;
@@ -170,6 +173,9 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         f.extra_latency_ms = r.between(ttl / 10, 2 * ttl);
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
         if (r.between(0, 1) == 1) f.target = any_node();  // a slow node, not the network
+        break;
+      case FaultKind::kDuplicate:
+        f.duration_ms = r.between(ttl / 10, ttl);
         break;
       case FaultKind::kDrop:
         f.drop_ppm = r.between(100'000, 900'000);

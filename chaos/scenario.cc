@@ -26,6 +26,7 @@ const std::vector<FaultKindInfo>& fault_catalog() {
       {FaultKind::kPartition, "partition", "links between groups (or one way) are cut for duration_ms"},
       {FaultKind::kNodeCrash, "node_crash", "a Redis node or replica dies, losing what its AOF had not fsynced; restarts after restart_after_ms"},
       {FaultKind::kFailover, "failover", "node-N's most up-to-date reachable replica is promoted, losing what it had not received; the old primary dies"},
+      {FaultKind::kDuplicate, "duplicate", "for duration_ms nodes send every reply twice; RESP has no request ids, so the copy answers the client's next command"},
   };
   return kCatalog;
 }
@@ -87,6 +88,7 @@ std::string describe(const Fault& f) {
     case FaultKind::kDrop:
       return at + "messages lost with p=" + std::to_string(f.drop_ppm) + "e-6 for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kFailover: return at + "failover " + f.target;
+    case FaultKind::kDuplicate: return at + "replies duplicated for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kPartition: {
       std::string g;
       for (const auto& group : f.groups) {
@@ -241,6 +243,10 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
       if (j.contains("target")) f.target = target(kAnyProcess);  // a slow process; else every message
       f.duration_ms = duration();
       f.extra_latency_ms = as_int(need(j, path, "extra_latency_ms"), path + ".extra_latency_ms", 0, kMsMax);
+      break;
+    case FaultKind::kDuplicate:
+      only_keys(j, path, {"kind", "at_ms", "duration_ms"});
+      f.duration_ms = duration();
       break;
     case FaultKind::kDrop:
       only_keys(j, path, {"kind", "at_ms", "duration_ms", "drop"});
@@ -397,6 +403,9 @@ ordered_json fault_json(const Fault& f) {
       if (!f.target.empty()) j["target"] = f.target;
       j["duration_ms"] = f.duration_ms;
       j["extra_latency_ms"] = f.extra_latency_ms;
+      break;
+    case FaultKind::kDuplicate:
+      j["duration_ms"] = f.duration_ms;
       break;
     case FaultKind::kDrop:
       j["duration_ms"] = f.duration_ms;

@@ -15,7 +15,7 @@
 
 namespace lockcheck::chaos {
 
-enum class FaultKind { kPause, kCrash, kClockJump, kDrift, kDelay, kDrop, kPartition, kNodeCrash, kFailover };
+enum class FaultKind { kPause, kCrash, kClockJump, kDrift, kDelay, kDrop, kPartition, kNodeCrash, kFailover, kDuplicate };
 
 struct FaultKindInfo {
   FaultKind kind;

@@ -75,6 +75,8 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "ttl_ms": "1000"})", "ttl_ms: must be an integer"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "gc", "target": "client-0"}]})",
        "faults[0].kind: unknown fault kind 'gc'"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "duplicate", "duration_ms": 5, "target": "node-0"}]})",
+       "faults[0].target: unknown key"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "client-0", "duration_ms": 5, "during": "write"}]})",
        "faults[0].during: must be \"acquire\", \"release\" or \"extend\", got 'write'"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "node-0", "duration_ms": 5, "during": "release"}]})",

@@ -91,10 +91,20 @@ void World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> 
   w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable { deliver(to, to_inc, std::move(fn)); });
 }
 
-void World::Impl::complete(int c, uint64_t id, Result<std::string> result) {
+void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int from) {
   auto& cs = *clients[c];
   auto it = cs.pending.find(id);
   if (it == cs.pending.end()) return;  // already timed out, or a late reply
+  if (from >= 0 && result.ok()) {
+    // A connection stream: bytes already waiting in it are read first, and
+    // this reply waits behind them.
+    auto stray = cs.stray.find(from);
+    if (stray != cs.stray.end() && !stray->second.empty()) {
+      stray->second.push_back(std::move(result.value()));
+      result = std::move(stray->second.front());
+      stray->second.pop_front();
+    }
+  }
   PendingCall call = it->second;
   cs.pending.erase(it);
   *call.slot = std::move(result);
@@ -118,9 +128,12 @@ void World::Impl::start_request(int c, int dest, std::function<void(const ReplyT
 }
 
 void World::Impl::respond(const ReplyTo& to, std::string payload) {
-  send(to.from, to.client, to.client_inc, [this, c = to.client, id = to.call, reply = std::move(payload)]() mutable {
-    complete(c, id, Result<std::string>(std::move(reply)));
-  });
+  const bool twice = duplicating > 0 && to.from != resource_slot();
+  send(to.from, to.client, to.client_inc,
+       [this, c = to.client, id = to.call, from = to.from, twice, reply = std::move(payload)]() mutable {
+         if (twice) clients[c]->stray[from].push_back(reply);  // the copy, read by the next command
+         complete(c, id, Result<std::string>(std::move(reply)), from);
+       });
 }
 
 void World::Impl::record(Event e) {
@@ -444,6 +457,7 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
     auto& cs = *impl_->clients[p.index];
     cs.pending.clear();
     cs.helpers.clear();          // its background renewals die with it
+    cs.stray.clear();            // and its connections
     cs.workload = Task<void>();  // tears down the whole suspended call chain
     cs.op = Op::kNone;
     for (auto& g : impl_->groups) g.last_write.erase(p.index);  // its connections are gone
@@ -487,6 +501,14 @@ void World::jump_wall(ProcessId p, Nanos delta) {
 
 void World::set_drift(ProcessId p, int64_t drift_ppm) {
   impl_->procs[impl_->slot(p)].clock.set_drift(loop_.now(), drift_ppm);
+}
+
+void World::duplicate_replies(Nanos d) {
+  ++impl_->duplicating;
+  loop_.after(d, [this]() {
+    --impl_->duplicating;
+    note_fault("replies are no longer duplicated");
+  });
 }
 
 void World::add_latency(Nanos extra, Nanos d, std::optional<ProcessId> only) {

@@ -88,6 +88,11 @@ class World {
   // Adds latency to every message for d (a delay spike).
   // With `only`, just the messages to and from that process (a slow node).
   void add_latency(Nanos extra, Nanos d, std::optional<ProcessId> only = std::nullopt);
+  // For d, every reply a node sends a client goes out twice. RESP carries
+  // no request ids, so the copy waits in the connection and answers the
+  // client's next command to that node (the stream is out of step from
+  // then on, as with a buggy proxy).
+  void duplicate_replies(Nanos d);
   // Adds loss to every message for d.
   void add_drop(int64_t ppm, Nanos d);
   // Cuts all links between different groups for d; processes in no group

@@ -50,6 +50,9 @@ struct ClientState {
   Task<void> workload;  // the root coroutine of the current incarnation
   std::vector<Task<void>> helpers;  // background coroutines (lease renewal) of this incarnation
   std::optional<std::pair<Op, Nanos>> armed_pause;  // World::pause_on_next
+  // Per node process: reply bytes already in the connection that the next
+  // command to that node will read first (World::duplicate_replies).
+  std::map<int, std::deque<std::string>> stray;
   Op op = Op::kNone;
   std::map<uint64_t, PendingCall> pending;  // call id -> waiter
   ReplyReader reader;
@@ -127,6 +130,7 @@ struct World::Impl {
   std::map<std::pair<int, int>, TrueInstant> link_last_arrival;  // FIFO per link, as TCP
   std::map<std::pair<int, int>, int> cut;  // directed links cut by partitions (count)
   Nanos extra_latency{0};
+  int duplicating = 0;  // open duplicate-reply windows
   std::map<int, Nanos> slow;  // per process: extra latency of its messages (a slow node)
   int64_t extra_drop_ppm = 0;
   uint64_t trace = 0x6c6f636b636865ULL;
@@ -162,7 +166,8 @@ struct World::Impl {
   void deliver(int s, uint64_t inc, std::function<void()> fn);
   void drain(int s);
   void send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival);
-  void complete(int c, uint64_t id, Result<std::string> result);
+  // `from`: the process that answered (-1: a local timeout).
+  void complete(int c, uint64_t id, Result<std::string> result, int from = -1);
   // A request from client c to process `dest`: `handler` runs at dest on
   // arrival and answers with respond(), whose payload travels back. The
   // client gives up after the request timeout on its own clock.

@@ -290,3 +290,27 @@ TEST(World, ASlowNodeDelaysOnlyItsOwnMessages) {
 
 }  // namespace
 }  // namespace lockcheck::sim
+
+namespace lockcheck::sim {
+namespace {
+
+TEST(World, ADuplicatedReplyAnswersTheNextCommand) {
+  // One client, no contention: it always gets the lock. With replies
+  // duplicated, its release script reads the SET's second "+OK" instead of
+  // ":1", and everything after is one reply out of step.
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 2;
+  c.workload.writes_per_hold = 1;
+  World clean(c);
+  const RunOutcome ok = clean.run();
+  EXPECT_EQ(of_kind(ok.history, EventKind::kReleaseOk).size(), 2u);
+  World w(c);
+  w.duplicate_replies(Millis(10'000));
+  const RunOutcome out = w.run();
+  const auto failed = of_kind(out.history, EventKind::kReleaseFail);
+  ASSERT_FALSE(failed.empty());
+  EXPECT_NE(failed[0].detail.find("not held"), std::string::npos) << failed[0].detail;
+}
+
+}  // namespace
+}  // namespace lockcheck::sim
