@@ -23,8 +23,9 @@ void apply(sim::World& world, const Fault& f) {
       if (f.during.empty()) {
         world.pause(target_of(f, c), Millis(f.duration_ms));
       } else {
-        const sim::Op op = f.during == "acquire" ? sim::Op::kAcquire
+        const sim::Op op = f.during == "acquire"   ? sim::Op::kAcquire
                            : f.during == "release" ? sim::Op::kRelease
+                           : f.during == "check"   ? sim::Op::kCheck
                                                    : sim::Op::kExtend;
         world.pause_on_next(target_of(f, c).index, op, Millis(f.duration_ms));
       }
@@ -145,18 +146,23 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
       case FaultKind::kPause:
         f.target = any_client();
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
-        // One pause in three waits for the client's next acquire or
-        // release command: the reply then arrives while it is stopped.
-        if (const int64_t d = r.between(0, 5); d < 2) f.during = d == 0 ? "acquire" : "release";
+        // Half the pauses wait for a moment that matters: right after the
+        // client's next acquire or release command (its reply arrives while
+        // it is stopped) or its next passed validity check (about to act).
+        if (const int64_t d = r.between(0, 5); d < 3) f.during = d == 0 ? "acquire" : d == 1 ? "release" : "check";
         break;
       case FaultKind::kCrash:
         f.target = any_client();
         if (r.between(0, 3) != 0) f.restart_after_ms = r.between(0, 2 * ttl);
         break;
-      case FaultKind::kNodeCrash:
+      case FaultKind::kNodeCrash: {
         f.target = any_node();
         f.restart_after_ms = r.between(0, ttl);
+        // Every persistence mode gets its share of crashes.
+        static constexpr const char* kModes[] = {"none", "no", "everysec", "always"};
+        s.world.persistence = kModes[r.between(0, 3)];
         break;
+      }
       case FaultKind::kFailover:
         f.target = any_node();
         break;

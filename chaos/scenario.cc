@@ -74,7 +74,9 @@ std::string describe(const Fault& f) {
   switch (f.kind) {
     case FaultKind::kPause:
       return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms" +
-             (f.during.empty() ? "" : " right after its next " + f.during + " command");
+             (f.during.empty() ? ""
+              : f.during == "check" ? " right after its next passed validity check"
+                                    : " right after its next " + f.during + " command");
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:
       return at + "crash " + f.target +
@@ -205,10 +207,10 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
       f.target = target(kAnyProcess);
       f.duration_ms = duration();
       if (auto it = j.find("during"); it != j.end()) {
-        if (!it->is_string()) fail(path + ".during", "must be \"acquire\", \"release\" or \"extend\"");
+        if (!it->is_string()) fail(path + ".during", "must be \"acquire\", \"release\", \"extend\" or \"check\"");
         f.during = it->get<std::string>();
-        if (f.during != "acquire" && f.during != "release" && f.during != "extend") {
-          fail(path + ".during", "must be \"acquire\", \"release\" or \"extend\", got '" + f.during + "'");
+        if (f.during != "acquire" && f.during != "release" && f.during != "extend" && f.during != "check") {
+          fail(path + ".during", "must be \"acquire\", \"release\", \"extend\" or \"check\", got '" + f.during + "'");
         }
         if (f.target.rfind("client-", 0) != 0) fail(path + ".during", "only a client's pause can wait for an operation");
       }

@@ -78,7 +78,7 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "duplicate", "duration_ms": 5, "target": "node-0"}]})",
        "faults[0].target: unknown key"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "client-0", "duration_ms": 5, "during": "write"}]})",
-       "faults[0].during: must be \"acquire\", \"release\" or \"extend\", got 'write'"},
+       "faults[0].during: must be \"acquire\", \"release\", \"extend\" or \"check\", got 'write'"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "node-0", "duration_ms": 5, "during": "release"}]})",
        "faults[0].during: only a client's pause can wait for an operation"},
       {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "pause", "target": "client-7", "duration_ms": 5}]})",

@@ -35,6 +35,7 @@ const char* op_name(Op op) {
     case Op::kAcquire: return "acquire";
     case Op::kRelease: return "release";
     case Op::kExtend: return "extend";
+    case Op::kCheck: return "validity check";
   }
   return "?";
 }

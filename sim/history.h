@@ -39,7 +39,9 @@ enum class EventKind {
 const char* event_kind_name(EventKind k);
 
 // Which lock operation a client was performing when it sent a command.
-enum class Op { kNone, kAcquire, kRelease, kExtend };
+// kCheck never reaches a node: it names the instant a holder's validity
+// check passed, for pauses armed to start there (World::pause_on_next).
+enum class Op { kNone, kAcquire, kRelease, kExtend, kCheck };
 const char* op_name(Op op);
 
 struct Event {

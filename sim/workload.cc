@@ -107,6 +107,7 @@ Task<void> run_workload(World& world, int client) {
         break;
       }
       world.extend_belief(client, judged_end);
+      world.pause_if_armed(client, Op::kCheck);  // the classic spot: checked, about to act
       co_await env.sleep(work);
       // Written as applications write it: the check above was the last one.
       (void)co_await world.write_resource(client, session, lease->token, lease->fence);

@@ -426,7 +426,7 @@ int World::Impl::token_nodes(const std::string& token) const {
 }
 
 void World::pause_on_next(int client, Op op, Nanos d) {
-  LC_CHECK(client >= 0 && client < config_.clients && op != Op::kNone);
+  LC_CHECK(client >= 0 && client < config_.clients && op != Op::kNone);  // kCheck: after a passed validity check
   impl_->clients[client]->armed_pause = std::make_pair(op, d);
 }
 
