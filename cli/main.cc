@@ -210,7 +210,9 @@ int cmd_run(const RunArgs& a) {
       const auto t0 = std::chrono::steady_clock::now();  // for the report's figures only
       const bool show_progress = !a.quiet && isatty(STDERR_FILENO);
       auto progress = [&](int done) {
-        if (show_progress) std::cerr << "\r  " << strategy << " / " << label << ": " << done << "/" << seeds << " seeds" << std::flush;
+        // This shard's share of the cell's seeds (all of them unsharded).
+        const int of = seeds <= spec.shard_index ? 0 : (seeds - spec.shard_index + spec.shard_count - 1) / spec.shard_count;
+        if (show_progress) std::cerr << "\r  " << strategy << " / " << label << ": " << done << "/" << of << " seeds" << std::flush;
       };
       lc::reports::CellReport report;
       report.result = lc::properties::run_cell(spec, a.jobs, progress);
