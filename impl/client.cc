@@ -18,21 +18,32 @@ Result<std::unique_ptr<LockClient>> LockClient::connect(std::vector<Endpoint> en
     return Error{ErrorCode::kInvalidArgument,
                  "unknown strategy '" + std::string(strategy_name) + "' (known: " + known + ")"};
   }
-  auto env = HiredisEnv::connect(std::move(endpoints), connect_timeout, request_timeout);
+  auto env = HiredisEnv::connect(endpoints, connect_timeout, request_timeout);
   if (!env.ok()) return env.error();
-  return std::unique_ptr<LockClient>(new LockClient(std::move(env).value(), std::move(strategy)));
+  return std::unique_ptr<LockClient>(new LockClient(std::move(env).value(), std::move(strategy), std::move(endpoints),
+                                                    request_timeout, connect_timeout));
 }
 
 Result<LockGuard> LockClient::acquire(const LockOptions& options) {
   Result<Lease> lease = run_sync(strategy_->acquire(*env_, options));
   if (!lease.ok()) return lease.error();
-  return LockGuard(this, std::move(lease).value(), options);
+  LockGuard guard(this, std::move(lease).value(), options);
+  if (strategy_->renews()) {
+    auto renewal = Renewal::start(endpoints_, connect_timeout_, request_timeout_, *strategy_, guard.lease_, options);
+    if (!renewal.ok()) {
+      (void)guard.release();  // a watchdog lock without its watchdog is not what was asked for
+      return renewal.error();
+    }
+    guard.renewal_ = std::move(renewal).value();
+  }
+  return guard;
 }
 
 LockGuard::LockGuard(LockGuard&& other) noexcept
     : client_(std::exchange(other.client_, nullptr)),
       lease_(std::move(other.lease_)),
-      options_(std::move(other.options_)) {}
+      options_(std::move(other.options_)),
+      renewal_(std::move(other.renewal_)) {}
 
 LockGuard& LockGuard::operator=(LockGuard&& other) noexcept {
   if (this != &other) {
@@ -40,6 +51,7 @@ LockGuard& LockGuard::operator=(LockGuard&& other) noexcept {
     client_ = std::exchange(other.client_, nullptr);
     lease_ = std::move(other.lease_);
     options_ = std::move(other.options_);
+    renewal_ = std::move(other.renewal_);
   }
   return *this;
 }
@@ -48,7 +60,15 @@ LockGuard::~LockGuard() {
   if (held()) (void)release();
 }
 
+void LockGuard::stop_renewal() {
+  if (!renewal_) return;
+  renewal_->stop();
+  lease_ = renewal_->lease();
+  renewal_.reset();
+}
+
 Status LockGuard::release() {
+  stop_renewal();
   if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
   LockClient* client = std::exchange(client_, nullptr);
   return run_sync(client->strategy_->release(*client->env_, lease_));
@@ -58,6 +78,7 @@ Status LockGuard::extend() { return extend(options_); }
 
 Status LockGuard::extend(const LockOptions& options) {
   if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
+  if (renewal_) lease_ = renewal_->lease();  // renew from the latest lease
   if (options.key != lease_.key) {
     return Error{ErrorCode::kInvalidArgument,
                  "extend of " + lease_.key + " with options for key " + options.key};
@@ -73,18 +94,19 @@ Status LockGuard::extend(const LockOptions& options) {
 }
 
 Lease LockGuard::abandon() {
+  stop_renewal();
   client_ = nullptr;
   return lease_;
 }
 
 // Judged as the strategy judges it (see Strategy::valid_until).
 bool LockGuard::valid() const {
-  return held() && client_->env_->mono_now() < client_->strategy_->valid_until(*client_->env_, lease_);
+  return held() && client_->env_->mono_now() < client_->strategy_->valid_until(*client_->env_, lease());
 }
 
 Nanos LockGuard::remaining() const {
   if (!valid()) return Nanos(0);
-  return client_->strategy_->valid_until(*client_->env_, lease_) - client_->env_->mono_now();
+  return client_->strategy_->valid_until(*client_->env_, lease()) - client_->env_->mono_now();
 }
 
 }  // namespace lockcheck

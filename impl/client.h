@@ -21,6 +21,7 @@
 
 #include "impl/hiredis_env.h"
 #include "impl/lock.h"
+#include "impl/renewal.h"
 
 namespace lockcheck {
 
@@ -62,11 +63,20 @@ class LockClient {
 
  private:
   friend class LockGuard;
-  LockClient(std::unique_ptr<HiredisEnv> env, std::unique_ptr<Strategy> strategy)
-      : env_(std::move(env)), strategy_(std::move(strategy)) {}
+  LockClient(std::unique_ptr<HiredisEnv> env, std::unique_ptr<Strategy> strategy, std::vector<Endpoint> endpoints,
+             Millis request_timeout, Millis connect_timeout)
+      : env_(std::move(env)),
+        strategy_(std::move(strategy)),
+        endpoints_(std::move(endpoints)),
+        request_timeout_(request_timeout),
+        connect_timeout_(connect_timeout) {}
 
   std::unique_ptr<HiredisEnv> env_;
   std::unique_ptr<Strategy> strategy_;
+  // For the renewal connection of strategies that renew (watchdog).
+  std::vector<Endpoint> endpoints_;
+  Millis request_timeout_;
+  Millis connect_timeout_;
 };
 
 // A held lock. Move-only; the destructor releases the lock if the guard
@@ -102,9 +112,9 @@ class LockGuard {
   // TTL runs out, as if this process had crashed. Returns the lease.
   Lease abandon();
 
-  // What this guard knows about its lock. The token is meaningful only
-  // while held().
-  const Lease& lease() const { return lease_; }
+  // What this guard knows about its lock (for a renewing strategy, the
+  // latest renewal's lease). The token is meaningful only while held().
+  Lease lease() const { return renewal_ ? renewal_->lease() : lease_; }
 
   // True until release(), abandon(), a kNotHeld from extend(), or a move.
   bool held() const { return client_ != nullptr; }
@@ -122,9 +132,13 @@ class LockGuard {
   LockGuard(LockClient* client, Lease lease, LockOptions options)
       : client_(client), lease_(std::move(lease)), options_(std::move(options)) {}
 
+  // Ends background renewals, keeping their last lease.
+  void stop_renewal();
+
   LockClient* client_;  // null: holds nothing
   Lease lease_;
   LockOptions options_;
+  std::unique_ptr<Renewal> renewal_;  // while held, for strategies that renew
 };
 
 }  // namespace lockcheck

@@ -201,62 +201,36 @@ TEST_F(BrokenTest, FencedTokensIncreaseWithEachGrantOnRealRedis) {
   EXPECT_EQ(server_.command({"GET", "fe:fence"})->str, std::to_string(holder->lease().fence));
 }
 
-// Runs a strategy's keep_alive on its own thread and connection, as a
-// background renewal would: every cell access stays on that thread; the
-// holder's stop request and the renewed lease cross at sleep boundaries.
-class RenewalEnv : public Env {
- public:
-  RenewalEnv(Env& inner, std::shared_ptr<LeaseCell> cell) : inner_(inner), cell_(std::move(cell)) {}
-  std::atomic<bool> stop_requested{false};
-  std::atomic<int> renewals_seen{0};
-  MonoInstant mono_now() override { return inner_.mono_now(); }
-  WallInstant wall_now() override { return inner_.wall_now(); }
-  uint64_t random_u64() override { return inner_.random_u64(); }
-  size_t node_count() const override { return inner_.node_count(); }
-  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
-    co_return co_await inner_.call(node, std::move(argv));
-  }
-  Task<void> sleep(Nanos d) override {
-    if (cell_->lease.valid_until != last_seen_) {
-      last_seen_ = cell_->lease.valid_until;
-      renewals_seen.fetch_add(1);
-    }
-    if (stop_requested.load()) cell_->stop = true;
-    // Sleep in short steps so a stop request is honoured promptly.
-    const MonoInstant until = inner_.mono_now() + d;
-    while (!stop_requested.load() && inner_.mono_now() < until) co_await inner_.sleep(Millis(10));
-    if (stop_requested.load()) cell_->stop = true;
-  }
-
- private:
-  Env& inner_;
-  std::shared_ptr<LeaseCell> cell_;
-  MonoInstant last_seen_{};
-};
-
 TEST_F(BrokenTest, WatchdogKeepsTheLockPastItsTtlOnRealRedisAndStops) {
-  // (watchdog is correct; it shares the fixture.) Its keep_alive, the code
-  // the simulator runs beside a holder, here against a real server.
+  // (watchdog is correct; it shares the fixture.) The blocking API runs the
+  // strategy's keep_alive on a thread and connection of its own.
   auto holder = client("watchdog");
-  ASSERT_TRUE(holder);
+  auto other = client("watchdog");
+  ASSERT_TRUE(holder && other);
   auto guard = holder->acquire(options_for("wd", Millis(600), Millis(500)));
   ASSERT_TRUE(guard.ok()) << guard.error().to_string();
-  auto renew_env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
-  ASSERT_TRUE(renew_env.ok());
-  auto cell = std::make_shared<LeaseCell>(LeaseCell{guard->lease()});
-  RenewalEnv env(**renew_env, cell);
-  auto strategy = make_strategy("watchdog");
-  ASSERT_TRUE(strategy->renews());
-  std::thread renewer([&] { run_sync(strategy->keep_alive(env, cell, options_for("wd", Millis(600), Millis(500)))); });
+  const MonoInstant first_end = guard->lease().valid_until;
   std::this_thread::sleep_for(Millis(1800));  // three TTLs
   EXPECT_TRUE(exists(server_, "wd")) << "the renewals kept the key alive past its TTL";
   EXPECT_GT(pttl(server_, "wd"), 200);
-  env.stop_requested.store(true);
-  renewer.join();
-  EXPECT_GE(env.renewals_seen.load(), 4);  // one every ttl/3 = 200 ms
-  EXPECT_TRUE(cell->stop);
+  EXPECT_TRUE(guard->valid()) << "the holder sees the renewed lease";
+  EXPECT_GT(guard->lease().valid_until, first_end + Millis(1000));
+  EXPECT_FALSE(other->acquire(options_for("wd", Millis(600), Millis(200))).ok());
   ASSERT_TRUE(guard->release().ok());
   EXPECT_FALSE(exists(server_, "wd"));
+  // Renewals stopped with the release: the key stays gone.
+  std::this_thread::sleep_for(Millis(400));
+  EXPECT_FALSE(exists(server_, "wd"));
+}
+
+TEST_F(BrokenTest, AbandonedWatchdogLockExpiresWithinItsTtl) {
+  auto holder = client("watchdog");
+  ASSERT_TRUE(holder);
+  auto guard = holder->acquire(options_for("wd2", Millis(500), Millis(500)));
+  ASSERT_TRUE(guard.ok());
+  (void)guard->abandon();  // as if the process died: its watchdog dies too
+  std::this_thread::sleep_for(Millis(800));
+  EXPECT_FALSE(exists(server_, "wd2"));
 }
 
 TEST_F(BrokenTest, ReentrantCountsHoldsOnRealRedisAndRefusesStrangers) {
