@@ -26,17 +26,11 @@ void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
 namespace {
 
 using std::chrono::steady_clock;
+using testing::options_for;
 using testing::RedisServer;
 
 constexpr Millis kRequestTimeout{300};
 
-LockOptions options_for(const std::string& key, Millis ttl, Millis acquire_timeout) {
-  LockOptions o;
-  o.key = key;
-  o.ttl = ttl;
-  o.acquire_timeout = acquire_timeout;
-  return o;
-}
 
 Millis since(steady_clock::time_point t0) {
   return std::chrono::duration_cast<Millis>(steady_clock::now() - t0);

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "impl/hiredis_env.h"
+#include "impl/lock.h"
 #include "impl/reply.h"
 #include "impl/result.h"
 
@@ -81,6 +82,15 @@ class RedisServer {
 
 // A fixture that starts a fresh server for each test and fails the test
 // (with the reason) when it cannot.
+// Lock options for the tests: a key, its TTL and how long to wait for it.
+inline LockOptions options_for(const std::string& key, Millis ttl, Millis acquire_timeout) {
+  LockOptions o;
+  o.key = key;
+  o.ttl = ttl;
+  o.acquire_timeout = acquire_timeout;
+  return o;
+}
+
 class RedisServerTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -20,17 +20,11 @@
 namespace lockcheck {
 namespace {
 
+using testing::options_for;
 using testing::RedisServer;
 
 constexpr Millis kRequestTimeout{300};
 
-LockOptions options_for(const std::string& key, Millis ttl, Millis acquire_timeout) {
-  LockOptions o;
-  o.key = key;
-  o.ttl = ttl;
-  o.acquire_timeout = acquire_timeout;
-  return o;
-}
 
 std::unique_ptr<LockClient> client_for(const std::vector<Endpoint>& endpoints, std::string_view strategy) {
   auto c = LockClient::connect(endpoints, strategy, kRequestTimeout);
