@@ -6,86 +6,51 @@
 
 #include <gtest/gtest.h>
 
-#include <deque>
-
+#include "impl/test_env.h"
 #include "model/sha1.h"  // test-only: impl itself never links model
 
 namespace lockcheck {
 namespace {
 
-class ScriptedEnv : public Env {
- public:
-  std::deque<Result<Reply>> replies;        // answered in order
-  std::vector<std::vector<std::string>> sent;
-  MonoInstant mono{};
-  Nanos per_call{Millis(1)};                // each call takes this long
-  uint64_t next_random = 1;
-
-  MonoInstant mono_now() override { return mono; }
-  WallInstant wall_now() override { return WallInstant{} + mono.time_since_epoch(); }
-  Task<void> sleep(Nanos d) override {
-    mono += d;
-    co_return;
-  }
-  uint64_t random_u64() override { return next_random++; }
-  size_t node_count() const override { return 1; }
-  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
-    EXPECT_EQ(node, 0u);
-    sent.push_back(argv);
-    mono += per_call;
-    if (replies.empty()) co_return Error{ErrorCode::kConnectionLost, "script exhausted"};
-    auto r = std::move(replies.front());
-    replies.pop_front();
-    co_return r;
-  }
-};
-
-Reply status(std::string s) { Reply r; r.type = Reply::Type::kStatus; r.str = std::move(s); return r; }
-Reply integer(int64_t v) { Reply r; r.type = Reply::Type::kInteger; r.integer = v; return r; }
-Reply nil() { return Reply{}; }
-
-LockOptions options() {
-  LockOptions o;
-  o.ttl = Millis(1000);
-  o.acquire_timeout = Millis(100);
-  o.retry_delay_min = Millis(10);
-  o.retry_delay_max = Millis(10);
-  return o;
-}
+using testing::integer_reply;
+using testing::MultiNodeScriptedEnv;
+using testing::options;
+using testing::nil_reply;
+using testing::status_reply;
 
 TEST(SingleLock, GrantSetsValidityToTtlMinusElapsedMinusDrift) {
-  ScriptedEnv env;
+  MultiNodeScriptedEnv env(1);
   env.mono = MonoInstant{} + Millis(500);
-  env.replies.push_back(status("OK"));
+  env.replies[0].push_back(status_reply("OK"));
   SingleLock lock;
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_TRUE(lease.ok());
   ASSERT_EQ(env.sent.size(), 1u);
-  EXPECT_EQ(env.sent[0][0], "SET");
-  EXPECT_EQ(env.sent[0][3], "NX");
-  EXPECT_EQ(env.sent[0][5], "1000");
+  EXPECT_EQ(env.sent[0].second[0], "SET");
+  EXPECT_EQ(env.sent[0].second[3], "NX");
+  EXPECT_EQ(env.sent[0].second[5], "1000");
   EXPECT_EQ(lease->token.size(), 32u);
   // drift = 1% of 1000 ms + 2 ms = 12 ms; attempt began at 500 ms.
   EXPECT_EQ(lease->valid_until, MonoInstant{} + Millis(500 + 1000 - 12));
 }
 
 TEST(SingleLock, UnknownOutcomeIsUndoneWithCompareAndDelete) {
-  ScriptedEnv env;
-  env.replies.push_back(Error{ErrorCode::kTimeout, "no reply"});
-  env.replies.push_back(integer(1));     // the release of the ghost attempt
-  env.replies.push_back(status("OK"));   // the retry wins
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});
+  env.replies[0].push_back(integer_reply(1));     // the release of the ghost attempt
+  env.replies[0].push_back(status_reply("OK"));   // the retry wins
   SingleLock lock;
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_TRUE(lease.ok());
   ASSERT_EQ(env.sent.size(), 3u);
-  EXPECT_EQ(env.sent[1][0], "EVALSHA");
-  EXPECT_EQ(env.sent[1][1], kReleaseScriptSha1);
-  EXPECT_EQ(env.sent[1][4], env.sent[0][2]);  // same token as the lost SET
+  EXPECT_EQ(env.sent[1].second[0], "EVALSHA");
+  EXPECT_EQ(env.sent[1].second[1], kReleaseScriptSha1);
+  EXPECT_EQ(env.sent[1].second[4], env.sent[0].second[2]);  // same token as the lost SET
 }
 
 TEST(SingleLock, GivesUpAtDeadlineWhenHeldElsewhere) {
-  ScriptedEnv env;
-  for (int i = 0; i < 100; ++i) env.replies.push_back(nil());
+  MultiNodeScriptedEnv env(1);
+  for (int i = 0; i < 100; ++i) env.replies[0].push_back(nil_reply());
   SingleLock lock;
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_FALSE(lease.ok());
@@ -96,8 +61,8 @@ TEST(SingleLock, GivesUpAtDeadlineWhenHeldElsewhere) {
 }
 
 TEST(SingleLock, RedisErrorIsReturnedNotRetried) {
-  ScriptedEnv env;
-  env.replies.push_back(Error{ErrorCode::kRedisError, "WRONGTYPE Operation against a key"});
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kRedisError, "WRONGTYPE Operation against a key"});
   SingleLock lock;
   auto lease = run_sync(lock.acquire(env, options()));
   ASSERT_FALSE(lease.ok());
@@ -106,8 +71,8 @@ TEST(SingleLock, RedisErrorIsReturnedNotRetried) {
 }
 
 TEST(SingleLock, ReleaseOfLostLockIsNotHeld) {
-  ScriptedEnv env;
-  env.replies.push_back(integer(0));
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(integer_reply(0));
   SingleLock lock;
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
   auto s = run_sync(lock.release(env, lease));
@@ -116,39 +81,39 @@ TEST(SingleLock, ReleaseOfLostLockIsNotHeld) {
 }
 
 TEST(SingleLock, ExtendRenewsValidityFromTheAttemptStart) {
-  ScriptedEnv env;
+  MultiNodeScriptedEnv env(1);
   env.mono = MonoInstant{} + Millis(2000);
-  env.replies.push_back(integer(1));
+  env.replies[0].push_back(integer_reply(1));
   SingleLock lock;
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(988)};
   auto r = run_sync(lock.extend(env, lease, options()));
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(env.sent[0][0], "EVALSHA");
-  EXPECT_EQ(env.sent[0][1], kExtendScriptSha1);
+  EXPECT_EQ(env.sent[0].second[0], "EVALSHA");
+  EXPECT_EQ(env.sent[0].second[1], kExtendScriptSha1);
   EXPECT_EQ(r->valid_until, MonoInstant{} + Millis(2000 + 988));
 }
 
 // Catches: a client that gives up (or never retries with the text) when the
 // server has lost its script cache.
 TEST(SingleLock, NoscriptFallsBackToEvalWithTheText) {
-  ScriptedEnv env;
-  env.replies.push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
-  env.replies.push_back(integer(1));
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
+  env.replies[0].push_back(integer_reply(1));
   SingleLock lock;
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
   ASSERT_TRUE(run_sync(lock.release(env, lease)).ok());
   ASSERT_EQ(env.sent.size(), 2u);
-  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"EVALSHA", kReleaseScriptSha1, "1", "k", "tok"}));
-  EXPECT_EQ(env.sent[1], (std::vector<std::string>{"EVAL", kReleaseScript, "1", "k", "tok"}));
+  EXPECT_EQ(env.sent[0].second, (std::vector<std::string>{"EVALSHA", kReleaseScriptSha1, "1", "k", "tok"}));
+  EXPECT_EQ(env.sent[1].second, (std::vector<std::string>{"EVAL", kReleaseScript, "1", "k", "tok"}));
 
   env.sent.clear();
-  env.replies.push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
-  env.replies.push_back(integer(1));
+  env.replies[0].push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script. Please use EVAL."});
+  env.replies[0].push_back(integer_reply(1));
   auto r = run_sync(lock.extend(env, lease, options()));
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   ASSERT_EQ(env.sent.size(), 2u);
-  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"EVALSHA", kExtendScriptSha1, "1", "k", "tok", "1000"}));
-  EXPECT_EQ(env.sent[1], (std::vector<std::string>{"EVAL", kExtendScript, "1", "k", "tok", "1000"}));
+  EXPECT_EQ(env.sent[0].second, (std::vector<std::string>{"EVALSHA", kExtendScriptSha1, "1", "k", "tok", "1000"}));
+  EXPECT_EQ(env.sent[1].second, (std::vector<std::string>{"EVAL", kExtendScript, "1", "k", "tok", "1000"}));
 }
 
 // Catches: a fallback that re-sends the script on errors other than
@@ -157,8 +122,8 @@ TEST(SingleLock, OnlyNoscriptTriggersTheFallback) {
   SingleLock lock;
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{} + Millis(5)};
   for (ErrorCode code : {ErrorCode::kTimeout, ErrorCode::kConnectionLost, ErrorCode::kRedisError}) {
-    ScriptedEnv env;
-    env.replies.push_back(Error{code, "ERR something else"});
+    MultiNodeScriptedEnv env(1);
+    env.replies[0].push_back(Error{code, "ERR something else"});
     auto s = run_sync(lock.release(env, lease));
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, code);
@@ -174,13 +139,13 @@ TEST(SingleLock, ScriptShasMatchTheModelsSha1) {
 }
 
 TEST(DelUncheckedLock, ReleasesWithPlainDel) {
-  ScriptedEnv env;
-  env.replies.push_back(integer(1));
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(integer_reply(1));
   DelUncheckedLock lock;
   Lease lease{"k", "tok", MonoInstant{}, MonoInstant{}};
   ASSERT_TRUE(run_sync(lock.release(env, lease)).ok());
   ASSERT_EQ(env.sent.size(), 1u);
-  EXPECT_EQ(env.sent[0], (std::vector<std::string>{"DEL", "k"}));
+  EXPECT_EQ(env.sent[0].second, (std::vector<std::string>{"DEL", "k"}));
 }
 
 TEST(Options, RejectsUnusableValues) {

@@ -14,18 +14,10 @@ namespace {
 
 using testing::integer_reply;
 using testing::MultiNodeScriptedEnv;
+using testing::options;
 using testing::nil_reply;
 using testing::status_reply;
 using testing::string_reply;
-
-LockOptions options() {
-  LockOptions o;
-  o.ttl = Millis(1000);
-  o.acquire_timeout = Millis(100);
-  o.retry_delay_min = Millis(10);
-  o.retry_delay_max = Millis(10);
-  return o;
-}
 
 TEST(Redlock, GrantedOnAMajorityWithValidityLessElapsedAndDrift) {
   MultiNodeScriptedEnv env(5);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "impl/env.h"
+#include "impl/lock.h"
 
 namespace lockcheck::testing {
 
@@ -51,6 +52,17 @@ class MultiNodeScriptedEnv : public Env {
     return out;
   }
 };
+
+// Lock options for scripted tests: a 1 s TTL, 100 ms to acquire, and a
+// fixed 10 ms between attempts so the number of attempts is exact.
+inline LockOptions options() {
+  LockOptions o;
+  o.ttl = Millis(1000);
+  o.acquire_timeout = Millis(100);
+  o.retry_delay_min = Millis(10);
+  o.retry_delay_max = Millis(10);
+  return o;
+}
 
 inline Reply status_reply(std::string s) { Reply r; r.type = Reply::Type::kStatus; r.str = std::move(s); return r; }
 inline Reply integer_reply(int64_t v) { Reply r; r.type = Reply::Type::kInteger; r.integer = v; return r; }

@@ -16,41 +16,12 @@
 #include "impl/lock.h"
 #include "impl/reply.h"
 #include "model/node.h"
+#include "tests/model_env.h"
 
 namespace lockcheck {
 namespace {
 
 const std::string kKey = "lockcheck:reentrant";
-
-// An Env whose calls run at once on one model node (no network, no
-// faults): only the strategy's logic and the node's semantics are on trial.
-class NodeEnv : public Env {
- public:
-  MonoInstant mono_now() override { return mono_; }
-  WallInstant wall_now() override { return WallInstant{} + Millis(1'700'000'000'000) + mono_.time_since_epoch(); }
-  Task<void> sleep(Nanos d) override {
-    mono_ += d;
-    co_return;
-  }
-  uint64_t random_u64() override { return ++random_; }
-  size_t node_count() const override { return 1; }
-  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
-    LC_CHECK(node == 0);
-    mono_ += Millis(1);
-    const auto now = model::NodeWallMs(std::chrono::duration_cast<Millis>(wall_now().time_since_epoch()));
-    const std::string bytes = model::encode_reply(node_.execute(argv, now, nullptr));
-    auto reply = reader_.decode_one(bytes);
-    if (!reply.ok()) co_return reply.error();
-    co_return reply_to_result(std::move(reply).value());
-  }
-  model::Node& node() { return node_; }
-
- private:
-  model::Node node_;
-  ReplyReader reader_;
-  MonoInstant mono_{};
-  uint64_t random_ = 0;
-};
 
 struct LockModel {
   std::optional<std::string> holder;
@@ -59,7 +30,7 @@ struct LockModel {
 
 struct Sut {
   explicit Sut(std::string_view strategy) : lock(make_strategy(strategy)) { LC_CHECK(lock != nullptr); }
-  NodeEnv env;
+  testing::ModelEnv env;
   std::unique_ptr<Strategy> lock;
   std::map<std::string, std::vector<Lease>> leases;  // per owner, innermost last
 };
