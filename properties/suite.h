@@ -12,28 +12,9 @@
 
 #include "chaos/run.h"
 #include "properties/checkers.h"
+#include "properties/shrink.h"
 
 namespace lockcheck::properties {
-
-// One run of one scenario, judged.
-struct Judged {
-  sim::RunOutcome outcome;
-  std::vector<Violation> violations;  // catalog order; empty: all held
-};
-Judged judge(const chaos::Scenario& scenario);
-
-struct ShrinkStats {
-  int runs = 0;           // scenarios tried
-  size_t faults_before = 0, faults_after = 0;
-  int clients_before = 0, clients_after = 0;
-  int acquires_before = 0, acquires_after = 0;
-};
-
-// Greedy shrinking: repeatedly tries smaller variants (fewer faults,
-// clients, nodes and lock cycles; shorter faults; earlier times) and keeps
-// any that still violates `property`. At most runs_max scenario runs.
-chaos::Scenario shrink(const chaos::Scenario& failing, const std::string& property, int runs_max,
-                       ShrinkStats* stats);
 
 struct CellSpec {
   std::string strategy;
