@@ -122,10 +122,10 @@ struct World::Impl {
   std::vector<std::unique_ptr<ClientState>> clients;
   std::vector<Group> groups;
   std::optional<model::FsyncPolicy> fsync;  // nullopt: persistence "none"
-  // Groups keep key images (for AOFs, replicas, full syncs, and the data a
-  // crash or failover takes, recorded as mutations). False in worlds with no
-  // replicas and persistence "none": they run, cost and hash exactly as
-  // before replication and persistence existed.
+  // Groups ship key images (to AOFs and replicas). False in worlds with no
+  // replicas and persistence "none": they run, cost and hash as before
+  // replication and persistence existed, except that what a crash or a
+  // clock jump takes is recorded there too (Group::keys is kept always).
   bool tracks_data = false;
   Rng net_rng;
   Rng repl_rng;  // replication lag: a stream of its own
