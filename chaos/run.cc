@@ -188,14 +188,37 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
         break;
       case FaultKind::kPartition: {
+        // Two sides drawn process by process. The resource is named only
+        // now and then: unnamed, every side reaches it, so a client cut off
+        // from (some of) the Redis nodes goes on writing to what the lock
+        // protects — the case `resource` and `validity` are about.
         std::vector<std::string> a, b;
         for (int k = 0; k < c.clients; ++k) (r.between(0, 1) ? a : b).push_back("client-" + std::to_string(k));
-        for (int k = 0; k < c.nodes; ++k) (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k));
+        std::vector<bool> node_in_a;
+        for (int k = 0; k < c.nodes; ++k) {
+          node_in_a.push_back(r.between(0, 1) == 1);
+          (node_in_a.back() ? a : b).push_back("node-" + std::to_string(k));
+        }
         for (int k = 0; k < c.nodes; ++k) {
           for (int rep = 1; rep <= c.replicas; ++rep) {
             (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k) + "-replica-" + std::to_string(rep));
           }
         }
+        // All clients and nodes on one side would cut no client from
+        // Redis: move one client across.
+        const bool nodes_all_in_a = std::all_of(node_in_a.begin(), node_in_a.end(), [](bool x) { return x; });
+        const bool nodes_all_in_b = std::none_of(node_in_a.begin(), node_in_a.end(), [](bool x) { return x; });
+        auto clients_in = [](const std::vector<std::string>& side) {
+          return std::count_if(side.begin(), side.end(), [](const std::string& p) { return p.rfind("client-", 0) == 0; });
+        };
+        if ((nodes_all_in_a && clients_in(b) == 0) || (nodes_all_in_b && clients_in(a) == 0)) {
+          std::vector<std::string>& from = nodes_all_in_a ? a : b;
+          std::vector<std::string>& to = nodes_all_in_a ? b : a;
+          const std::string moved = any_client();
+          std::erase(from, moved);
+          to.insert(to.begin(), moved);
+        }
+        if (r.between(0, 7) == 0) (r.between(0, 1) ? a : b).push_back("resource");
         f.groups = {a, b};
         f.one_way = r.between(0, 3) == 0;
         f.duration_ms = r.between(ttl / 2, 3 * ttl);

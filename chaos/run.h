@@ -19,7 +19,9 @@ sim::RunOutcome run_scenario(const Scenario& scenario);
 sim::WorldConfig default_world(const std::string& strategy);
 
 // Draws a scenario for `strategy` whose faults (1 to 3) come from `classes`
-// (empty: no faults), entirely determined by `seed`.
+// (empty: no faults), entirely determined by `seed`. Every partition cuts
+// some client from some Redis node; it names the resource only now and
+// then, so a client cut off from Redis mostly still reaches the resource.
 Scenario generate(const std::string& strategy, const std::vector<FaultKind>& classes, uint64_t seed);
 
 // Parses "none", "all" or a comma list of fault kinds. Error names the

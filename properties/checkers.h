@@ -57,7 +57,9 @@ std::optional<Violation> check_expiry(const sim::History& h);
 // never stays free for longer than the TTL while some client waits for it
 // (deadlock freedom). Starvation of one client by others that keep winning
 // is not a violation: SET NX locks promise no fairness, and lockcheck would
-// otherwise flag every strategy for it.
+// otherwise flag every strategy for it. Message loss is a fault: a free
+// stretch is excused when the network lost a message (h.messages_lost)
+// from one TTL before it began to its end.
 std::optional<Violation> check_progress(const sim::History& h);
 
 // reentry: while a client holds the lock (granted, before its release,

@@ -340,5 +340,29 @@ TEST(Progress, StillWaitingAtTheEndCountsAndFaultsExcuseIt) {
   EXPECT_EQ(check_progress(b.history()), std::nullopt);
 }
 
+TEST(Progress, AMessageLostNearAFreeStretchExcusesItOnlyThere) {
+  // Free from 3300 ms to 5000 ms while client-1 waits (ttl 1000 ms).
+  auto judge_with_losses = [](std::vector<int64_t> lost_ms) {
+    HistoryBuilder b;
+    b.invoke(3000, 0, 1).invoke(3000, 1, 2).grant(3005, 0, 1, 3990).release(3300, 0, 1).grant(5000, 1, 2, 5900);
+    b.end(8000);
+    History h = b.history();
+    for (int64_t t : lost_ms) h.messages_lost.push_back(at_ms(t));
+    return check_progress(h);
+  };
+  // A loss inside the stretch, or less than a TTL before it (a lost
+  // release, a SET whose reply was lost), explains it.
+  EXPECT_EQ(judge_with_losses({4000}), std::nullopt);
+  EXPECT_EQ(judge_with_losses({2400}), std::nullopt);
+  EXPECT_EQ(judge_with_losses({5000}), std::nullopt);
+  // Losses more than a TTL before it or after it do not: the stuck lock is
+  // still caught.
+  for (const auto& lost : {std::vector<int64_t>{}, std::vector<int64_t>{100, 2200, 5100, 7000}}) {
+    auto v = judge_with_losses(lost);
+    ASSERT_TRUE(v.has_value()) << lost.size();
+    EXPECT_NE(v->explanation.find("from 3300.000 ms to 5000.000 ms"), std::string::npos) << v->explanation;
+  }
+}
+
 }  // namespace
 }  // namespace lockcheck::properties

@@ -104,5 +104,32 @@ TEST(Persistence, AppendFsyncAlwaysKeepsSingleSafeThroughNodeCrashes) {
   EXPECT_GT(mutex_violations("none", 150), 0);
 }
 
+// A node crash without persistence (and no replicas) takes the lock key:
+// the history records the loss, so `expiry` does not go on believing that a
+// key without a TTL (getset's) still sits on the node.
+TEST(Persistence, ACrashWithoutPersistenceIsNoExpiryFalseAlarm) {
+  Scenario s;
+  s.world = chaos::default_world("getset");
+  s.world.seed = 0x5eed;
+  s.world.clients = 1;
+  s.world.workload.acquires_per_client = 2;
+  s.world.workload.think = Millis(800);  // the next SETNX comes over a TTL after the first
+  s.world.persistence = "none";
+  Fault f;
+  f.kind = FaultKind::kNodeCrash;
+  f.at_ms = 100;  // while the holder works: its key has no TTL
+  f.target = "node-0";
+  f.restart_after_ms = 50;
+  s.faults = {f};
+  const Judged j = judge(s);
+  bool lost = false;
+  for (const auto& e : j.outcome.history.events) {
+    lost = lost || (e.kind == sim::EventKind::kMutation && e.client < 0 && e.before && !e.after);
+  }
+  EXPECT_TRUE(lost);
+  const Violation* v = find(j, "expiry");
+  EXPECT_EQ(v, nullptr) << v->explanation;
+}
+
 }  // namespace
 }  // namespace lockcheck::properties

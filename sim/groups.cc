@@ -14,7 +14,9 @@
 //
 // Worlds with no replicas and no persistence behave, and hash, exactly as
 // before these existed: nothing here draws randomness or mixes the trace
-// for them.
+// for them. What a crash or a node's clock jump takes is recorded in every
+// world alike (as mutations by no client), so the checkers see the node as
+// clients do.
 #include <algorithm>
 #include <limits>
 #include <variant>
@@ -136,16 +138,14 @@ void World::Impl::after_write(int g, int c, const std::vector<std::string>& keys
   Group& grp = groups[g];
   ++grp.offset;
   grp.last_write[c] = grp.offset;
+  for (const std::string& key : keys) grp.keys.insert(key);
+  LC_CHECK(grp.keys.size() <= kGroupKeysMax);
   // A standalone node without an AOF has nobody to tell: keep its hot path
   // as cheap as it was before replication existed.
   if (!tracks_data) return;
   Member& primary = grp.members[grp.primary];
   ReplRecord record;
-  for (const std::string& key : keys) {
-    grp.keys.insert(key);
-    record.images.push_back(primary.node->image_of(key));
-  }
-  LC_CHECK(grp.keys.size() <= kGroupKeysMax);
+  for (const std::string& key : keys) record.images.push_back(primary.node->image_of(key));
   if (primary.aof) {
     const int64_t t = mono_ms(primary.slot);
     for (const auto& image : record.images) primary.aof->append(image, t);
@@ -345,9 +345,17 @@ void World::Impl::check_waits(int g, bool deadlines_only) {
   }
 }
 
-void World::Impl::wall_jumped(int s) {
+void World::Impl::wall_jumped(int s, int64_t wall_before_ms, Nanos delta) {
   const auto [g, m] = member_of(s);
-  if (g < 0 || m != groups[g].primary || groups[g].waits.empty()) return;
+  if (g < 0 || m != groups[g].primary || !up(s)) return;
+  if (delta > Nanos(0)) {
+    // A step forward expires every key whose expiry it passed: say so at
+    // the jump, or the history shows a lock vanishing for no reason.
+    const std::map<std::string, model::KeyImage> now_stored = snapshot(g, m);
+    record_changes(g, now_stored, wall_before_ms, now_stored, wall_ms(s),
+                   "expired: " + procs[s].name + "'s clock jumped +" + std::to_string(to_ms(delta)) + " ms");
+  }
+  if (groups[g].waits.empty()) return;
   // A step forward times out blocked WAITs whose deadline it passed.
   deliver(s, procs[s].incarnation, [this, g = g]() { check_waits(g, true); });
 }
@@ -400,7 +408,7 @@ void World::Impl::crash_member(int g, int m) {
   const bool primary = m == grp.primary;
   std::map<std::string, model::KeyImage> before;
   const int64_t now_wall = wall_ms(mem.slot);
-  if (primary && tracks_data) before = snapshot(g, m);
+  if (primary) before = snapshot(g, m);
   size_t lost_records = 0;
   if (mem.aof) {
     const int64_t t = mono_ms(mem.slot);
@@ -424,9 +432,9 @@ void World::Impl::crash_member(int g, int m) {
     w.note_fault(process_name({ProcessId::Kind::kNode, g, m}) + " lost " + std::to_string(lost_records) +
                  " AOF records not yet on disk (appendfsync " + std::string(model::fsync_policy_name(*fsync)) + ")");
   }
-  if (primary && tracks_data) {
+  if (primary) {
     // What the crash took for good: the live data against what the disk
-    // will give back.
+    // will give back (nothing without persistence).
     std::map<std::string, model::KeyImage> kept;
     for (const auto& image : mem.on_disk) kept.emplace(image.key, image);
     record_changes(g, before, now_wall, kept, now_wall, "lost in crash of " + procs[mem.slot].name);

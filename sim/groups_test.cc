@@ -130,6 +130,29 @@ TEST(Persistence, AlwaysLosesNothingAcknowledged) {
   }
 }
 
+TEST(Persistence, NoneRecordsWhatTheCrashTook) {
+  // No AOF, no replicas: the crash takes every key, and the history says so
+  // as it does for the other persistence modes.
+  World w(quiet_world("none"));
+  Script s(w);
+  s.at(100, Argv{"SET", "a", "1"});
+  s.at(200, Argv{"SET", "b", "2", "PX", "50"});  // expired by the crash: nothing to lose
+  s.at(300, Argv{"SET", "c", "3", "PX", "10000"}, 1);
+  w.loop().at(at_ms(1000), [&] { w.crash(kNode0, Millis(100)); });
+  RunOutcome out = w.run();
+  const auto lost = losses(out.history);
+  ASSERT_EQ(lost.size(), 2u);
+  EXPECT_EQ(lost[0].key, "a");
+  EXPECT_EQ(lost[0].before, "1");
+  EXPECT_EQ(lost[1].key, "c");
+  EXPECT_EQ(lost[1].before, "3");
+  for (const auto& e : lost) {
+    EXPECT_EQ(e.at, at_ms(1000));
+    EXPECT_FALSE(e.after.has_value());
+    EXPECT_EQ(e.detail, "lost in crash of node-0");
+  }
+}
+
 TEST(Persistence, NoLosesUpToThirtySeconds) {
   // The OS flushes every 30 s: a crash at 29.5 s loses everything, one at
   // 30.5 s keeps what came before 30 s and loses what came after.

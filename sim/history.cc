@@ -25,6 +25,7 @@ const char* event_kind_name(EventKind k) {
     case EventKind::kLeaveOk: return "left";
     case EventKind::kLeaveFail: return "leave-failed";
     case EventKind::kWriteRejected: return "write-rejected";
+    case EventKind::kWriteLost: return "write-lost";
   }
   return "?";
 }
@@ -42,6 +43,12 @@ const char* op_name(Op op) {
 
 namespace {
 std::string show(const std::optional<std::string>& v) { return v ? "\"" + *v + "\"" : "(none)"; }
+
+std::string ms(Nanos d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(d.count()) / 1e6);
+  return buf;
+}
 }  // namespace
 
 std::string describe(const Event& e) {
@@ -58,20 +65,24 @@ std::string describe(const Event& e) {
     if (e.client >= 0) {
       out += " (by client-" + std::to_string(e.client) + " during " + op_name(e.op) + ")";
     } else {
-      out += " (" + e.detail + ")";  // no client: data lost or brought back by a crash or failover
+      out += " (" + e.detail + ")";  // no client: a crash, a failover or a clock jump
     }
     return out;
   }
   if (e.client >= 0) out += "client-" + std::to_string(e.client) + " ";
   out += event_kind_name(e.kind);
   if (e.session) out += " session " + std::to_string(e.session);
-  if (!e.token.empty()) out += " token " + e.token.substr(0, 8);
+  // Whole tokens: many strategies' tokens share a prefix (getset's are
+  // wall-clock stamps), and a counterexample turns on which is which.
+  if (!e.token.empty()) out += " token " + e.token;
   if (e.fence) out += " fence " + std::to_string(e.fence);
   if (e.kind == EventKind::kAcquireOk) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, " believes until %.3f ms",
-                  static_cast<double>(e.believed_until.time_since_epoch().count()) / 1e6);
-    out += buf;
+    // The validity the grant started with; a later check may have believed
+    // longer (believed_until), which mutex judges.
+    out += " valid for " + ms(e.granted_until - e.at) + " (until " + ms(e.granted_until.time_since_epoch()) + ")";
+    if (e.believed_until > e.granted_until) {
+      out += ", later believed until " + ms(e.believed_until.time_since_epoch());
+    }
   }
   if (!e.detail.empty()) out += ": " + e.detail;
   return out;

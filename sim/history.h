@@ -34,6 +34,8 @@ enum class EventKind {
   kLeaveOk,
   kLeaveFail,      // detail
   kWriteRejected,  // the resource refused a write: its fencing token was stale
+  kWriteLost,      // a write never reached the resource (cut by a partition that
+                   // names it, or lost by the network): detail says which
 };
 
 const char* event_kind_name(EventKind k);
@@ -52,12 +54,16 @@ struct Event {
   std::string token;
   // kAcquireOk: the true instant at which the holder's own monotonic clock
   // reaches the end of validity (it believes it holds until then, unless it
-  // releases or dies first).
+  // releases or dies first). A later validity check of the grant may judge
+  // the end later (a wall-clock strategy whose clock stepped back): this is
+  // the latest end it believed.
   TrueInstant believed_until{};
-  // kAcquireOk, kWrite, kWriteRejected: the grant's fencing token (0: the
-  // strategy issues none).
+  // kAcquireOk: the same, for the validity the grant started with.
+  TrueInstant granted_until{};
+  // kAcquireOk, kWrite, kWriteRejected, kWriteLost: the grant's fencing
+  // token (0: the strategy issues none).
   uint64_t fence = 0;
-  // kWrite, kWriteRejected: on how many nodes the writer's token was live
+  // kWrite, kWriteRejected, kWriteLost: on how many nodes the writer's token was live
   // (judged by each node's own clock) at the instant it acted; -1: not
   // measured.
   int token_nodes = -1;
@@ -82,6 +88,12 @@ struct History {
   std::string lock_key;
   TrueInstant end{};           // when the run stopped
   std::vector<Event> events;   // in true-time order (ties in occurrence order)
+  // When the network's loss rate dropped a message (not a partition: that
+  // is a fault event), in true-time order. Message loss is a fault: a lost
+  // reply or release leaves a key nobody believes it holds for up to a TTL,
+  // and `progress` excuses that. At most one per message sent, so bounded
+  // by the event loop's kEventsMax.
+  std::vector<TrueInstant> messages_lost;
 };
 
 // One line per event, for counterexamples and debugging.

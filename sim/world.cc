@@ -68,14 +68,16 @@ void World::Impl::drain(int s) {
 
 // Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
 // (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
-void World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
+World::Impl::Sent World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
   ++messages;
   const auto& net = w.config_.network;
   const bool cut_link = cut.count({from, to}) > 0;
   const bool lost = cut_link || net_rng.chance_ppm(net.drop_ppm + extra_drop_ppm);
   if (lost) {
     mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
-    return;
+    if (cut_link) return Sent::kCut;
+    history.messages_lost.push_back(now());
+    return Sent::kLost;
   }
   Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
   if (!slow.empty()) {
@@ -89,6 +91,7 @@ void World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> 
   mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to),
             static_cast<uint64_t>(arrival.time_since_epoch().count())));
   w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable { deliver(to, to_inc, std::move(fn)); });
+  return Sent::kOnItsWay;
 }
 
 void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int from) {
@@ -112,12 +115,14 @@ void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int f
 }
 
 void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
-                                std::coroutine_handle<> waiter, Result<std::string>* slot) {
+                                std::coroutine_handle<> waiter, Result<std::string>* slot,
+                                const std::function<void(Sent)>& undelivered) {
   const uint64_t id = ++next_call;
   const uint64_t c_inc = procs[c].incarnation;
   clients[c]->pending.emplace(id, PendingCall{waiter, slot});
   const ReplyTo to{c, c_inc, dest, id};
-  send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
+  const Sent sent = send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
+  if (sent != Sent::kOnItsWay && undelivered) undelivered(sent);
   const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
   w.loop_.at(deadline, [this, c, c_inc, id]() {
     deliver(c, c_inc, [this, c, id]() {
@@ -192,7 +197,7 @@ class SimEnv : public Env {
                            [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
                              impl->handle_request(n, m, c, op, bytes, to);
                            },
-                           op};
+                           op, nullptr};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
@@ -202,22 +207,31 @@ class SimEnv : public Env {
 
   // The protected resource: with a fencing token it refuses any token lower
   // than the highest it has accepted (the storage-side check fencing needs).
+  // A write that never gets there is in the history too (kWriteLost): the
+  // holder acted all the same.
   Task<Status> write_resource(uint64_t session, std::string token, uint64_t fence) {
     World::Impl* impl = &impl_;
     const int c = c_;
-    const int holding = impl_.token_nodes(token);  // as the client acts
-    RequestAwaiter request{this, impl_.resource_slot(), [impl, c, session, token, fence, holding](const ReplyTo& to) {
-                             Event e;
-                             e.client = c;
-                             e.session = session;
-                             e.token = token;
-                             e.fence = fence;
-                             e.token_nodes = holding;
-                             const bool stale = fence != 0 && fence < impl->highest_fence;
+    Event e;
+    e.client = c;
+    e.session = session;
+    e.token = std::move(token);
+    e.fence = fence;
+    e.token_nodes = impl_.token_nodes(e.token);  // as the client acts
+    RequestAwaiter request{this, impl_.resource_slot(),
+                           [impl, e](const ReplyTo& to) mutable {
+                             const bool stale = e.fence != 0 && e.fence < impl->highest_fence;
                              e.kind = stale ? EventKind::kWriteRejected : EventKind::kWrite;
-                             if (!stale) impl->highest_fence = std::max(impl->highest_fence, fence);
+                             if (!stale) impl->highest_fence = std::max(impl->highest_fence, e.fence);
                              impl->record(std::move(e));
                              impl->respond(to, stale ? "-STALE fencing token\r\n" : "+OK\r\n");
+                           },
+                           Op::kNone,
+                           [impl, e](World::Impl::Sent why) mutable {
+                             e.kind = EventKind::kWriteLost;
+                             e.detail = why == World::Impl::Sent::kCut ? "cut from the resource by a partition"
+                                                                       : "lost by the network";
+                             impl->record(std::move(e));
                            }};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
@@ -244,10 +258,11 @@ class SimEnv : public Env {
     int dest;
     std::function<void(const ReplyTo&)> handler;
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
+    std::function<void(World::Impl::Sent)> undelivered;  // told when the request does not get out
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {
-      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result);
+      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, undelivered);
       env->impl_.w.pause_if_armed(env->c_, op);  // the request is out; its reply will wait
     }
     Result<std::string> await_resume() { return std::move(result); }
@@ -392,18 +407,22 @@ World::~World() {
 
 RunOutcome World::run() {
   for (int c = 0; c < config_.clients; ++c) {
-    // A client crashed by a fault at time 0 (ordered before this) stays down.
+    // A client crashed by a fault at time 0 (ordered before this) stays
+    // down; one paused then starts when its pause ends: its first command
+    // is an action like any other.
     loop_.at(TrueInstant{}, [this, c]() {
-      if (!impl_->procs[c].down) impl_->start_client(c);
+      impl_->deliver(c, impl_->procs[c].incarnation, [this, c]() { impl_->start_client(c); });
     });
   }
   const TrueInstant stop = TrueInstant{} + config_.duration;
   RunOutcome out;
   out.event_limit_hit = !loop_.run_until(stop);
   impl_->history.end = loop_.empty() ? loop_.now() : stop;
-  for (const auto& [index, mono] : impl_->validity_notes) {
-    Event& e = impl_->history.events[index];
-    e.believed_until = impl_->procs[e.client].clock.true_at_mono(mono);
+  for (const auto& note : impl_->validity_notes) {
+    Event& e = impl_->history.events[note.index];
+    const LocalClock& clock = impl_->procs[e.client].clock;
+    e.believed_until = clock.true_at_mono(note.believed);
+    e.granted_until = clock.true_at_mono(note.at_grant);
   }
   out.trace_hash = impl_->trace;
   out.events_run = loop_.events_run();
@@ -480,7 +499,8 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
         e.kind = EventKind::kRestart;
         e.client = p.index;
         impl_->record(std::move(e));
-        impl_->start_client(p.index);
+        // Through deliver: a pause that came while it was down holds it.
+        impl_->deliver(s, pr.incarnation, [this, c = p.index]() { impl_->start_client(c); });
       } else {
         impl_->restart_member(p.index, p.replica);
       }
@@ -495,8 +515,9 @@ void World::failover(int node) {
 
 void World::jump_wall(ProcessId p, Nanos delta) {
   const int s = impl_->slot(p);
+  const int64_t before_ms = impl_->wall_ms(s);
   impl_->procs[s].clock.jump_wall(delta);
-  if (p.kind == ProcessId::Kind::kNode) impl_->wall_jumped(s);
+  if (p.kind == ProcessId::Kind::kNode) impl_->wall_jumped(s, before_ms, delta);
 }
 
 void World::set_drift(ProcessId p, int64_t drift_ppm) {
@@ -542,10 +563,15 @@ void World::partition(std::vector<std::vector<ProcessId>> groups, bool one_way, 
   for (size_t g = 0; g < groups.size(); ++g) {
     for (ProcessId p : groups[g]) group_of[impl_->slot(p)] = static_cast<int>(g);
   }
+  // The resource is not a Redis process: unless the fault names it, every
+  // side reaches it (a holder cut off from Redis still writes).
+  const int resource = impl_->resource_slot();
+  const bool resource_everywhere = group_of[resource] == -1;
   std::vector<std::pair<int, int>> links;
   for (int a = 0; a < total; ++a) {
     for (int b = 0; b < total; ++b) {
       if (a == b) continue;
+      if (resource_everywhere && (a == resource || b == resource)) continue;
       if (one_way) {
         // Only messages from groups[0] to the other listed groups: a
         // process in no group keeps all its links.
@@ -603,13 +629,13 @@ void World::note_validity(int client, MonoInstant valid_until) {
   LC_CHECK(!impl_->history.events.empty());
   LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
   LC_CHECK(impl_->history.events.back().client == client);
-  impl_->validity_notes.emplace_back(impl_->history.events.size() - 1, valid_until);
+  impl_->validity_notes.push_back({impl_->history.events.size() - 1, valid_until, valid_until});
 }
 
 void World::extend_belief(int client, MonoInstant valid_until) {
   for (auto it = impl_->validity_notes.rbegin(); it != impl_->validity_notes.rend(); ++it) {
-    if (impl_->history.events[it->first].client != client) continue;
-    it->second = std::max(it->second, valid_until);
+    if (impl_->history.events[it->index].client != client) continue;
+    it->believed = std::max(it->believed, valid_until);
     return;
   }
   LC_CHECK(false && "extend_belief without a grant");

@@ -62,7 +62,8 @@ class World {
   RunOutcome run();
 
   // ---- fault primitives (chaos/ schedules these) ----
-  // Stops p for d: nothing of it runs, its timers and messages wait.
+  // Stops p for d: nothing of it runs, its timers and messages wait. A
+  // client paused from time 0 starts its workload when the pause ends.
   void pause(ProcessId p, Nanos d);
   // Arms a pause of `client` for d that starts right after it next sends
   // a command for `op` (acquire, release or extend): the reply arrives
@@ -71,8 +72,10 @@ class World {
   void pause_on_next(int client, Op op, Nanos d);
   // Called by the client Env after each send.
   void pause_if_armed(int client, Op op);
-  // Kills a client (its beliefs end) or a node or replica (it keeps only
-  // what its AOF made durable, nothing without persistence); restarts it
+  // Kills a client (its beliefs end; writes it already sent still land) or
+  // a node or replica (it keeps only what its AOF made durable, nothing
+  // without persistence; what a primary loses is recorded as mutations by
+  // no client, whatever the persistence); restarts it
   // after `restart_after` if given. A restarted node reloads its AOF; its
   // replicas (or, for a replica, the replica itself) then resynchronize in
   // full from the group's primary, as Redis replicas do.
@@ -83,6 +86,8 @@ class World {
   // out); the other replicas resynchronize from the new primary; clients'
   // next calls go to it. With no reachable replica nothing changes.
   void failover(int node);
+  // Steps p's wall clock by delta. On a group's primary, a step forward
+  // records the keys whose expiry it passes as mutations by no client.
   void jump_wall(ProcessId p, Nanos delta);
   void set_drift(ProcessId p, int64_t drift_ppm);
   // Adds latency to every message for d (a delay spike).
@@ -96,9 +101,12 @@ class World {
   // Adds loss to every message for d.
   void add_drop(int64_t ppm, Nanos d);
   // Cuts all links between different groups for d; processes in no group
-  // are cut from everyone. Links are directed: `one_way` cuts only
-  // messages from groups[0] to the other listed groups (processes in no
-  // group keep all their links then).
+  // are cut from everyone, except the protected resource: unless a group
+  // names it, every process keeps its link to it (a holder cut off from
+  // Redis still reaches what the lock protects). Links are directed:
+  // `one_way` cuts only messages from groups[0] to the other listed groups
+  // (processes in no group keep all their links then). A resource write a
+  // cut link stops is recorded (kWriteLost), never dropped silently.
   void partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d);
   // Records a fault in the history.
   void note_fault(std::string detail);
@@ -130,7 +138,10 @@ class World {
   void extend_belief(int client, MonoInstant valid_until);
   // Sends a write for `session` to the resource; resolves on its ack.
   // fence: the grant's fencing token, 0 for none; the resource refuses
-  // tokens lower than the highest it accepted (Error{kRedisError}).
+  // tokens lower than the highest it accepted (Error{kRedisError}). The
+  // history gets kWrite or kWriteRejected on arrival, or kWriteLost at once
+  // when the write cannot get there (a partition naming the resource, or
+  // message loss).
   Task<Status> write_resource(int client, uint64_t session, std::string token, uint64_t fence = 0);
 
   // ---- internals shared with the Env implementation ----

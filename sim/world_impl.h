@@ -109,7 +109,9 @@ struct Group {
   std::map<int, uint64_t> last_write;  // client -> offset after its last write (Redis's c->woff)
   std::map<uint64_t, WaitCall> waits;  // blocked WAITs, in arrival order
   uint64_t next_wait = 0;
-  std::set<std::string> keys;  // every key the group ever wrote (full syncs walk it)
+  // Every key the group ever wrote: full syncs, crashes and clock jumps
+  // walk it (the model keeps no key list of its own).
+  std::set<std::string> keys;
 };
 
 struct World::Impl {
@@ -120,10 +122,10 @@ struct World::Impl {
   std::vector<std::unique_ptr<ClientState>> clients;
   std::vector<Group> groups;
   std::optional<model::FsyncPolicy> fsync;  // nullopt: persistence "none"
-  // Groups keep key images (for AOFs, replicas, full syncs, and the data a
-  // crash or failover takes, recorded as mutations). False in worlds with no
-  // replicas and persistence "none": they run, cost and hash exactly as
-  // before replication and persistence existed.
+  // Groups ship key images (to AOFs and replicas). False in worlds with no
+  // replicas and persistence "none": they run, cost and hash as before
+  // replication and persistence existed, except that what a crash or a
+  // clock jump takes is recorded there too (Group::keys is kept always).
   bool tracks_data = false;
   Rng net_rng;
   Rng repl_rng;  // replication lag: a stream of its own
@@ -137,7 +139,14 @@ struct World::Impl {
   uint64_t next_call = 0;
   uint64_t messages = 0;
   History history;
-  std::vector<std::pair<size_t, MonoInstant>> validity_notes;  // kAcquireOk index -> mono end
+  // Per kAcquireOk (its index): the holder's monotonic validity end at the
+  // grant, and the latest a later check believed.
+  struct ValidityNote {
+    size_t index = 0;
+    MonoInstant at_grant{};
+    MonoInstant believed{};
+  };
+  std::vector<ValidityNote> validity_notes;
 
   TrueInstant now() const { return w.loop_.now(); }
   int node_slot(int n) const { return w.config_.clients + n; }
@@ -165,14 +174,18 @@ struct World::Impl {
   // ---- processes and network (world.cc) ----
   void deliver(int s, uint64_t inc, std::function<void()> fn);
   void drain(int s);
-  void send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival);
+  // What became of a message as it left.
+  enum class Sent { kOnItsWay, kCut, kLost };  // kCut: a partition; kLost: the loss rate
+  Sent send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival);
   // `from`: the process that answered (-1: a local timeout).
   void complete(int c, uint64_t id, Result<std::string> result, int from = -1);
   // A request from client c to process `dest`: `handler` runs at dest on
   // arrival and answers with respond(), whose payload travels back. The
-  // client gives up after the request timeout on its own clock.
+  // client gives up after the request timeout on its own clock. When the
+  // request itself does not get out (cut or lost), `undelivered` (if set)
+  // is told why, at once.
   void start_request(int c, int dest, std::function<void(const ReplyTo&)> handler, std::coroutine_handle<> waiter,
-                     Result<std::string>* slot);
+                     Result<std::string>* slot, const std::function<void(Sent)>& undelivered = nullptr);
   void respond(const ReplyTo& to, std::string payload);
   void record(Event e);
   void start_client(int c);
@@ -199,7 +212,8 @@ struct World::Impl {
   void restart_member(int g, int m);
   void failover(int g);
   void links_healed();
-  void wall_jumped(int s);
+  // Node process s's wall clock was stepped by delta from wall_before_ms.
+  void wall_jumped(int s, int64_t wall_before_ms, Nanos delta);
   // Records, as mutations of node g by nobody (client -1, detail `why`),
   // every key whose live state differs between `before` and `after` (data
   // lost or brought back by a crash or failover); liveness is judged at the

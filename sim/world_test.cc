@@ -314,3 +314,119 @@ TEST(World, ADuplicatedReplyAnswersTheNextCommand) {
 
 }  // namespace
 }  // namespace lockcheck::sim
+
+namespace lockcheck::sim {
+namespace {
+
+// A partition that does not name the resource leaves it reachable: a holder
+// cut off from Redis still writes (within its validity), and the writes are
+// in the history.
+TEST(World, PartitionLeavesTheResourceReachableUnlessNamed) {
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  World w(c);
+  // Granted within a few ms; cut from the node from 20 ms to 2 s.
+  w.loop().at(at_ms(20), [&] { w.partition({{kClient0}, {kNode0}}, false, Millis(2000)); });
+  RunOutcome out = w.run();
+  const auto writes = of_kind(out.history, EventKind::kWrite);
+  ASSERT_EQ(writes.size(), 3u);
+  for (const auto& e : writes) {
+    EXPECT_GT(e.at, at_ms(20));
+    EXPECT_EQ(e.token_nodes, 1);  // its key is still live on the node: a valid act
+  }
+  EXPECT_EQ(of_kind(out.history, EventKind::kReleaseFail).size(), 1u);  // the release cannot reach the node
+}
+
+// A write that cannot reach the resource is an event, never a silence: a
+// partition that names the resource, or a network that loses it.
+TEST(World, AWriteThatCannotGetThereIsRecordedLost) {
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  const ProcessId resource{ProcessId::Kind::kResource, 0};
+  World cut(c);
+  cut.loop().at(at_ms(20), [&] { cut.partition({{kClient0}, {kNode0, resource}}, false, Millis(2000)); });
+  World lossy(c);
+  lossy.loop().at(at_ms(20), [&] { lossy.add_drop(1'000'000, Millis(2000)); });
+  for (auto [w, why] : {std::pair{&cut, "cut from the resource by a partition"}, std::pair{&lossy, "lost by the network"}}) {
+    RunOutcome out = w->run();
+    EXPECT_TRUE(of_kind(out.history, EventKind::kWrite).empty()) << why;
+    const auto lost = of_kind(out.history, EventKind::kWriteLost);
+    ASSERT_EQ(lost.size(), 3u) << why;
+    const auto grants = of_kind(out.history, EventKind::kAcquireOk);
+    ASSERT_EQ(grants.size(), 1u);
+    for (const auto& e : lost) {
+      EXPECT_EQ(e.client, 0);
+      EXPECT_EQ(e.session, grants[0].session);
+      EXPECT_EQ(e.token, grants[0].token);
+      EXPECT_EQ(e.token_nodes, 1);
+      EXPECT_EQ(e.detail, why);
+    }
+  }
+}
+
+// A node's key that expires because the node's wall clock jumped past its
+// expiry shows in the history at the jump, by no client.
+TEST(World, NodeClockJumpRecordsTheKeysItExpires) {
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  World w(c);
+  w.loop().at(at_ms(30), [&] { w.jump_wall(kNode0, Millis(5000)); });
+  RunOutcome out = w.run();
+  const auto grants = of_kind(out.history, EventKind::kAcquireOk);
+  ASSERT_EQ(grants.size(), 1u);
+  int expired = 0;
+  for (const auto& e : of_kind(out.history, EventKind::kMutation)) {
+    if (e.client >= 0) continue;
+    ++expired;
+    EXPECT_EQ(e.at, at_ms(30));
+    EXPECT_EQ(e.key, LockOptions{}.key);
+    EXPECT_EQ(e.before, grants[0].token);
+    EXPECT_FALSE(e.after.has_value());
+    EXPECT_EQ(e.detail, "expired: node-0's clock jumped +5000 ms");
+  }
+  EXPECT_EQ(expired, 1);
+  // A jump that leaves the key live records nothing.
+  World v(c);
+  v.loop().at(at_ms(30), [&] { v.jump_wall(kNode0, Millis(100)); });
+  for (const auto& e : of_kind(v.run().history, EventKind::kMutation)) EXPECT_GE(e.client, 0) << describe(e);
+}
+
+// `replay -v` lines: whole tokens (two grants' tokens differ past their
+// first 8 characters only as often as chance has it).
+TEST(Describe, ShowsTheWholeToken) {
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  RunOutcome out = World(c).run();
+  const auto grants = of_kind(out.history, EventKind::kAcquireOk);
+  ASSERT_EQ(grants.size(), 1u);
+  ASSERT_EQ(grants[0].token.size(), 32u);
+  EXPECT_NE(describe(grants[0]).find("token " + grants[0].token), std::string::npos) << describe(grants[0]);
+}
+
+
+// A grant's line shows the validity it started with; a later check that
+// believed longer (a wall clock stepped back) is shown beside it.
+TEST(Describe, ShowsTheValidityTheGrantStartedWith) {
+  Event e;
+  e.at = at_ms(7);
+  e.kind = EventKind::kAcquireOk;
+  e.client = 0;
+  e.session = 1;
+  e.token = "1795000001000";
+  e.granted_until = at_ms(995);
+  e.believed_until = at_ms(995);
+  EXPECT_EQ(describe(e), "     7.000 ms  client-0 granted session 1 token 1795000001000 valid for 988.000 ms (until 995.000 ms)");
+  e.believed_until = at_ms(3000);
+  EXPECT_EQ(describe(e),
+            "     7.000 ms  client-0 granted session 1 token 1795000001000 valid for 988.000 ms (until 995.000 ms), later "
+            "believed until 3000.000 ms");
+  // In a run the two are placed on the true time line like believed_until.
+  WorldConfig c = base(1);
+  c.workload.acquires_per_client = 1;
+  const auto grants = of_kind(World(c).run().history, EventKind::kAcquireOk);
+  ASSERT_EQ(grants.size(), 1u);
+  EXPECT_EQ(grants[0].granted_until, grants[0].believed_until);  // single's checks judge as its grant did
+  EXPECT_GT(grants[0].granted_until - grants[0].at, Millis(960));
+}
+}  // namespace
+}  // namespace lockcheck::sim
