@@ -19,6 +19,7 @@
 #include "chaos/run.h"
 #include "impl/lock.h"
 #include "properties/suite.h"
+#include "reports/html.h"
 #include "reports/report.h"
 
 namespace lc = lockcheck;
@@ -252,7 +253,7 @@ int cmd_run(const RunArgs& a) {
   return exit_code;
 }
 
-int cmd_replay(const std::string& file, bool verbose) {
+int cmd_replay(const std::string& file, bool verbose, const std::string& html_out) {
   auto text = lc::reports::read_file(file);
   if (!text.ok()) return usage_error(text.error().message);
   auto parsed = lc::chaos::parse_scenario(text.value(), file);
@@ -263,6 +264,12 @@ int cmd_replay(const std::string& file, bool verbose) {
             << " nodes, " << sc.faults.size() << " faults\n";
   for (const auto& f : sc.faults) std::cout << "  fault " << lc::chaos::describe(f) << "\n";
   const auto judged = lc::properties::judge(sc);
+  if (!html_out.empty()) {
+    // Written whatever the verdict: a page of a run that no longer
+    // reproduces is what one looks at next.
+    const std::string page = lc::reports::render_replay_page({file, &sc, &judged.outcome, &judged.violations});
+    if (auto s = lc::reports::write_file_atomic(html_out, page); !s.ok()) return usage_error(s.error().message);
+  }
   if (verbose) {
     for (const auto& e : judged.outcome.history.events) std::cout << "  " << lc::sim::describe(e) << "\n";
   }
@@ -397,6 +404,8 @@ int main(int argc, char** argv) {
   auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
   replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
   replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
+  std::string replay_html;
+  replay_cmd->add_option("--html", replay_html, "also write the run as a self-contained HTML page (timeline) to this file");
 
   std::vector<std::string> report_inputs;
   std::string report_out;
@@ -423,7 +432,7 @@ int main(int argc, char** argv) {
     return usage_error(msg + " (see lockcheck --help)");
   }
   if (run_cmd->parsed()) return cmd_run(run);
-  if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose);
+  if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose, replay_html);
   if (list_cmd->parsed()) return cmd_list(list_what);
   if (report_cmd->parsed()) return cmd_report(report_inputs, report_out);
   return usage_error("no subcommand (see lockcheck --help)");
