@@ -158,11 +158,20 @@ std::string render_replay_page(const ReplayPage& page) {
   }
   if (!held.empty()) out += "<li class=\"held\">held: " + html_escape(held) + "</li>";
   if (sc.expect) {
+    // The verdicts the file expects, judged as `replay` judges them (the
+    // TRACE is the command's to compare: a rebuilt simulator re-records it).
     const auto& e = *sc.expect;
+    auto broke = [&](const std::string& p) {
+      return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == p; });
+    };
+    bool reproduced = e.verdict == "holds" ? vs.empty() : broke(e.property);
     std::string expects = e.verdict + (e.property.empty() ? "" : " " + e.property);
-    for (const auto& p : e.holds) expects += ", " + p + " holds";
-    if (!e.trace.empty()) expects += ", TRACE=" + e.trace;
-    out += "<li class=\"held\">the file expects: " + html_escape(expects) + "</li>";
+    for (const auto& p : e.holds) {
+      expects += ", " + p + " holds";
+      reproduced = reproduced && !broke(p);
+    }
+    out += "<li class=\"held\">the file expects: " + html_escape(expects) +
+           (reproduced ? " (reproduced)" : " <span class=\"verdict-bad\">(not reproduced)</span>") + "</li>";
   }
   out += "<li class=\"held\">SEED=" + html_escape(chaos::format_seed(w.seed)) +
          " TRACE=" + html_escape(properties::format_trace(page.outcome->trace_hash)) + "</li>";

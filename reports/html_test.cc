@@ -7,10 +7,12 @@
 
 #include <cstdio>
 #include <regex>
+#include <set>
 #include <string>
 
 #include "properties/shrink.h"
 #include "reports/timeline.h"
+#include "reports/timeline_model.h"
 #include "sim/history.h"
 
 namespace lockcheck::reports {
@@ -306,6 +308,63 @@ TEST(Timeline, MarksStopAtTheLimitAndSaySo) {
   EXPECT_NE(svg.find("500 marks not drawn"), std::string::npos);
 }
 
+TEST(TimelineModel, ReadsTheNamesInAnExplanation) {
+  const Named n = names_in({mutex_at_500()});
+  EXPECT_EQ(n.sessions, (std::set<uint64_t>{1, 2}));
+  EXPECT_EQ(n.clients, (std::set<int>{0, 1}));
+  EXPECT_TRUE(n.nodes.empty());
+  EXPECT_EQ(n.instants_us, (std::set<int64_t>{500'000, 900'000}));
+  const Named owner = names_in({{"owner", at_ms(2448),
+                                 "client-1's release deleted lockcheck:lock on node-0 at 2448.250 ms, a lock client-0 held"}});
+  EXPECT_EQ(owner.nodes, (std::set<int>{0}));
+  EXPECT_EQ(owner.instants_us, (std::set<int64_t>{2'448'000, 2'448'250}));
+  Event release = mutation(0, 0, 1, sim::Op::kRelease, std::nullopt);
+  release.at = at_ms(2448) + Nanos(250'000);
+  EXPECT_TRUE(owner.event(release));
+  release.node = 1;
+  EXPECT_FALSE(owner.event(release));
+}
+
+TEST(TimelineModel, ClockReachesAnExpiryThroughDriftAndSteps) {
+  const auto limit = at_ms(100'000);
+  // Steady: 1000 ms of the node's clock is 1000 ms of true time.
+  EXPECT_EQ(clock_reaches({}, at_ms(100), 5000, 6000, limit), at_ms(1100));
+  // Fast by 10% from 600 ms: 500 ms at rate 1, then 500 ms of clock in
+  // 500 / 1.1 ms of true time.
+  const std::vector<ClockChange> drift = {{at_ms(600), Nanos(0), 100'000}};
+  EXPECT_EQ(clock_reaches(drift, at_ms(100), 5000, 6000, limit), at_ms(600) + Nanos(454'545'454));
+  // A step forward past the expiry expires it at the step.
+  const std::vector<ClockChange> jump = {{at_ms(300), Millis(1100), std::nullopt}};
+  EXPECT_EQ(clock_reaches(jump, at_ms(100), 5000, 6000, limit), at_ms(300));
+  // Past the limit: nothing.
+  EXPECT_EQ(clock_reaches({}, at_ms(100), 5000, 6000, at_ms(1000)), std::nullopt);
+}
+
+TEST(TimelineModel, StretchesComeFromTheScheduleAndTheWorldsRecord) {
+  chaos::Scenario sc = scenario(2, 1);
+  sc.world.replicas = 2;
+  History h = history(2, 1, 5000);
+  Event armed = event(1200, EventKind::kFault, -1, 0);
+  armed.detail = "client-1 pauses for 300 ms right after sending a release command";
+  Event failover = event(2000, EventKind::kFault, -1, 0);
+  failover.detail = "failover of node-0: node-0-replica-2 promoted at offset 7 of 9 (2 writes lost); node-0 is dead";
+  h.events = {event(100, EventKind::kCrash, 0, 0), event(400, EventKind::kRestart, 0, 0), armed, failover};
+  const LaneStretches p = lane_stretches(sc, h, at_ms(5000));
+  ASSERT_EQ(p.pauses.size(), 1u);
+  EXPECT_EQ(p.pauses[0].lane, "client-1");
+  EXPECT_EQ(p.pauses[0].from, at_ms(1200));
+  EXPECT_EQ(p.pauses[0].to, at_ms(1500));
+  ASSERT_EQ(p.down.size(), 2u);
+  EXPECT_EQ(p.down[0].lane, "client-0");
+  EXPECT_EQ(p.down[0].to, at_ms(400));
+  EXPECT_EQ(p.down[1].lane, "node-0");
+  EXPECT_EQ(p.down[1].kind, "failover");
+  ASSERT_EQ(p.failovers.size(), 1u);
+  EXPECT_EQ(p.failovers[0].to_member, 2);
+  EXPECT_EQ(p.primary_at(0, at_ms(1999)), 0);
+  EXPECT_EQ(p.primary_at(0, at_ms(2000)), 2);
+}
+
 TEST(FocusWindow, CoversTheViolationAndWhatItNames) {
   History h = two_holders();
   h.end = at_ms(20'000);
@@ -345,6 +404,19 @@ TEST(ReplayPage, TheKleppmannCaseShowsItsScenarioVerdictsAndTimeline) {
   EXPECT_NE(page.find("expired: node-2&#39;s clock jumped +1100 ms"), std::string::npos);
   // client-1's grant (session 2) is named by the mutex violation.
   EXPECT_NE(page.find("class=\"ev grant named\" data-kind=\"granted\" data-session=\"2\""), std::string::npos);
+}
+
+TEST(ReplayPage, SaysWhetherTheFilesExpectationIsReproduced) {
+  chaos::Scenario sc = scenario(2, 1);
+  sim::RunOutcome outcome;
+  outcome.history = two_holders();
+  const std::vector<properties::Violation> vs = {mutex_at_500()};
+  sc.expect = chaos::Expectation{"violated", "mutex", "", {"resource"}};
+  EXPECT_NE(render_replay_page({"f.json", &sc, &outcome, &vs}).find("violated mutex, resource holds (reproduced)"),
+            std::string::npos);
+  sc.expect = chaos::Expectation{"holds", "", "", {}};
+  EXPECT_NE(render_replay_page({"f.json", &sc, &outcome, &vs}).find("holds <span class=\"verdict-bad\">(not reproduced)"),
+            std::string::npos);
 }
 
 }  // namespace

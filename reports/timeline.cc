@@ -2,14 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
-#include <set>
 
 #include "impl/check.h"
 #include "reports/html.h"
+#include "reports/timeline_marks.h"
+#include "reports/timeline_model.h"
 #include "sim/world.h"
 
 namespace lockcheck::reports {
@@ -19,6 +19,15 @@ namespace {
 using sim::Event;
 using sim::EventKind;
 using sim::TrueInstant;
+using marks::client_color;
+using marks::kArrowHead;
+using marks::kBolt;
+using marks::kCircle;
+using marks::kCross;
+using marks::kDiamond;
+using marks::kTriangleDown;
+using marks::kTriangleRight;
+using marks::kTriangleUp;
 
 // Layout, in px. Lanes are tall enough for a bar, ticks above and below it
 // and a label inside it at 11 px.
@@ -34,17 +43,6 @@ constexpr double kSectionGap = 8;
 constexpr int kBandRowsMax = 8;        // more overlapping bands share the last row
 constexpr int kViolationRowsMax = 4;   // labels of markers close together stagger
 constexpr double kCharWidth = 6.3;     // of 11 px sans-serif, to decide whether a label fits
-
-// Client colours (a client's bars, and the key values carrying its token).
-// Red is kept for violations.
-constexpr const char* kPalette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd",
-                                    "#17becf", "#8c564b", "#e377c2", "#bcbd22"};
-constexpr const char* kUnknownOwner = "#9a9a9a";
-
-const char* client_color(int client) {
-  if (client < 0) return kUnknownOwner;
-  return kPalette[static_cast<size_t>(client) % (sizeof kPalette / sizeof kPalette[0])];
-}
 
 std::string num(double v) {
   char buf[32];
@@ -73,125 +71,6 @@ std::string event_text(const Event& e) {
 }
 
 std::string title(const std::string& text) { return "<title>" + html_escape(text) + "</title>"; }
-
-// ---- what the violations name ----
-
-// The sessions, clients, nodes and instants a violation's one-line
-// explanation names ("client-1 (session 2) was granted the lock at
-// 383.000 ms ..."). The checkers explain in words, not event references, so
-// the timeline reads their words back; an event is named when it happened
-// at a named instant and belongs to a named session (or is a named node's
-// key change).
-struct Named {
-  std::set<uint64_t> sessions;
-  std::set<int> clients;
-  std::set<int> nodes;
-  std::set<int64_t> instants_us;  // microseconds: explanations print three decimals of ms
-
-  bool event(const Event& e) const {
-    const int64_t at_us = (e.at.time_since_epoch().count() + 500) / 1000;
-    if (!instants_us.count(at_us)) return false;
-    if (e.kind == EventKind::kMutation) return nodes.count(e.node) && (clients.empty() || clients.count(e.client));
-    return e.session != 0 && sessions.count(e.session);
-  }
-};
-
-// The number that starts at text[i], if digits start there.
-std::optional<int64_t> digits_at(const std::string& text, size_t i, size_t* end) {
-  size_t j = i;
-  int64_t v = 0;
-  while (j < text.size() && j - i < 15 && text[j] >= '0' && text[j] <= '9') v = v * 10 + (text[j++] - '0');
-  if (j == i) return std::nullopt;
-  *end = j;
-  return v;
-}
-
-void read_names(const properties::Violation& v, Named* out) {
-  const std::string& t = v.explanation;
-  out->instants_us.insert((v.at.time_since_epoch().count() + 500) / 1000);
-  for (size_t i = 0; i < t.size(); ++i) {
-    size_t end = 0;
-    auto after = [&](std::string_view word) { return t.compare(i, word.size(), word) == 0 ? i + word.size() : 0; };
-    if (size_t p = after("session "); p) {
-      if (auto n = digits_at(t, p, &end)) out->sessions.insert(static_cast<uint64_t>(*n));
-    } else if (size_t p = after("client-"); p) {
-      if (auto n = digits_at(t, p, &end)) out->clients.insert(static_cast<int>(*n));
-    } else if (size_t p = after("node-"); p) {
-      if (auto n = digits_at(t, p, &end)) out->nodes.insert(static_cast<int>(*n));
-    } else if ((i == 0 || t[i - 1] == ' ') && t[i] >= '0' && t[i] <= '9') {
-      // "<whole>.<three digits> ms"
-      auto whole = digits_at(t, i, &end);
-      size_t frac_end = 0;
-      if (whole && end < t.size() && t[end] == '.') {
-        auto frac = digits_at(t, end + 1, &frac_end);
-        if (frac && frac_end == end + 4 && t.compare(frac_end, 3, " ms") == 0) {
-          out->instants_us.insert(*whole * 1000 + *frac);
-        }
-      }
-    }
-  }
-}
-
-Named read_names(const std::vector<properties::Violation>& violations) {
-  Named n;
-  for (const auto& v : violations) read_names(v, &n);
-  return n;
-}
-
-// ---- node clocks ----
-
-// The steps and drift changes the schedule gives a process's wall clock,
-// to place a key's expiry (judged by the node's clock) on true time. Every
-// process starts at drift 0 (sim::World).
-struct ClockChange {
-  TrueInstant at;
-  Nanos jump{0};
-  std::optional<int64_t> drift_ppm;
-};
-
-std::vector<ClockChange> clock_changes(const chaos::Scenario& scenario, const std::string& process) {
-  std::vector<ClockChange> out;
-  for (const auto& f : scenario.faults) {
-    if (f.target != process) continue;
-    if (f.kind == chaos::FaultKind::kClockJump) out.push_back({sim::at_ms(f.at_ms), Millis(f.delta_ms), {}});
-    if (f.kind == chaos::FaultKind::kDrift) out.push_back({sim::at_ms(f.at_ms), Nanos(0), f.ppm});
-  }
-  return out;  // scenario faults are sorted by at_ms
-}
-
-// The true instant at which a clock that read wall_ms at `from` reads
-// expire_ms, or nullopt past `limit`.
-std::optional<TrueInstant> clock_reaches(const std::vector<ClockChange>& changes, TrueInstant from, int64_t wall_ms,
-                                         int64_t expire_ms, TrueInstant limit) {
-  int64_t ppm = 0;
-  for (const auto& c : changes) {
-    if (c.at <= from && c.drift_ppm) ppm = *c.drift_ppm;
-  }
-  // Local time left; the clock covers dt of true time in dt * (1 + ppm/1e6).
-  Nanos left = Millis(expire_ms - wall_ms);
-  TrueInstant t = from;
-  auto true_span = [&](Nanos local) {
-    return Nanos(static_cast<int64_t>(static_cast<long double>(local.count()) * 1e6L / (1e6L + ppm)));
-  };
-  for (const auto& c : changes) {
-    if (c.at <= from) continue;
-    if (left <= Nanos(0)) return t;
-    const Nanos span = c.at - t;
-    const Nanos local = span + Nanos(span.count() / 1'000'000 * ppm);
-    if (left <= local) return t + true_span(left);
-    left -= local;
-    t = c.at;
-    left -= c.jump;
-    if (c.drift_ppm) ppm = *c.drift_ppm;
-    if (t > limit) return std::nullopt;
-  }
-  if (left <= Nanos(0)) return t;
-  const TrueInstant at = t + true_span(left);
-  if (at > limit) return std::nullopt;
-  return at;
-}
-
-// ---- drawing ----
 
 class Svg {
  public:
@@ -223,8 +102,15 @@ class Svg {
   }
   size_t left_out() const { return left_out_; }
 
-  std::string& out() { return out_; }
   void add(const std::string& s) { out_ += s; }
+  // Appends a section drawn apart (to measure it first); its marks count
+  // against the same limit.
+  void add(const Svg& section) {
+    out_ += section.out_;
+    shapes_ += section.shapes_;
+    left_out_ += section.left_out_;
+  }
+  const std::string& out() const { return out_; }
 
  private:
   const TimelineOptions& o_;
@@ -260,15 +146,6 @@ std::string mark(double x, double y, const std::string& path, const std::string&
   return "<path transform=\"translate(" + num(x) + " " + num(y) + ")\" d=\"" + path + "\" " + attrs + ">" + hover +
          "</path>";
 }
-
-constexpr const char* kCross = "M-4,-4L4,4M-4,4L4,-4";
-constexpr const char* kDiamond = "M0,-4L4,0L0,4L-4,0Z";
-constexpr const char* kTriangleDown = "M-4,-3L4,-3L0,3Z";
-constexpr const char* kTriangleRight = "M-3,-4L4,0L-3,4Z";
-constexpr const char* kTriangleUp = "M-4,3L4,3L0,-3Z";
-constexpr const char* kArrowHead = "M-2.5,-2L2.5,-2L0,2Z";
-constexpr const char* kCircle = "M-3,0a3,3 0 1,0 6,0a3,3 0 1,0 -6,0";
-constexpr const char* kBolt = "M-2,-6L3,-1L-1,0L2,6L-3,1L1,0Z";
 
 // A "nice" step for about `ticks` ticks over span: 1, 2 or 5 times a power of ten ms.
 int64_t tick_step_ms(Nanos span, int ticks) {
@@ -308,126 +185,6 @@ class Lanes {
   std::map<std::string, size_t> index_;
 };
 
-std::string client_name(int c) { return "client-" + std::to_string(c); }
-std::string member_name(int g, int m) { return sim::process_name({sim::ProcessId::Kind::kNode, g, m}); }
-
-// A stretch of time on one lane (pauses, down time, partitions).
-struct Stretch {
-  std::string lane;
-  TrueInstant from, to;
-  std::string kind;  // data-kind
-  std::string hover;
-};
-
-// Everything the timeline draws, gathered from the schedule and the history
-// before any drawing.
-struct Plan {
-  TrueInstant end{};
-  std::vector<Stretch> pauses, down, cuts;
-  // Per group, (from, member) in time order: which member is primary.
-  std::vector<std::vector<std::pair<TrueInstant, int>>> primaries;
-  struct Failover {
-    TrueInstant at;
-    int group, from_member, to_member;
-    std::string hover;
-  };
-  std::vector<Failover> failovers;
-};
-
-int member_index(const std::string& name, int group, int replicas) {
-  for (int m = 0; m <= replicas; ++m) {
-    if (member_name(group, m) == name) return m;
-  }
-  return -1;
-}
-
-Plan make_plan(const chaos::Scenario& sc, const sim::History& h, TrueInstant end) {
-  Plan p;
-  p.end = end;
-  const int replicas = sc.world.replicas;
-  p.primaries.assign(static_cast<size_t>(h.nodes), {{TrueInstant{}, 0}});
-  std::vector<int> primary(static_cast<size_t>(h.nodes), 0);
-  auto after = [&](int64_t at_ms, int64_t d_ms) { return std::min(end, sim::at_ms(at_ms) + Millis(d_ms)); };
-  for (const auto& f : sc.faults) {
-    const std::string what = chaos::describe(f);
-    switch (f.kind) {
-      case chaos::FaultKind::kPause:
-        if (f.during.empty()) p.pauses.push_back({f.target, sim::at_ms(f.at_ms), after(f.at_ms, f.duration_ms), "pause", what});
-        break;
-      case chaos::FaultKind::kCrash:
-      case chaos::FaultKind::kNodeCrash:
-        // Client crashes are history events; a node's comes from the schedule.
-        if (f.target.rfind("node-", 0) == 0) {
-          const TrueInstant to = f.restart_after_ms ? after(f.at_ms, *f.restart_after_ms) : end;
-          p.down.push_back({f.target, sim::at_ms(f.at_ms), to, "node_crash", what});
-        }
-        break;
-      case chaos::FaultKind::kPartition:
-        for (const auto& group : f.groups) {
-          for (const auto& name : group) {
-            p.cuts.push_back({name, sim::at_ms(f.at_ms), after(f.at_ms, f.duration_ms), "partition", what});
-          }
-        }
-        break;
-      case chaos::FaultKind::kDelay:
-        if (!f.target.empty()) p.cuts.push_back({f.target, sim::at_ms(f.at_ms), after(f.at_ms, f.duration_ms), "delay", what});
-        break;
-      default:
-        break;
-    }
-  }
-  // What the world reports as it happens: pauses armed to start after a
-  // command, client crashes, failovers (which replica won).
-  std::map<int, TrueInstant> crashed;
-  for (const Event& e : h.events) {
-    if (e.kind == EventKind::kCrash) crashed[e.client] = e.at;
-    if (e.kind == EventKind::kRestart) {
-      if (auto it = crashed.find(e.client); it != crashed.end()) {
-        p.down.push_back({client_name(e.client), it->second, e.at, "crash", client_name(e.client) + " is down"});
-        crashed.erase(it);
-      }
-    }
-    if (e.kind != EventKind::kFault) continue;
-    // "client-N pauses for D ms right after sending a ... command" (sim::World::pause_if_armed)
-    if (e.detail.rfind("client-", 0) == 0) {
-      const size_t at = e.detail.find(" pauses for ");
-      size_t end_digits = 0;
-      if (at != std::string::npos) {
-        if (auto d = digits_at(e.detail, at + 12, &end_digits)) {
-          p.pauses.push_back({e.detail.substr(0, at), e.at, std::min(end, e.at + Millis(*d)), "pause", e.detail});
-        }
-      }
-    }
-    // "failover of node-G: NAME promoted at offset ..." (sim groups.cc)
-    if (e.detail.rfind("failover of node-", 0) == 0) {
-      size_t g_end = 0;
-      auto g = digits_at(e.detail, 17, &g_end);
-      const size_t promoted = e.detail.find(" promoted");
-      if (g && *g < h.nodes && promoted != std::string::npos && g_end + 2 < promoted) {
-        const int group = static_cast<int>(*g);
-        const int to = member_index(e.detail.substr(g_end + 2, promoted - g_end - 2), group, replicas);
-        if (to >= 0) {
-          const int from = primary[static_cast<size_t>(group)];
-          p.failovers.push_back({e.at, group, from, to, e.detail});
-          p.down.push_back({member_name(group, from), e.at, end, "failover", member_name(group, from) + " is dead (failed over)"});
-          primary[static_cast<size_t>(group)] = to;
-          p.primaries[static_cast<size_t>(group)].push_back({e.at, to});
-        }
-      }
-    }
-  }
-  for (const auto& [c, at] : crashed) p.down.push_back({client_name(c), at, end, "crash", client_name(c) + " is down"});
-  return p;
-}
-
-int primary_at(const Plan& p, int group, TrueInstant t) {
-  int m = 0;
-  for (const auto& [from, member] : p.primaries[static_cast<size_t>(group)]) {
-    if (from <= t) m = member;
-  }
-  return m;
-}
-
 // ---- the sections ----
 
 void draw_axis(Svg& svg, const TimeWindow& w, double y_axis, double y_bottom) {
@@ -446,7 +203,7 @@ void draw_axis(Svg& svg, const TimeWindow& w, double y_axis, double y_bottom) {
 
 // Network faults as bands, packed into rows, and a mark per fault event the
 // world recorded (begins, ends, restarts, failovers ...).
-double draw_faults(Svg& svg, const chaos::Scenario& sc, const sim::History& h, const TimeWindow& w, TrueInstant end,
+double draw_faults(Svg& svg, const chaos::Scenario& sc, const sim::History& h, TrueInstant end,
                    double y) {
   struct Band {
     TrueInstant from, to;
@@ -491,7 +248,6 @@ double draw_faults(Svg& svg, const chaos::Scenario& sc, const sim::History& h, c
     const double by = y + static_cast<double>(row) * kBandRowHeight;
     svg.add("<g " + ev_attrs("band band-" + kind, kind, false) + ">" + title(chaos::describe(*b.fault)));
     svg.add(rect(a, by + 1, z - a, kBandRowHeight - 3, "class=\"band-rect\"", ""));
-    if (b.to == end && end < h.end) svg.add(text(z - 2, by + 12, "…", "text-anchor=\"end\""));
     svg.add(text(a + 4, by + 12, label, "class=\"band-label\""));
     svg.add("</g>");
   }
@@ -671,7 +427,7 @@ void draw_client(Svg& svg, const Lane& lane, const sim::History& h, TrueInstant 
 // The lock key on each node group: a bar per value, on the lane of the
 // group's primary, coloured by the client whose token it is, cut at its
 // expiry by the primary's clock; a tick per change.
-void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const sim::History& h, const Plan& plan,
+void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const sim::History& h, const LaneStretches& plan,
                TrueInstant end, const Named& named) {
   std::string key = h.lock_key;
   if (key.empty()) {
@@ -687,12 +443,13 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
     int owner;
   };
   std::vector<std::optional<Value>> current(static_cast<size_t>(h.nodes));
-  std::map<std::string, int> owner_of;  // value -> the client whose acquire wrote it
+  std::map<std::string, int> owner_of;  // value -> its owner, when last written
   auto close = [&](int g, TrueInstant to) {
     auto& v = current[static_cast<size_t>(g)];
     if (!v) return;
     const Event& s = *v->set;
-    const int member = primary_at(plan, g, s.at);
+    const int owner = v->owner;
+    const int member = plan.primary_at(g, s.at);
     const Lane* lane = lanes.find(member_name(g, member));
     v.reset();
     if (!lane) return;
@@ -702,7 +459,6 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
                               *s.after_expire_unix_ms, to);
     }
     const TrueInstant bar_end = expires ? std::min(*expires, to) : to;
-    const int owner = owner_of.count(*s.after) ? owner_of[*s.after] : -1;
     if (svg.visible(s.at, bar_end) && svg.room()) {
       const auto [a, z] = svg.span(s.at, bar_end);
       const double by = lane->y + 8, bh = lane->height - 14;
@@ -718,9 +474,17 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
       const std::string cls = std::string("key") + (s.after_expire_unix_ms ? "" : " no-ttl");
       svg.add("<g " + ev_attrs(cls, "key", false) + " data-owner=\"" + std::to_string(owner) + "\">" + title(hover));
       svg.add(rect(a, by, z - a, bh, "class=\"key-rect\" fill=\"" + std::string(client_color(owner)) + "\"", ""));
-      std::string label = owner >= 0 ? client_name(owner) : "?";
-      if (!s.after_expire_unix_ms) label += " · no TTL";
-      if (static_cast<double>(label.size()) * kCharWidth + 6 < z - a) svg.add(text(a + 4, by + bh - 4, label, "class=\"bar-label\""));
+      // The owner, and the TTL the node gave it when there is room.
+      const std::string who = owner >= 0 ? client_name(owner) : "?";
+      const std::string ttl = s.after_expire_unix_ms
+                                  ? std::to_string(*s.after_expire_unix_ms - s.node_wall_unix_ms) + " ms TTL"
+                                  : "no TTL";
+      for (const std::string& label : {who + " · " + ttl, who}) {
+        if (static_cast<double>(label.size()) * kCharWidth + 6 < z - a) {
+          svg.add(text(a + 4, by + bh - 4, label, "class=\"bar-label\""));
+          break;
+        }
+      }
       svg.add("</g>");
     }
     if (expires && *expires < to && svg.visible(*expires) && svg.room()) {
@@ -732,27 +496,25 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
   for (const Event& e : h.events) {
     if (e.kind != EventKind::kMutation || e.key != key || e.node < 0 || e.node >= h.nodes) continue;
     const auto g = static_cast<size_t>(e.node);
-    // The owner: who acquired with this value; a release or extend keeps
-    // the owner; a change by nobody (crash, failover) brings back a value
-    // whose owner is known from when it was written.
+    // The owner: the client whose acquire wrote the value; a release or
+    // extend keeps it; a value a crash or failover brought back belongs to
+    // whoever wrote it first.
     int owner = -1;
     if (e.after) {
       if (e.client >= 0 && e.op == sim::Op::kAcquire) {
         owner = e.client;
-        owner_of[*e.after] = e.client;
-      } else if (e.client >= 0 && current[g] && owner_of.count(*current[g]->set->after)) {
-        owner = owner_of[*current[g]->set->after];
-        owner_of[*e.after] = owner;
-      } else if (owner_of.count(*e.after)) {
-        owner = owner_of[*e.after];
-      } else if (e.client >= 0) {
+      } else if (e.client >= 0 && current[g]) {
+        owner = current[g]->owner;
+      } else if (auto it = owner_of.find(*e.after); it != owner_of.end()) {
+        owner = it->second;
+      } else {
         owner = e.client;
-        owner_of[*e.after] = e.client;
       }
+      if (owner >= 0) owner_of[*e.after] = owner;
     }
     close(e.node, e.at);
     if (e.after) current[g] = Value{&e, owner};
-    const Lane* lane = lanes.find(member_name(e.node, primary_at(plan, e.node, e.at)));
+    const Lane* lane = lanes.find(member_name(e.node, plan.primary_at(e.node, e.at)));
     if (lane && svg.visible(e.at) && svg.room()) {
       const double x = svg.x(e.at);
       const char* color = e.client >= 0 ? client_color(e.client) : "#555";
@@ -767,7 +529,7 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
 
 // Schedule faults that happen at an instant on a process: clock jumps,
 // drift, node crashes and restarts, failovers.
-void draw_instant_faults(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const Plan& plan, TrueInstant end) {
+void draw_instant_faults(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const LaneStretches& plan, TrueInstant end) {
   for (const auto& f : sc.faults) {
     const TrueInstant at = sim::at_ms(f.at_ms);
     const Lane* lane = lanes.find(f.target);
@@ -781,8 +543,9 @@ void draw_instant_faults(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc
                                     ? std::string(f.delta_ms >= 0 ? "+" : "") + std::to_string(f.delta_ms) + " ms"
                                     : std::to_string(f.ppm) + " ppm";
       svg.add("<g " + ev_attrs("clock", kind, false) + ">" + title(chaos::describe(f)) +
-              mark(x, lane->y + 7, kBolt, "class=\"bolt\"", "") + text(x + 5, lane->y + 10, label, "class=\"clock-label\"") +
-              "</g>");
+              line(x, lane->y + 2, x, lane->y + lane->height - 2, "class=\"clock-line\"") +
+              mark(x, lane->y + 8, kBolt, "class=\"bolt\"", "") +
+              text(x + 5, lane->y + 11, label, "class=\"clock-label\"") + "</g>");
     } else if (f.kind == chaos::FaultKind::kNodeCrash || (f.kind == chaos::FaultKind::kCrash && lane->client < 0)) {
       if (svg.visible(at) && svg.room()) svg.add(mark(svg.x(at), mid, kCross, ev_attrs("crash", kind, false), title(chaos::describe(f))));
       if (f.restart_after_ms) {
@@ -856,8 +619,7 @@ TimeWindow focus_window(const sim::History& history, const std::vector<propertie
   const TimeWindow whole = whole_run(history);
   if (violations.empty()) return whole;
   const properties::Violation& focus = violations.front();
-  Named named;
-  read_names(focus, &named);
+  const Named named = names_in({focus});
   TrueInstant lo = focus.at, hi = focus.at;
   for (const Event& e : history.events) {
     if (named.event(e)) {
@@ -891,8 +653,8 @@ std::string render_timeline_svg(const chaos::Scenario& scenario, const sim::Hist
   TimeWindow w = options.window.to > options.window.from ? options.window : whole;
   const TrueInstant end = whole.to;
   Svg svg(options, w);
-  const Named named = read_names(violations);
-  const Plan plan = make_plan(scenario, history, end);
+  const Named named = names_in(violations);
+  const LaneStretches plan = lane_stretches(scenario, history, end);
   const std::string& id = options.id_prefix;
 
   // Vertical layout, top down.
@@ -906,7 +668,7 @@ std::string render_timeline_svg(const chaos::Scenario& scenario, const sim::Hist
   // The fault section's height depends on how its bands pack: draw it
   // into its own buffer first.
   Svg faults_svg(options, w);
-  const double y_after_faults = draw_faults(faults_svg, scenario, history, w, end, y_faults);
+  const double y_after_faults = draw_faults(faults_svg, scenario, history, end, y_faults);
   y = y_after_faults + (y_after_faults > y_faults ? kSectionGap : 0);
 
   Lanes lanes;
@@ -957,7 +719,7 @@ std::string render_timeline_svg(const chaos::Scenario& scenario, const sim::Hist
   }
   svg.add("</g>");
   draw_axis(svg, w, y_axis, y_lanes_end);
-  svg.add(faults_svg.out());
+  svg.add(faults_svg);
 
   // Shading under the marks: down time, pauses, cut links.
   draw_stretches(svg, lanes, plan.down, "down", "url(#" + id + "-down)", 1, -1);
@@ -972,139 +734,14 @@ std::string render_timeline_svg(const chaos::Scenario& scenario, const sim::Hist
   // The cursor the page's script moves (hidden without it).
   svg.add("<g class=\"cursor\" visibility=\"hidden\">" + line(0, y_axis + 19, 0, y_lanes_end, "class=\"cursor-line\"") +
           "<text class=\"cursor-label\" x=\"0\" y=\"" + num(y_axis + 30) + "\"></text></g>");
-  const size_t left_out = svg.left_out() + faults_svg.left_out();
-  if (left_out > 0) {
-    svg.add(text(svg.x1(), height - 2, std::to_string(left_out) + " marks not drawn (over " +
+  if (svg.left_out() > 0) {
+    svg.add(text(svg.x1(), height - 2, std::to_string(svg.left_out()) + " marks not drawn (over " +
                                            std::to_string(kTimelineShapesMax) + "): narrow the window",
                  "class=\"left-out\" text-anchor=\"end\""));
   }
   out += svg.out();
   out += "</svg>";
   return out;
-}
-
-std::string render_timeline_legend() {
-  struct Item {
-    std::string swatch;  // SVG content in a 30 x 16 box
-    const char* label;
-  };
-  const std::string c0 = client_color(0);
-  const std::vector<Item> items = {
-      {"<line x1=\"2\" y1=\"8\" x2=\"28\" y2=\"8\" class=\"attempt\"/>", "acquire attempt"},
-      {"<rect x=\"2\" y=\"3\" width=\"26\" height=\"10\" class=\"validity\" fill=\"" + c0 + "\" stroke=\"" + c0 +
-           "\"/><rect x=\"2\" y=\"3\" width=\"14\" height=\"10\" class=\"held\" fill=\"" + c0 + "\"/>",
-       "grant: held (solid), believed validity (pale)"},
-      {"<g class=\"write\"><line x1=\"15\" y1=\"6\" x2=\"15\" y2=\"15\"/><path transform=\"translate(15 4)\" d=\"" +
-           std::string(kArrowHead) + "\"/></g>",
-       "resource write"},
-      {"<g class=\"write-rejected\"><line x1=\"15\" y1=\"6\" x2=\"15\" y2=\"15\"/><path transform=\"translate(15 4)\" "
-       "d=\"M-3,-3L3,3M-3,3L3,-3\"/></g>",
-       "write rejected (stale fence)"},
-      {"<g class=\"write-lost\"><line x1=\"15\" y1=\"7\" x2=\"15\" y2=\"15\"/><path transform=\"translate(15 4)\" d=\"" +
-           std::string(kCircle) + "\"/></g>",
-       "write lost"},
-      {"<g class=\"release\"><line x1=\"4\" y1=\"8\" x2=\"26\" y2=\"8\" class=\"release-line\"/><line x1=\"4\" y1=\"4\" "
-       "x2=\"4\" y2=\"12\" class=\"release-line\"/></g>",
-       "release"},
-      {"<path transform=\"translate(15 8)\" d=\"" + std::string(kDiamond) + "\" class=\"lease-lost\"/>", "lease lost"},
-      {"<rect x=\"2\" y=\"2\" width=\"26\" height=\"12\" class=\"key-rect\" fill=\"" + c0 + "\"/>",
-       "lock key on a node (owner's colour)"},
-      {"<path transform=\"translate(15 8)\" d=\"" + std::string(kDiamond) + "\" class=\"expiry\"/>",
-       "key expires (node's clock)"},
-      {"<line x1=\"15\" y1=\"2\" x2=\"15\" y2=\"9\" class=\"mutation\" stroke=\"" + c0 + "\"/>", "key change"},
-      {"<path transform=\"translate(12 8)\" d=\"" + std::string(kBolt) + "\" class=\"bolt\"/>", "clock jump / drift"},
-      {"<rect x=\"2\" y=\"1\" width=\"26\" height=\"14\" fill=\"url(#legend-hatch)\"/>", "paused"},
-      {"<rect x=\"2\" y=\"1\" width=\"26\" height=\"14\" fill=\"url(#legend-down)\"/>", "down (crashed, dead)"},
-      {"<path transform=\"translate(9 8)\" d=\"" + std::string(kCross) +
-           "\" class=\"crash\"/><path transform=\"translate(22 8)\" d=\"" + std::string(kTriangleRight) +
-           "\" class=\"restart\"/>",
-       "crash, restart"},
-      {"<g class=\"band-partition\"><rect x=\"2\" y=\"3\" width=\"26\" height=\"10\" class=\"band-rect\"/></g>",
-       "partition (its processes tinted)"},
-      {"<g class=\"band-delay\"><rect x=\"2\" y=\"3\" width=\"26\" height=\"10\" class=\"band-rect\"/></g>",
-       "delay / loss / duplicates"},
-      {"<path transform=\"translate(15 8)\" d=\"" + std::string(kTriangleDown) + "\" class=\"fault-event\"/>",
-       "fault event"},
-      {"<line x1=\"15\" y1=\"0\" x2=\"15\" y2=\"16\" class=\"violation-line\"/>", "violation"},
-      {"<rect x=\"4\" y=\"3\" width=\"22\" height=\"10\" class=\"held named\" fill=\"" + c0 + "\"/>",
-       "named by the violation"},
-  };
-  std::string out = "<div class=\"legend\"><svg width=\"0\" height=\"0\" style=\"position:absolute\"><defs>"
-                    "<pattern id=\"legend-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-                    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#eeeeee\"/><line x1=\"0\" "
-                    "y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#b9b9b9\" stroke-width=\"2.5\"/></pattern>"
-                    "<pattern id=\"legend-down\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
-                    "patternTransform=\"rotate(-45)\"><rect width=\"6\" height=\"6\" fill=\"#d9d9d9\"/><line x1=\"0\" "
-                    "y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#8d8d8d\" stroke-width=\"2\"/></pattern></defs></svg>";
-  for (const auto& item : items) {
-    out += "<span class=\"legend-item\"><svg class=\"timeline swatch\" width=\"30\" height=\"16\">" + item.swatch +
-           "</svg>" + html_escape(item.label) + "</span>";
-  }
-  out += "</div>";
-  return out;
-}
-
-std::string timeline_css() {
-  return R"(svg.timeline { font: 11px "DejaVu Sans", Verdana, sans-serif; display: block; max-width: 100%; height: auto; }
-svg.timeline.swatch { display: inline-block; vertical-align: middle; margin-right: 4px; }
-.timeline .lane-bg { fill: #ffffff; }
-.timeline .lane-bg.odd { fill: #f6f7f9; }
-.timeline .lane-label { font-weight: 600; fill: #222; }
-.timeline .lane-label.replica { font-weight: 400; fill: #555; }
-.timeline .axis text { fill: #444; }
-.timeline .axis-title { fill: #666; font-style: italic; }
-.timeline .axis-line { stroke: #888; }
-.timeline .grid { stroke: #e3e5e8; }
-.timeline .attempt { stroke: #8a8a8a; stroke-width: 2; stroke-dasharray: 4 2; }
-.timeline .acquire-failed { stroke: #8a8a8a; stroke-width: 2; fill: none; }
-.timeline .validity { fill-opacity: 0.18; stroke-width: 1; stroke-dasharray: 3 2; }
-.timeline .held { fill-opacity: 0.85; }
-.timeline .granted-end { stroke: #333; stroke-dasharray: 2 2; }
-.timeline .bar-label { fill: #fff; font-weight: 600; pointer-events: none; stroke: none; }
-.timeline .write line { stroke: #111; stroke-width: 1.5; }
-.timeline .write path { fill: #111; }
-.timeline .write-rejected line, .timeline .write-rejected path { stroke: #b01818; stroke-width: 2; fill: none; }
-.timeline .write-lost line { stroke: #777; stroke-width: 2; stroke-dasharray: 3 2; }
-.timeline .write-lost path { stroke: #777; stroke-width: 1.5; fill: #fff; }
-.timeline .release-line { stroke: #333; stroke-width: 1.5; }
-.timeline .released, .timeline .release-failed { stroke-width: 1.5; }
-.timeline .released { stroke: #333; }
-.timeline .release-failed { stroke: #b01818; }
-.timeline .lease-lost { fill: #f4a300; stroke: #8a5a00; }
-.timeline .nested { fill: #6a3d9a; }
-.timeline .nested-failed { fill: #b01818; }
-.timeline .key-rect { fill-opacity: 0.55; }
-.timeline .no-ttl .key-rect { stroke: #b01818; stroke-width: 1.5; stroke-dasharray: 4 2; }
-.timeline .no-ttl .bar-label { fill: #7a0000; }
-.timeline .key .bar-label { fill: #1b1b1b; font-weight: 600; }
-.timeline .expiry { fill: #fff; stroke: #444; stroke-width: 1.2; }
-.timeline .mutation { stroke-width: 2; }
-.timeline .mutation.by-nobody { stroke-width: 2.5; }
-.timeline .bolt { fill: #f4a300; stroke: #8a5a00; stroke-width: 0.8; }
-.timeline .clock-label { fill: #8a5a00; font-weight: 600; }
-.timeline .crash { stroke: #b01818; stroke-width: 2.5; fill: none; }
-.timeline .restart { fill: #2ca02c; }
-.timeline .failover-line { stroke: #6a3d9a; stroke-width: 2; stroke-dasharray: 3 2; }
-.timeline .failover-head { fill: #6a3d9a; }
-.timeline .band-rect { stroke-width: 1; }
-.timeline .band-partition .band-rect { fill: #f8d7da; stroke: #c9737b; }
-.timeline .band-delay .band-rect { fill: #fff1c2; stroke: #c9a227; }
-.timeline .band-drop .band-rect { fill: #dde3ea; stroke: #8797a8; }
-.timeline .band-duplicate .band-rect { fill: #e8defa; stroke: #9b84c9; }
-.timeline .band-label { fill: #333; }
-.timeline .cut-partition { fill: #f4c7cb; fill-opacity: 0.45; }
-.timeline .cut-delay { fill: #ffe79a; fill-opacity: 0.45; }
-.timeline .fault-event { fill: #555; }
-.timeline .violation-line { stroke: #d62728; stroke-width: 2; stroke-dasharray: 6 3; }
-.timeline .violation-label { fill: #d62728; font-weight: 700; }
-.timeline .named:not(g), .timeline g.named > rect, .timeline g.named > line, .timeline g.named > path {
-  stroke: #d62728; stroke-width: 2.5; stroke-dasharray: none; }
-.timeline g.named > rect.validity { stroke-width: 1.5; }
-.timeline .cursor-line { stroke: #333; stroke-width: 1; stroke-dasharray: 2 2; pointer-events: none; }
-.timeline .cursor-label { fill: #111; font-weight: 600; pointer-events: none; }
-.timeline .left-out { fill: #b01818; }
-.timeline .ev:hover { opacity: 0.75; }
-)";
 }
 
 }  // namespace lockcheck::reports
