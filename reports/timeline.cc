@@ -369,7 +369,12 @@ void draw_client(Svg& svg, const Lane& lane, const sim::History& h, TrueInstant 
     const bool is_named = named.event(e);
     const double x = svg.x(e.at);
     const std::string kind = sim::event_kind_name(e.kind);
-    const std::string hover_e = title(event_text(e));
+    std::string detail = event_text(e);
+    if (e.token_nodes >= 0) {
+      detail += "\nits token was live on " + std::to_string(e.token_nodes) + " of " + std::to_string(h.nodes) +
+                " nodes (by their clocks)";
+    }
+    const std::string hover_e = title(detail);
     switch (e.kind) {
       case EventKind::kAcquireFail:
         if (svg.room()) svg.add(mark(x, mid, kCross, ev_attrs("acquire-failed", kind, is_named), hover_e));
@@ -705,7 +710,7 @@ std::string render_timeline_svg(const chaos::Scenario& scenario, const sim::Hist
     const Lane& lane = lanes.all()[i];
     const std::string cls = lane.client >= 0 ? "client-lane" : "node-lane";
     svg.add("<g class=\"lane " + cls + "\" data-lane=\"" + html_escape(lane.name) + "\">");
-    svg.add(rect(0, lane.y, options.width_px, lane.height, std::string("class=\"lane-bg") + (i % 2 ? " odd" : "") + "\"", ""));
+    svg.add(rect(0, lane.y, svg.x1() + 2, lane.height, std::string("class=\"lane-bg") + (i % 2 ? " odd" : "") + "\"", ""));
     if (lane.client >= 0) {
       svg.add(rect(8, lane.y + lane.height / 2 - 5, 10, 10,
                    "fill=\"" + std::string(client_color(lane.client)) + "\" rx=\"2\"", ""));
