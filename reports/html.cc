@@ -207,10 +207,16 @@ std::string render_replay_page(const ReplayPage& page) {
   // run, then the whole run.
   const auto ordered = focus_first(sc, vs);
   const TimeWindow whole = whole_run(h);
-  const TimeWindow focus = focus_window(h, ordered);
-  const bool zoomed = focus.from != whole.from || focus.to != whole.to;
-  out += "<h2>Timeline in true time, " + html_escape(ms_range(focus)) +
-         (zoomed ? " (around the violation; the whole run is below)" : "") + "</h2>\n";
+  // A long run is shown as far as kTimelineEventsMax events go, around the
+  // violation (or from its start).
+  const sim::TrueInstant around = ordered.empty() ? whole.from : ordered.front().at;
+  const TimeWindow all = fit_window(h, whole, around);
+  const TimeWindow focus = fit_window(h, focus_window(h, ordered), around);
+  const bool zoomed = focus.from != all.from || focus.to != all.to;
+  const bool cut = all.from != whole.from || all.to != whole.to;
+  const std::string of_run = cut ? " of the run's " + ms_range(whole) : "";
+  out += "<h2>Timeline in true time, " + html_escape(ms_range(focus) + (zoomed ? "" : of_run)) +
+         (zoomed ? " (around the violation; more of the run is below)" : "") + "</h2>\n";
   out += render_timeline_legend() + "\n";
   TimelineOptions options;
   options.window = focus;
@@ -219,9 +225,10 @@ std::string render_replay_page(const ReplayPage& page) {
   out += "<p class=\"note\">Hover over a mark for its details. Key values and TTLs are as each node's own clock "
          "judges them; grants show the validity each holder believed by its own clock.</p>\n";
   if (zoomed) {
-    options.window = whole;
+    options.window = all;
     options.id_prefix = "whole";
-    out += "<h2>The whole run, " + html_escape(ms_range(whole)) + "</h2>\n";
+    out += "<h2>" + std::string(cut ? "The run, " : "The whole run, ") + html_escape(ms_range(all) + of_run) +
+           (cut ? " (" + std::to_string(kTimelineEventsMax) + " events around the violation)" : "") + "</h2>\n";
     out += "<div class=\"scroll\">" + render_timeline_svg(sc, h, ordered, options) + "</div>\n";
   }
   out += "<footer>lockcheck replay report: " + std::to_string(h.events.size()) + " events.</footer>\n";

@@ -365,6 +365,27 @@ TEST(TimelineModel, StretchesComeFromTheScheduleAndTheWorldsRecord) {
   EXPECT_EQ(p.primary_at(0, at_ms(2000)), 2);
 }
 
+TEST(FitWindow, KeepsAtMostTheLimitOfEventsAroundAnInstant) {
+  History h = history(1, 1, 0);
+  const auto n = static_cast<int64_t>(kTimelineEventsMax);
+  for (int64_t i = 0; i < 4 * n; ++i) h.events.push_back(event(i, EventKind::kWrite, 0, 1));
+  h.end = at_ms(4 * n);
+  const TimeWindow whole = whole_run(h);
+  // Around the middle: half the limit on each side.
+  const TimeWindow mid = fit_window(h, whole, at_ms(2 * n));
+  EXPECT_EQ(mid.from, at_ms(2 * n - n / 2));
+  EXPECT_EQ(mid.to, at_ms(2 * n - n / 2 + n - 1));
+  // From the start, and at the end, the window's own edge stays.
+  EXPECT_EQ(fit_window(h, whole, at_ms(0)).from, at_ms(0));
+  EXPECT_EQ(fit_window(h, whole, at_ms(0)).to, at_ms(n - 1));
+  EXPECT_EQ(fit_window(h, whole, at_ms(4 * n)).from, at_ms(3 * n));
+  EXPECT_EQ(fit_window(h, whole, at_ms(4 * n)).to, whole.to);
+  // Few enough events: unchanged.
+  const TimeWindow small{at_ms(10), at_ms(10 + n / 2)};
+  EXPECT_EQ(fit_window(h, small, at_ms(20)).from, small.from);
+  EXPECT_EQ(fit_window(h, small, at_ms(20)).to, small.to);
+}
+
 TEST(FocusWindow, CoversTheViolationAndWhatItNames) {
   History h = two_holders();
   h.end = at_ms(20'000);

@@ -643,6 +643,22 @@ TimeWindow focus_window(const sim::History& history, const std::vector<propertie
   return w;
 }
 
+TimeWindow fit_window(const sim::History& history, TimeWindow window, TrueInstant around) {
+  const auto& ev = history.events;
+  auto by_time = [](const Event& e, TrueInstant t) { return e.at < t; };
+  const auto first = std::lower_bound(ev.begin(), ev.end(), window.from, by_time);
+  const auto last = std::upper_bound(ev.begin(), ev.end(), window.to, [](TrueInstant t, const Event& e) { return t < e.at; });
+  if (static_cast<size_t>(last - first) <= kTimelineEventsMax) return window;
+  const auto n = static_cast<std::ptrdiff_t>(kTimelineEventsMax);
+  auto center = std::lower_bound(first, last, around, by_time);
+  auto from = center - std::min(center - first, n / 2);
+  const auto to = from + std::min(last - from, n);
+  from = to - n;
+  TimeWindow out{from == first ? window.from : from->at, to == last ? window.to : (to - 1)->at};
+  if (out.to <= out.from) out.to = out.from + Millis(1);
+  return out;
+}
+
 double timeline_x(const TimelineOptions& options, const TimeWindow& window, TrueInstant at) {
   const double x0 = kLabelWidth, x1 = options.width_px - kRightPad;
   const double span = static_cast<double>((window.to - window.from).count());

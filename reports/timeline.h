@@ -45,7 +45,7 @@ struct TimelineOptions {
 };
 
 // A limit on everything: past this many shapes a timeline stops drawing
-// events and says how many it left out (zoom in with a window).
+// events and says how many it left out (fit_window keeps pages below it).
 constexpr size_t kTimelineShapesMax = 10'000;
 
 // The whole run: from 0 to the later of the history's end and its last event.
@@ -56,6 +56,15 @@ TimeWindow whole_run(const sim::History& history);
 // clipped to the whole run. The whole run when there is no violation or
 // when the window would cover most of it anyway.
 TimeWindow focus_window(const sim::History& history, const std::vector<properties::Violation>& violations);
+
+// At most this many events in one timeline's window: more are not
+// readable at 1200 px, and the page would grow with the run.
+constexpr size_t kTimelineEventsMax = 2'500;
+
+// `window` narrowed, when it holds more than kTimelineEventsMax events, to
+// that many consecutive events around `around` (the first violation, or the
+// start of the run). Unchanged otherwise.
+TimeWindow fit_window(const sim::History& history, TimeWindow window, sim::TrueInstant around);
 
 // x of a true instant in an SVG drawn with `options` over `window`
 // (instants outside the window map outside [x0, x1]).
