@@ -122,63 +122,53 @@ std::vector<properties::Violation> focus_first(const chaos::Scenario& sc, std::v
 
 }  // namespace
 
-std::string render_replay_page(const ReplayPage& page) {
-  LC_CHECK(page.scenario && page.outcome && page.violations);
+namespace {
+
+bool violated(const std::vector<properties::Violation>& vs, std::string_view property) {
+  return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == property; });
+}
+
+// Each violation with its explanation, what held, what the file expects.
+std::string verdicts_section(const ReplayPage& page) {
   const chaos::Scenario& sc = *page.scenario;
-  const sim::WorldConfig& w = sc.world;
-  const sim::History& h = page.outcome->history;
   const std::vector<properties::Violation>& vs = *page.violations;
-
-  bool correct = false;
-  for (const auto& s : strategy_catalog()) correct = correct || (s.name == w.strategy && s.correct);
-  std::string verdict;
-  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + v.property;
-
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
-  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  out += "<title>" + html_escape("lockcheck: " + w.strategy + " " + (vs.empty() ? "holds" : "VIOLATED " + verdict)) +
-         "</title>";
-  out += "<style>" + page_css() + timeline_css() + "</style></head><body>\n";
-
-  out += "<h1>" + html_escape(w.strategy) + " <span class=\"" + (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") +
-         html_escape(verdict) + "</span></h1>\n";
-  out += "<div class=\"cmd\"><code>" + html_escape("lockcheck replay " + shell_quote(page.file)) + "</code></div>\n";
-  if (!sc.description.empty()) out += "<p class=\"desc\">" + html_escape(sc.description) + "</p>\n";
-
-  // Verdicts and the scenario side by side: the timeline stays near the top.
-  out += "<div class=\"top\"><section><h2>Verdicts</h2><ul class=\"verdicts\">";
+  std::string out = "<section><h2>Verdicts</h2><ul class=\"verdicts\">";
   for (const auto& v : vs) {
     out += "<li class=\"violated\" data-property=\"" + html_escape(v.property) + "\"><span class=\"prop\">" +
            html_escape(v.property) + "</span> violated: " + html_escape(v.explanation) + "</li>";
   }
   std::string held;
   for (const auto& p : properties::property_catalog()) {
-    const bool broke = std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == p.id; });
-    if (!broke) held += (held.empty() ? "" : ", ") + std::string(p.id);
+    if (!violated(vs, p.id)) held += (held.empty() ? "" : ", ") + std::string(p.id);
   }
   if (!held.empty()) out += "<li class=\"held\">held: " + html_escape(held) + "</li>";
   if (sc.expect) {
-    // The verdicts the file expects, judged as `replay` judges them (the
-    // TRACE is the command's to compare: a rebuilt simulator re-records it).
+    // Judged as `replay` judges it; the TRACE is the command's to compare
+    // (a changed simulator re-records it).
     const auto& e = *sc.expect;
-    auto broke = [&](const std::string& p) {
-      return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == p; });
-    };
-    bool reproduced = e.verdict == "holds" ? vs.empty() : broke(e.property);
+    bool reproduced = e.verdict == "holds" ? vs.empty() : violated(vs, e.property);
     std::string expects = e.verdict + (e.property.empty() ? "" : " " + e.property);
     for (const auto& p : e.holds) {
       expects += ", " + p + " holds";
-      reproduced = reproduced && !broke(p);
+      reproduced = reproduced && !violated(vs, p);
     }
     out += "<li class=\"held\">the file expects: " + html_escape(expects) +
            (reproduced ? " (reproduced)" : " <span class=\"verdict-bad\">(not reproduced)</span>") + "</li>";
   }
-  out += "<li class=\"held\">SEED=" + html_escape(chaos::format_seed(w.seed)) +
+  out += "<li class=\"held\">SEED=" + html_escape(chaos::format_seed(sc.world.seed)) +
          " TRACE=" + html_escape(properties::format_trace(page.outcome->trace_hash)) + "</li>";
-  if (page.outcome->event_limit_hit) out += "<li class=\"violated\"><span class=\"prop\">harness fault</span>: the run hit the event limit</li>";
-  out += "</ul></section>\n";
+  if (page.outcome->event_limit_hit) {
+    out += "<li class=\"violated\"><span class=\"prop\">harness fault</span>: the run hit the event limit</li>";
+  }
+  return out + "</ul></section>\n";
+}
 
-  out += "<section><h2>Scenario</h2><dl class=\"facts\">";
+// The scenario in words.
+std::string scenario_section(const chaos::Scenario& sc) {
+  const sim::WorldConfig& w = sc.world;
+  bool correct = false;
+  for (const auto& s : strategy_catalog()) correct = correct || (s.name == w.strategy && s.correct);
+  std::string out = "<section><h2>Scenario</h2><dl class=\"facts\">";
   out += fact("strategy", w.strategy + (correct ? " (correct)" : " (broken)"));
   out += fact("world", std::to_string(w.clients) + " clients, " + std::to_string(w.nodes) + " nodes" +
                            (w.replicas ? " with " + std::to_string(w.replicas) + " replicas each" : "") + ", TTL " +
@@ -201,22 +191,26 @@ std::string render_replay_page(const ReplayPage& page) {
     for (const auto& f : sc.faults) out += li(html_escape(chaos::describe(f)));
     out += "</ol>";
   }
-  out += "</dd></dl></section></div>\n";
+  return out + "</dd></dl></section>\n";
+}
 
-  // The timeline: around the violation when that is a small part of the
-  // run, then the whole run.
-  const auto ordered = focus_first(sc, vs);
+// The timeline around the violation (when that is a small part of the
+// run), then the run. A long run is shown as far as kTimelineEventsMax
+// events go, around the violation or from its start.
+std::string timeline_section(const ReplayPage& page) {
+  const chaos::Scenario& sc = *page.scenario;
+  const sim::History& h = page.outcome->history;
+  const auto ordered = focus_first(sc, *page.violations);
   const TimeWindow whole = whole_run(h);
-  // A long run is shown as far as kTimelineEventsMax events go, around the
-  // violation (or from its start).
   const sim::TrueInstant around = ordered.empty() ? whole.from : ordered.front().at;
   const TimeWindow all = fit_window(h, whole, around);
   const TimeWindow focus = fit_window(h, focus_window(h, ordered), around);
   const bool zoomed = focus.from != all.from || focus.to != all.to;
   const bool cut = all.from != whole.from || all.to != whole.to;
   const std::string of_run = cut ? " of the run's " + ms_range(whole) : "";
-  out += "<h2>Timeline in true time, " + html_escape(ms_range(focus) + (zoomed ? "" : of_run)) +
-         (zoomed ? " (around the violation; more of the run is below)" : "") + "</h2>\n";
+
+  std::string out = "<h2>Timeline in true time, " + html_escape(ms_range(focus) + (zoomed ? "" : of_run)) +
+                    (zoomed ? std::string(" (around the violation; ") + (cut ? "more of the" : "the whole") + " run is below)" : "") + "</h2>\n";
   out += render_timeline_legend() + "\n";
   TimelineOptions options;
   options.window = focus;
@@ -231,7 +225,31 @@ std::string render_replay_page(const ReplayPage& page) {
            (cut ? " (" + std::to_string(kTimelineEventsMax) + " events around the violation)" : "") + "</h2>\n";
     out += "<div class=\"scroll\">" + render_timeline_svg(sc, h, ordered, options) + "</div>\n";
   }
-  out += "<footer>lockcheck replay report: " + std::to_string(h.events.size()) + " events.</footer>\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render_replay_page(const ReplayPage& page) {
+  LC_CHECK(page.scenario && page.outcome && page.violations);
+  const chaos::Scenario& sc = *page.scenario;
+  const std::vector<properties::Violation>& vs = *page.violations;
+  std::string verdict;
+  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + v.property;
+
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  out += "<title>" + html_escape("lockcheck: " + sc.world.strategy + " " + (vs.empty() ? "holds" : "VIOLATED " + verdict)) +
+         "</title>";
+  out += "<style>" + page_css() + timeline_css() + "</style></head><body>\n";
+  out += "<h1>" + html_escape(sc.world.strategy) + " <span class=\"" +
+         (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") + html_escape(verdict) + "</span></h1>\n";
+  out += "<div class=\"cmd\"><code>" + html_escape("lockcheck replay " + shell_quote(page.file)) + "</code></div>\n";
+  if (!sc.description.empty()) out += "<p class=\"desc\">" + html_escape(sc.description) + "</p>\n";
+  // Verdicts and the scenario side by side: the timeline stays near the top.
+  out += "<div class=\"top\">" + verdicts_section(page) + scenario_section(sc) + "</div>\n";
+  out += timeline_section(page);
+  out += "<footer>lockcheck replay report: " + std::to_string(page.outcome->history.events.size()) + " events.</footer>\n";
   out += "<script>" + timeline_script() + "</script>\n</body></html>\n";
   return out;
 }
