@@ -1,6 +1,7 @@
 #include "reports/report.h"
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -15,54 +16,411 @@ namespace lockcheck::reports {
 
 namespace {
 
+using nlohmann::json;
+using nlohmann::ordered_json;
+using properties::CellResult;
+using properties::PropertyResult;
+
+constexpr int kShardsMax = 1000;              // as `run --shard K/N` allows
+constexpr int64_t kSeedsMax = 10'000'000;     // as `run --seeds` allows
+constexpr int64_t kShrinkRunsMax = 100'000;   // as `run --shrink-runs` allows
+constexpr int64_t kWallMsMax = 366LL * 24 * 3600 * 1000;
+constexpr int64_t kCountMax = INT64_MAX;
+
+// A value of the input as an error message shows it: JSON-escaped, so it
+// stays on one line, and cut short.
+std::string show(const json& value) {
+  std::string out = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (out.size() > 60) out = out.substr(0, 57) + "...";
+  return out;
+}
+
 std::string pad(std::string s, size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
 }
 
+std::vector<int> covered_shards(const CellReport& c) {
+  return c.shards.empty() ? std::vector<int>{c.result.spec.shard_index} : c.shards;
+}
+
+// The seeds of the whole cell that shard k of n runs.
+int64_t shard_share(int64_t seeds, int k, int n) { return seeds <= k ? 0 : (seeds - k + n - 1) / n; }
+
+// The seeds the covered shards would run without a budget or early stop.
+int64_t seeds_planned(const CellReport& c) {
+  int64_t planned = 0;
+  for (int k : covered_shards(c)) planned += shard_share(c.result.spec.seeds, k, c.result.spec.shard_count);
+  return planned;
+}
+
+// "1/1", "2/3", "1,3/3": the 1-based shards covered, of how many.
+std::string format_shards(const CellReport& c) {
+  std::string out;
+  for (int k : covered_shards(c)) out += (out.empty() ? "" : ",") + std::to_string(k + 1);
+  return out + "/" + std::to_string(c.result.spec.shard_count);
+}
+
+std::string seeds_column(const CellReport& c) {
+  const int64_t planned = seeds_planned(c);
+  if (c.result.seeds_run == planned) return std::to_string(planned);
+  return std::to_string(c.result.seeds_run) + "/" + std::to_string(planned);
+}
+
 std::string cell_verdict(const CellReport& c) {
   const auto& r = c.result;
   if (r.nondeterministic) return "HARNESS FAULT: " + r.nondeterminism;
-  if (!r.violated) return "holds (" + std::to_string(r.seeds_run) + " seeds)";
-  std::string out = "VIOLATED " + r.violations.front().property + " (seed " + chaos::format_seed(r.seed) + ")";
-  if (!c.counterexample_files.empty()) out += " -> " + c.counterexample_files.front();
+  if (!r.violated) return "holds";
+  std::string out = "VIOLATED";
+  for (const PropertyResult& p : r.properties) {
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + p.property + " " + chaos::format_seed(p.seed);
+  }
   return out;
+}
+
+std::string property_mark(const CellResult& r, const std::string& id) {
+  const PropertyResult* p = r.find(id);
+  if (p == nullptr || !p->judged) return "-";
+  if (r.nondeterministic) return "?";
+  return p->violated() ? "VIOLATED" : "ok";
+}
+
+// Reads results.json values strictly, keeping the first error: once one is
+// recorded every accessor returns a harmless default, so callers check
+// failed() once per object rather than after every value.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+  bool failed() const { return !error_.empty(); }
+  Error error() const { return Error{ErrorCode::kInvalidArgument, origin_ + ": " + error_}; }
+  void fail(const std::string& where, const std::string& what) {
+    if (error_.empty()) error_ = where + ": " + what;
+  }
+
+  // Every key of obj must be one of `known`: an unknown key is an error,
+  // never ignored, as in scenario files.
+  void only_keys(const json& obj, const std::string& where, std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : obj.items()) {
+      if (std::find(known.begin(), known.end(), key) == known.end()) fail(where, "unknown key " + show(key));
+    }
+  }
+  const json& object(const json& obj, const std::string& where, const char* key) {
+    static const json kEmpty = json::object();
+    if (failed()) return kEmpty;
+    if (!obj.contains(key) || !obj[key].is_object()) {
+      fail(where + "." + key, "must be an object");
+      return kEmpty;
+    }
+    return obj[key];
+  }
+  std::string text(const json& obj, const std::string& where, const char* key) {
+    if (failed()) return "";
+    if (!obj.contains(key) || !obj[key].is_string()) {
+      fail(where + "." + key, "must be a string");
+      return "";
+    }
+    return obj[key].get<std::string>();
+  }
+  bool flag(const json& obj, const std::string& where, const char* key) {
+    if (failed() || !obj.contains(key)) return false;
+    if (!obj[key].is_boolean()) {
+      fail(where + "." + key, "must be true or false");
+      return false;
+    }
+    return obj[key].get<bool>();
+  }
+  // A whole number in [0, max]: never a fraction, a negative or an
+  // overflowing number read as something else.
+  int64_t count(const json& value, const std::string& where, int64_t max) {
+    if (failed()) return 0;
+    const std::string range = "must be a whole number in [0, " + std::to_string(max) + "]";
+    if (value.is_number_unsigned()) {
+      if (value.get<uint64_t>() <= static_cast<uint64_t>(max)) return static_cast<int64_t>(value.get<uint64_t>());
+    } else if (value.is_number_integer()) {
+      const int64_t v = value.get<int64_t>();
+      if (v >= 0 && v <= max) return v;
+    }
+    fail(where, range + ", got " + show(value));
+    return 0;
+  }
+  int64_t count(const json& obj, const std::string& where, const char* key, int64_t max) {
+    if (failed()) return 0;
+    if (!obj.contains(key)) {
+      fail(where + "." + key, "missing");
+      return 0;
+    }
+    return count(obj[key], where + "." + key, max);
+  }
+  // [before, after] of a shrink statistic; shrinking never grows.
+  std::pair<int64_t, int64_t> before_after(const json& obj, const std::string& where, const char* key) {
+    if (failed()) return {0, 0};
+    const std::string at = where + "." + key;
+    if (!obj.contains(key) || !obj[key].is_array() || obj[key].size() != 2) {
+      fail(at, "must be [before, after]");
+      return {0, 0};
+    }
+    const int64_t before = count(obj[key][0], at + "[0]", kCountMax);
+    const int64_t after = count(obj[key][1], at + "[1]", kCountMax);
+    if (after > before) fail(at, "shrinking made it bigger (" + std::to_string(before) + " -> " + std::to_string(after) + ")");
+    return {before, after};
+  }
+  uint64_t seed(const json& obj, const std::string& where, const char* key) {
+    const std::string t = text(obj, where, key);
+    if (failed()) return 0;
+    auto s = chaos::parse_seed(t);
+    if (!s) fail(where + "." + key, "not a seed: " + show(t));
+    return s.value_or(0);
+  }
+
+ private:
+  std::string origin_;
+  std::string error_;
+};
+
+// "K/N" or "K,K,.../N" (1-based, ascending) into 0-based shards.
+bool parse_shards(const std::string& text, std::vector<int>* shards, int* count) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  auto number = [](const std::string& t) -> std::optional<int> {
+    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::stoi(t);
+  };
+  const auto n = number(text.substr(slash + 1));
+  if (!n || *n < 1 || *n > kShardsMax) return false;
+  shards->clear();
+  for (size_t start = 0; start <= slash;) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos || comma > slash) comma = slash;
+    const auto k = number(text.substr(start, comma - start));
+    if (!k || *k < 1 || *k > *n || (!shards->empty() && *k - 1 <= shards->back())) return false;
+    shards->push_back(*k - 1);
+    start = comma + 1;
+  }
+  *count = *n;
+  return true;
+}
+
+bool is_trace(const std::string& t) {
+  return t.size() == 16 && t.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+// A counterexample file name as results.json keeps it: a bare name beside
+// the results, never a path that leads elsewhere.
+bool is_bare_name(const std::string& f) {
+  return !f.empty() && f.size() <= 255 && f.find('/') == std::string::npos && f != "." && f != "..";
+}
+
+void parse_counterexample(Reader& in, const json& x, const std::string& where, const std::string& dir,
+                          PropertyResult* p, std::string* file) {
+  in.only_keys(x, where, {"file", "trace", "explanation", "shrink"});
+  const std::string name = in.text(x, where, "file");
+  const std::string trace = in.text(x, where, "trace");
+  properties::Counterexample cx;
+  cx.explanation = in.text(x, where, "explanation");
+  const json& shrink = in.object(x, where, "shrink");
+  const std::string at = where + ".shrink";
+  in.only_keys(shrink, at, {"runs", "faults", "clients", "acquires_per_client"});
+  cx.stats.runs = static_cast<int>(in.count(shrink, at, "runs", kShrinkRunsMax));
+  const auto faults = in.before_after(shrink, at, "faults");
+  const auto clients = in.before_after(shrink, at, "clients");
+  const auto acquires = in.before_after(shrink, at, "acquires_per_client");
+  if (in.failed()) return;
+  if (!is_bare_name(name)) return in.fail(where + ".file", "must be a file name beside results.json, got " + show(name));
+  if (!is_trace(trace)) return in.fail(where + ".trace", "must be 16 hex digits, got " + show(trace));
+  cx.trace = std::stoull(trace, nullptr, 16);
+  cx.stats.faults_before = static_cast<size_t>(faults.first);
+  cx.stats.faults_after = static_cast<size_t>(faults.second);
+  cx.stats.clients_before = static_cast<int>(std::min<int64_t>(clients.first, INT32_MAX));
+  cx.stats.clients_after = static_cast<int>(std::min<int64_t>(clients.second, INT32_MAX));
+  cx.stats.acquires_before = static_cast<int>(std::min<int64_t>(acquires.first, INT32_MAX));
+  cx.stats.acquires_after = static_cast<int>(std::min<int64_t>(acquires.second, INT32_MAX));
+  p->counterexample = std::move(cx);
+  *file = dir.empty() ? name : dir + "/" + name;
+}
+
+// One cell's property entry; `r` holds the cell as read so far.
+void parse_property(Reader& in, const json& e, const std::string& where, const std::string& dir,
+                    const CellReport& cell, PropertyResult* p, std::string* file) {
+  const CellResult& r = cell.result;
+  if (!e.is_object()) return in.fail(where, "must be an object");
+  const std::string verdict = in.text(e, where, "verdict");
+  if (in.failed()) return;
+  if (verdict == "not_judged") {
+    in.only_keys(e, where, {"verdict"});
+    p->judged = false;
+    return;
+  }
+  if (verdict != "held" && verdict != "violated") {
+    return in.fail(where + ".verdict", "must be held, violated or not_judged, got " + show(verdict));
+  }
+  in.only_keys(e, where, {"verdict", "seeds_judged", "seeds_violated", "seed", "explanation", "counterexample"});
+  p->seeds_judged = static_cast<int>(in.count(e, where, "seeds_judged", kSeedsMax));
+  p->seeds_violated = static_cast<int>(in.count(e, where, "seeds_violated", kSeedsMax));
+  if (in.failed()) return;
+  // Every judged property is judged on every seed the cell ran.
+  if (p->seeds_judged != r.seeds_run) {
+    return in.fail(where + ".seeds_judged", std::to_string(p->seeds_judged) + " but the cell ran " +
+                                                std::to_string(r.seeds_run) + " seeds");
+  }
+  if (p->seeds_violated > p->seeds_judged) {
+    return in.fail(where + ".seeds_violated", std::to_string(p->seeds_violated) + " of " +
+                                                  std::to_string(p->seeds_judged) + " seeds judged");
+  }
+  if (verdict == "held") {
+    if (p->seeds_violated != 0) return in.fail(where, "held, yet violated on " + std::to_string(p->seeds_violated) + " seeds");
+    for (const char* key : {"seed", "explanation", "counterexample"}) {
+      if (e.contains(key)) return in.fail(where + "." + key, "a held property has none");
+    }
+    return;
+  }
+  if (p->seeds_violated == 0) return in.fail(where + ".seeds_violated", "a violated property was violated on 0 seeds");
+  p->seed = in.seed(e, where, "seed");
+  p->explanation = in.text(e, where, "explanation");
+  if (in.failed()) return;
+  // The seed must be one the covered shards ran.
+  const auto shards = covered_shards(cell);
+  const uint64_t first = r.spec.first_seed;
+  const uint64_t index = p->seed - first;
+  const int n = r.spec.shard_count;
+  const bool in_cell = p->seed >= first && index < static_cast<uint64_t>(r.spec.seeds) &&
+                       std::find(shards.begin(), shards.end(), static_cast<int>(index % n)) != shards.end() &&
+                       (shards.size() > 1 || index / n < static_cast<uint64_t>(r.seeds_run));
+  if (!in_cell) {
+    return in.fail(where + ".seed", chaos::format_seed(p->seed) + " is not a seed this cell ran (from " +
+                                        chaos::format_seed(first) + ", shard " + format_shards(cell) + ", " +
+                                        std::to_string(r.seeds_run) + " seeds)");
+  }
+  if (!e.contains("counterexample")) {
+    // A harness fault stops a cell before it shrinks anything.
+    if (!r.nondeterministic) in.fail(where + ".counterexample", "missing");
+    return;
+  }
+  parse_counterexample(in, in.object(e, where, "counterexample"), where + ".counterexample", dir, p, file);
+}
+
+std::optional<CellReport> parse_cell(Reader& in, const json& c, const std::string& where, const std::string& dir) {
+  if (!c.is_object()) {
+    in.fail(where, "must be an object");
+    return std::nullopt;
+  }
+  in.only_keys(c, where,
+               {"strategy", "faults", "verdict", "seeds", "first_seed", "shard", "seeds_run", "budget_hit",
+                "stopped_early", "lock_cycles", "seeds_checked_twice", "wall_ms", "harness_fault", "mismatch", "seed",
+                "properties"});
+  CellReport report;
+  CellResult& r = report.result;
+  r.spec.strategy = in.text(c, where, "strategy");
+  r.spec.faults_label = in.text(c, where, "faults");
+  const std::string verdict = in.text(c, where, "verdict");
+  r.spec.seeds = static_cast<int>(in.count(c, where, "seeds", kSeedsMax));
+  r.spec.first_seed = in.seed(c, where, "first_seed");
+  const std::string shard = in.text(c, where, "shard");
+  r.seeds_run = static_cast<int>(in.count(c, where, "seeds_run", kSeedsMax));
+  r.budget_hit = in.flag(c, where, "budget_hit");
+  r.stopped_early = in.flag(c, where, "stopped_early");
+  r.lock_cycles = static_cast<uint64_t>(in.count(c, where, "lock_cycles", kCountMax));
+  r.seeds_checked_twice = static_cast<int>(in.count(c, where, "seeds_checked_twice", kSeedsMax));
+  report.wall_ms = in.count(c, where, "wall_ms", kWallMsMax);
+  r.mismatch = in.flag(c, where, "mismatch");
+  if (in.failed()) return std::nullopt;
+  // Names end up in one-line errors and in the matrix.
+  auto one_line = [](const std::string& name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+      return static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+    });
+  };
+  if (!one_line(r.spec.strategy)) in.fail(where + ".strategy", "must be a name on one line, got " + show(r.spec.strategy));
+  if (!one_line(r.spec.faults_label)) in.fail(where + ".faults", "must be a name on one line, got " + show(r.spec.faults_label));
+  if (in.failed()) return std::nullopt;
+  if (!parse_shards(shard, &report.shards, &r.spec.shard_count)) {
+    in.fail(where + ".shard", "must be K/N or K,K,.../N with 1 <= K <= N <= 1000, ascending, got " + show(shard));
+    return std::nullopt;
+  }
+  r.spec.shard_index = report.shards.front();
+  if (r.seeds_run > seeds_planned(report)) {
+    in.fail(where + ".seeds_run", std::to_string(r.seeds_run) + " of a cell whose shards have only " +
+                                      std::to_string(seeds_planned(report)) + " seeds");
+    return std::nullopt;
+  }
+  if (r.seeds_checked_twice > r.seeds_run) {
+    in.fail(where + ".seeds_checked_twice", "more than the " + std::to_string(r.seeds_run) + " seeds run");
+    return std::nullopt;
+  }
+  if (verdict == "harness_fault") {
+    r.nondeterministic = true;
+    r.nondeterminism = in.text(c, where, "harness_fault");
+    if (!in.failed() && r.nondeterminism.find('\n') != std::string::npos) in.fail(where + ".harness_fault", "must be one line");
+  } else if (verdict != "holds" && verdict != "violated") {
+    in.fail(where + ".verdict", "must be holds, violated or harness_fault, got " + show(verdict));
+    return std::nullopt;
+  }
+  const json& props = in.object(c, where, "properties");
+  if (in.failed()) return std::nullopt;
+  std::vector<std::string_view> ids;
+  for (const auto& info : properties::property_catalog()) ids.push_back(info.id);
+  for (const auto& [key, value] : props.items()) {
+    if (std::find(ids.begin(), ids.end(), key) == ids.end()) in.fail(where + ".properties", "unknown property " + show(key));
+  }
+  report.counterexample_files.assign(ids.size(), "");
+  bool some_not_judged = false;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    PropertyResult p;
+    p.property = std::string(ids[k]);
+    const std::string at = where + ".properties." + p.property;
+    if (!props.contains(p.property)) in.fail(at, "missing");
+    if (in.failed()) return std::nullopt;
+    parse_property(in, props[p.property], at, dir, report, &p, &report.counterexample_files[k]);
+    some_not_judged = some_not_judged || !p.judged;
+    if (p.violated() && (!r.violated || p.seed < r.seed)) r.seed = p.seed;
+    r.violated = r.violated || p.violated();
+    r.properties.push_back(std::move(p));
+  }
+  if (in.failed()) return std::nullopt;
+  // spec.properties lists the judged ones when some are not.
+  if (some_not_judged) {
+    for (const auto& p : r.properties) {
+      if (p.judged) r.spec.properties.push_back(p.property);
+    }
+  }
+  if (verdict == "holds" && r.violated) in.fail(where + ".verdict", "holds, yet a property is violated");
+  if (verdict == "violated" && !r.violated) in.fail(where + ".verdict", "violated, yet every property held");
+  if (c.contains("seed") && r.violated && in.seed(c, where, "seed") != r.seed) {
+    in.fail(where + ".seed", "is not the lowest violating seed of its properties (" + chaos::format_seed(r.seed) + ")");
+  }
+  if (c.contains("seed") && !r.violated) in.fail(where + ".seed", "a cell without violations has none");
+  if (in.failed()) return std::nullopt;
+  return report;
+}
+
+bool same_cell(const CellReport& a, const CellReport& b) {
+  return a.result.spec.strategy == b.result.spec.strategy && a.result.spec.faults_label == b.result.spec.faults_label;
 }
 
 }  // namespace
 
 std::string matrix_text(const std::vector<CellReport>& cells) {
-  size_t sw = 8, fw = 6;
+  size_t sw = 8, fw = 6, nw = 5;
   for (const auto& c : cells) {
     sw = std::max(sw, c.result.spec.strategy.size());
     fw = std::max(fw, c.result.spec.faults_label.size());
+    nw = std::max(nw, seeds_column(c).size());
   }
   std::ostringstream out;
-  out << pad("strategy", sw + 2) << pad("faults", fw + 2);
+  out << pad("strategy", sw + 2) << pad("faults", fw + 2) << pad("seeds", nw + 2);
   for (const auto& p : properties::property_catalog()) out << pad(std::string(p.id), 10);
   out << "verdict\n";
   for (const auto& c : cells) {
     const auto& r = c.result;
-    out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2);
-    for (const auto& p : properties::property_catalog()) {
-      std::string mark = "ok";
-      if (r.nondeterministic) mark = "?";
-      const auto& judged = r.spec.properties;
-      if (!judged.empty() && std::find(judged.begin(), judged.end(), p.id) == judged.end()) mark = "-";
-      for (const auto& v : r.violations) {
-        if (v.property == p.id) mark = "VIOLATED";
-      }
-      out << pad(mark, 10);
-    }
+    out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2) << pad(seeds_column(c), nw + 2);
+    for (const auto& p : properties::property_catalog()) out << pad(property_mark(r, std::string(p.id)), 10);
     out << cell_verdict(c) << "\n";
   }
   return out.str();
 }
 
 std::string results_json(const std::vector<CellReport>& cells) {
-  using nlohmann::ordered_json;
   ordered_json j;
-  j["lockcheck_results"] = 1;
+  j["lockcheck_results"] = 2;
   ordered_json props = ordered_json::array();
   for (const auto& p : properties::property_catalog()) props.push_back(std::string(p.id));
   j["properties"] = props;
@@ -73,126 +431,177 @@ std::string results_json(const std::vector<CellReport>& cells) {
     cell["strategy"] = r.spec.strategy;
     cell["faults"] = r.spec.faults_label;
     cell["verdict"] = r.nondeterministic ? "harness_fault" : r.violated ? "violated" : "holds";
-    cell["seeds_run"] = r.seeds_run;
     cell["seeds"] = r.spec.seeds;
     cell["first_seed"] = chaos::format_seed(r.spec.first_seed);
-    cell["shard"] = std::to_string(r.spec.shard_index + 1) + "/" + std::to_string(r.spec.shard_count);
+    cell["shard"] = format_shards(c);
+    cell["seeds_run"] = r.seeds_run;
     if (r.budget_hit) cell["budget_hit"] = true;
+    if (r.stopped_early) cell["stopped_early"] = true;
     cell["lock_cycles"] = r.lock_cycles;
+    cell["seeds_checked_twice"] = r.seeds_checked_twice;
     cell["wall_ms"] = c.wall_ms;
     if (r.nondeterministic) cell["harness_fault"] = r.nondeterminism;
-    if (r.violated) {
-      cell["seed"] = chaos::format_seed(r.seed);
-      ordered_json vs = ordered_json::array();
-      for (const auto& v : r.violations) vs.push_back(ordered_json{{"property", v.property}, {"explanation", v.explanation}});
-      cell["violations"] = vs;
-      ordered_json cxs = ordered_json::array();
-      for (size_t i = 0; i < r.counterexamples.size(); ++i) {
-        const auto& cx = r.counterexamples[i];
+    if (r.mismatch) cell["mismatch"] = true;
+    if (r.violated) cell["seed"] = chaos::format_seed(r.seed);
+    ordered_json ps = ordered_json::object();
+    for (size_t k = 0; k < r.properties.size(); ++k) {
+      const PropertyResult& p = r.properties[k];
+      ordered_json e;
+      if (!p.judged) {
+        e["verdict"] = "not_judged";
+        ps[p.property] = e;
+        continue;
+      }
+      e["verdict"] = p.violated() ? "violated" : "held";
+      e["seeds_judged"] = p.seeds_judged;
+      e["seeds_violated"] = p.seeds_violated;
+      if (p.violated()) {
+        e["seed"] = chaos::format_seed(p.seed);
+        e["explanation"] = p.explanation;
+      }
+      if (p.violated() && p.counterexample) {
+        const auto& cx = *p.counterexample;
         ordered_json x;
-        x["property"] = cx.property;
-        if (i < c.counterexample_files.size()) x["file"] = c.counterexample_files[i];
+        const std::string file = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
+        x["file"] = file.empty() ? counterexample_name(r, p.property) : std::filesystem::path(file).filename().string();
         x["trace"] = properties::format_trace(cx.trace);
         x["explanation"] = cx.explanation;
         x["shrink"] = ordered_json{{"runs", cx.stats.runs},
                                    {"faults", {cx.stats.faults_before, cx.stats.faults_after}},
                                    {"clients", {cx.stats.clients_before, cx.stats.clients_after}},
                                    {"acquires_per_client", {cx.stats.acquires_before, cx.stats.acquires_after}}};
-        cxs.push_back(x);
+        e["counterexample"] = x;
       }
-      cell["counterexamples"] = cxs;
+      ps[p.property] = e;
     }
+    cell["properties"] = ps;
     j["cells"].push_back(cell);
   }
   return j.dump(2) + "\n";
 }
 
 Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin) {
-  using nlohmann::json;
-  const std::string where(origin);
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto bad = [&](const std::string& what) { return Error{ErrorCode::kInvalidArgument, where + ": " + what}; };
-  if (j.is_discarded()) return bad("not valid JSON");
-  if (!j.is_object() || j.value("lockcheck_results", 0) != 1) return bad("not a lockcheck results.json (lockcheck_results: 1)");
-  if (!j.contains("cells") || !j["cells"].is_array()) return bad("cells: missing");
+  Reader in{std::string(origin)};
+  const std::string dir = std::filesystem::path(origin).parent_path().string();
+  json j;
+  // The parsing edge: whatever the text, nlohmann's verdict becomes a value
+  // here (allow_exceptions=false already turns syntax errors and numbers
+  // like 1e999 into a discarded value; the catch is for the rest).
+  try {
+    j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  } catch (const json::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON (" + e.what() + ")"};
+  }
+  if (j.is_discarded()) return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON"};
+  if (!j.is_object() || !j.contains("lockcheck_results") || !j["lockcheck_results"].is_number_integer()) {
+    return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not a lockcheck results.json (lockcheck_results: 2)"};
+  }
+  if (j["lockcheck_results"] != 2) {
+    return Error{ErrorCode::kInvalidArgument,
+                 std::string(origin) + ": lockcheck_results " + j["lockcheck_results"].dump() +
+                     ": this lockcheck reads version 2 (re-run the older shards with this build)"};
+  }
+  in.only_keys(j, "results", {"lockcheck_results", "properties", "cells"});
+  if (!j.contains("cells") || !j["cells"].is_array()) in.fail("cells", "must be an array");
+  if (in.failed()) return in.error();
   std::vector<CellReport> out;
-  for (const auto& c : j["cells"]) {
-    if (!c.is_object()) return bad("cells: not an object");
-    CellReport report;
-    auto& r = report.result;
-    auto str = [&](const char* key) -> std::optional<std::string> {
-      if (!c.contains(key) || !c[key].is_string()) return std::nullopt;
-      return c[key].get<std::string>();
-    };
-    auto strategy = str("strategy");
-    auto faults = str("faults");
-    auto verdict = str("verdict");
-    if (!strategy || !faults || !verdict) return bad("cells: strategy, faults and verdict are required");
-    r.spec.strategy = *strategy;
-    r.spec.faults_label = *faults;
-    r.seeds_run = c.value("seeds_run", 0);
-    r.spec.seeds = c.value("seeds", r.seeds_run);
-    r.lock_cycles = c.value("lock_cycles", uint64_t{0});
-    report.wall_ms = c.value("wall_ms", int64_t{0});
-    r.budget_hit = c.value("budget_hit", false);
-    if (auto fs = str("first_seed")) r.spec.first_seed = chaos::parse_seed(*fs).value_or(1);
-    if (*verdict == "harness_fault") {
-      r.nondeterministic = true;
-      r.nondeterminism = str("harness_fault").value_or("harness fault");
-    } else if (*verdict == "violated") {
-      r.violated = true;
-      auto seed = str("seed");
-      if (!seed || !chaos::parse_seed(*seed)) return bad("cells: a violated cell needs its seed");
-      r.seed = *chaos::parse_seed(*seed);
-      for (const auto& v : c.value("violations", json::array())) {
-        r.violations.push_back(properties::Violation{v.value("property", ""), {}, v.value("explanation", "")});
-      }
-      for (const auto& x : c.value("counterexamples", json::array())) {
-        properties::CellResult::Counterexample cx;
-        cx.property = x.value("property", "");
-        cx.explanation = x.value("explanation", "");
-        report.counterexample_files.push_back(x.value("file", ""));
-        r.counterexamples.push_back(std::move(cx));
-      }
-      if (r.violations.empty()) return bad("cells: a violated cell lists no violation");
-    } else if (*verdict != "holds") {
-      return bad("cells: unknown verdict '" + *verdict + "'");
-    }
-    out.push_back(std::move(report));
+  for (size_t i = 0; i < j["cells"].size(); ++i) {
+    auto cell = parse_cell(in, j["cells"][i], "cells[" + std::to_string(i) + "]", dir);
+    if (!cell) return in.error();
+    out.push_back(std::move(*cell));
   }
   return out;
 }
 
-std::vector<CellReport> merge_cells(const std::vector<CellReport>& cells) {
+Result<std::vector<CellReport>> merge_cells(const std::vector<CellReport>& cells) {
   std::vector<CellReport> out;
+  auto bad = [](const CellReport& c, const std::string& what) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot merge " + c.result.spec.strategy + " / " + c.result.spec.faults_label + ": " + what};
+  };
   for (const auto& c : cells) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const CellReport& o) {
-      return o.result.spec.strategy == c.result.spec.strategy && o.result.spec.faults_label == c.result.spec.faults_label;
-    });
+    auto it = std::find_if(out.begin(), out.end(), [&](const CellReport& o) { return same_cell(o, c); });
     if (it == out.end()) {
       out.push_back(c);
+      out.back().shards = covered_shards(c);
       continue;
     }
     auto& m = it->result;
     const auto& r = c.result;
+    if (m.spec.first_seed != r.spec.first_seed || m.spec.seeds != r.spec.seeds) {
+      return bad(c, "runs of different seeds (" + std::to_string(m.spec.seeds) + " from " +
+                        chaos::format_seed(m.spec.first_seed) + " and " + std::to_string(r.spec.seeds) + " from " +
+                        chaos::format_seed(r.spec.first_seed) + ")");
+    }
+    if (m.spec.shard_count != r.spec.shard_count) {
+      return bad(c, "shards of " + std::to_string(m.spec.shard_count) + " and of " +
+                        std::to_string(r.spec.shard_count));
+    }
+    if (m.spec.properties != r.spec.properties || m.properties.size() != r.properties.size()) {
+      return bad(c, "runs that judged different properties");
+    }
+    std::vector<int> shards = it->shards;
+    for (int k : covered_shards(c)) {
+      if (std::find(shards.begin(), shards.end(), k) != shards.end()) {
+        return bad(c, "shard " + std::to_string(k + 1) + "/" + std::to_string(r.spec.shard_count) + " given twice");
+      }
+      shards.push_back(k);
+    }
+    std::sort(shards.begin(), shards.end());
+    it->shards = shards;
     m.seeds_run += r.seeds_run;
     m.lock_cycles += r.lock_cycles;
+    m.events += r.events;
+    m.seeds_checked_twice += r.seeds_checked_twice;
     m.budget_hit = m.budget_hit || r.budget_hit;
+    m.stopped_early = m.stopped_early || r.stopped_early;
     it->wall_ms = std::max(it->wall_ms, c.wall_ms);  // shards run side by side
     if (r.nondeterministic && !m.nondeterministic) {
       m.nondeterministic = true;
+      m.mismatch = r.mismatch;
       m.nondeterminism = r.nondeterminism;
     }
-    // The cell's violation is the lowest violating seed over all shards.
-    if (r.violated && (!m.violated || r.seed < m.seed)) {
-      m.violated = true;
-      m.seed = r.seed;
-      m.violations = r.violations;
-      m.counterexamples = r.counterexamples;
-      it->counterexample_files = c.counterexample_files;
+    it->counterexample_files.resize(m.properties.size());
+    for (size_t k = 0; k < m.properties.size(); ++k) {
+      PropertyResult& mp = m.properties[k];
+      const PropertyResult& rp = r.properties[k];
+      mp.seeds_judged += rp.seeds_judged;
+      // Each property's lowest violating seed over all shards, with the
+      // counterexample shrunk from it.
+      if (rp.violated() && (!mp.violated() || rp.seed < mp.seed)) {
+        mp.seed = rp.seed;
+        mp.explanation = rp.explanation;
+        mp.counterexample = rp.counterexample;
+        it->counterexample_files[k] = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
+      }
+      mp.seeds_violated += rp.seeds_violated;
+    }
+    if (r.violated && (!m.violated || r.seed < m.seed)) m.seed = r.seed;
+    m.violated = m.violated || r.violated;
+  }
+  // Every shard of a cell together is the whole cell.
+  for (auto& c : out) {
+    if (static_cast<int>(c.shards.size()) == c.result.spec.shard_count) {
+      c.shards = {0};
+      c.result.spec.shard_index = 0;
+      c.result.spec.shard_count = 1;
     }
   }
   return out;
+}
+
+Status copy_counterexamples(std::vector<CellReport>* cells, const std::string& dir) {
+  for (auto& c : *cells) {
+    for (auto& file : c.counterexample_files) {
+      if (file.empty()) continue;
+      auto text = read_file(file);
+      if (!text.ok()) return text.error();
+      const std::string copy = dir + "/" + std::filesystem::path(file).filename().string();
+      if (auto s = write_file_atomic(copy, text.value()); !s.ok()) return s;
+      file = copy;
+    }
+  }
+  return Ok{};
 }
 
 std::string counterexample_name(const properties::CellResult& cell, const std::string& property) {
@@ -208,6 +617,17 @@ Status ensure_dir(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{ErrorCode::kInvalidArgument, "cannot create directory " + dir + ": " + ec.message()};
   if (!std::filesystem::is_directory(dir, ec)) return Error{ErrorCode::kInvalidArgument, dir + " is not a directory"};
+  return Ok{};
+}
+
+Status prepare_report_dir(const std::string& dir) {
+  if (auto s = ensure_dir(dir); !s.ok()) return s;
+  std::error_code ec;
+  const std::string results = dir + "/results.json";
+  if (std::filesystem::is_directory(results, ec)) return Error{ErrorCode::kInvalidArgument, results + " is a directory"};
+  const std::string probe = dir + "/.lockcheck-probe";
+  if (auto s = write_file_atomic(probe, ""); !s.ok()) return s;
+  std::remove(probe.c_str());
   return Ok{};
 }
 
