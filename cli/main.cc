@@ -436,7 +436,9 @@ int main(int argc, char** argv) {
   auto* report_cmd =
       app.add_subcommand("report", "merge the results of several runs (e.g. --shard K/N) and print the matrix");
   report_cmd->add_option("DIR", report_inputs, "report directories (or results.json files)")->required();
-  report_cmd->add_option("--out", report_out, "also write the merged results.json into this directory");
+  report_cmd->add_option("--out", report_out,
+                         "also write the merged results.json, with copies of the counterexample files it names, "
+                         "into this directory");
 
   std::string list_what;
   auto* list_cmd = app.add_subcommand("list", "list strategies, faults or properties");
