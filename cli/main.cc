@@ -20,6 +20,7 @@
 #include "impl/lock.h"
 #include "properties/suite.h"
 #include "reports/report.h"
+#include "reports/results_json.h"
 
 namespace lc = lockcheck;
 using lockcheck::chaos::FaultKind;

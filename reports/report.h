@@ -1,10 +1,7 @@
-// Rendering results: the strategy x property matrix, results.json, and
-// counterexample files, all written atomically (temp file + rename), so a
-// failed or interrupted run never leaves a half-written file behind.
-//
-// results.json names each counterexample file by its bare name: the file
-// sits beside it, in the same report directory (`report --out` copies the
-// files it names), so a report directory can be moved or merged whole.
+// Rendering results: the strategy x property matrix, merging shards, and
+// the report directory's files, all written atomically (temp file +
+// rename), so a failed or interrupted run never leaves a half-written file
+// behind. results.json itself is reports/results_json.h.
 #ifndef LOCKCHECK_REPORTS_REPORT_H_
 #define LOCKCHECK_REPORTS_REPORT_H_
 
@@ -31,23 +28,18 @@ struct CellReport {
   int64_t wall_ms = 0;  // measured by the CLI, for reports only
 };
 
+// The shards a report covers (CellReport::shards, or the spec's one).
+std::vector<int> covered_shards(const CellReport& cell);
+// "1/1", "2/3", "1,3/3": the covered shards, 1-based, of how many.
+std::string format_shards(const CellReport& cell);
+// The seeds the covered shards would run without a budget or early stop.
+int64_t seeds_planned(const CellReport& cell);
+
 // The matrix as printed: one row per (strategy, faults) cell, the seeds it
 // ran, one column per property (`ok` only when it held over every seed
 // run, `VIOLATED`, `-` not judged, `?` harness fault) and the cell's
 // verdict, naming each violated property with its lowest violating seed.
 std::string matrix_text(const std::vector<CellReport>& cells);
-
-// results.json (lockcheck_results: 2): every cell, its verdict and seeds,
-// and per property its verdict, seed counts, lowest violating seed and
-// counterexample (file name, trace, explanation, shrink statistics).
-std::string results_json(const std::vector<CellReport>& cells);
-
-// Reads a results.json back (for `lockcheck report`); counterexamples keep
-// everything but the scenarios themselves (those are in their files, whose
-// paths resolve beside `origin`). Malformed, out-of-range or impossible
-// values (a negative count, more seeds violated than judged, a seed outside
-// the cell) are errors: one line naming `origin` and the value.
-Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin);
 
 // Cells of several runs (shards) merged by (strategy, faults), in first-seen
 // order: seed counts and cycles add up, each property's lowest violating
