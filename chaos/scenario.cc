@@ -189,14 +189,15 @@ constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
 
 // Follows the parser's events and fails on a key an object already has:
 // JSON leaves duplicates undefined and nlohmann keeps the last, so a file
-// could say two things and mean one. Tracks the path for the message.
+// could say two things and mean one. The path for the message is built
+// only then: a deeply nested file costs one small frame per level.
 class DuplicateKeys {
  public:
   void see(json::parse_event_t event, const json& parsed) {
     switch (event) {
       case json::parse_event_t::object_start:
       case json::parse_event_t::array_start:
-        frames_.push_back(Frame{event == json::parse_event_t::array_start, child_path(), {}, {}, 0});
+        frames_.push_back(Frame{event == json::parse_event_t::array_start, {}, {}, 0});
         break;
       case json::parse_event_t::object_end:
       case json::parse_event_t::array_end:
@@ -206,7 +207,7 @@ class DuplicateKeys {
       case json::parse_event_t::key: {
         Frame& f = frames_.back();
         f.key = parsed.get<std::string>();
-        if (!f.keys.insert(f.key).second) fail(join(f.path, f.key), "duplicate key");
+        if (!f.keys.insert(f.key).second) fail(path(), "duplicate key");
         break;
       }
       case json::parse_event_t::value:
@@ -218,15 +219,14 @@ class DuplicateKeys {
  private:
   struct Frame {
     bool array;
-    std::string path;
     std::set<std::string> keys;  // objects: the keys seen
     std::string key;             // objects: the key being read
     size_t index;                // arrays: the element being read
   };
-  std::string child_path() const {
-    if (frames_.empty()) return "";
-    const Frame& f = frames_.back();
-    return f.array ? f.path + "[" + std::to_string(f.index) + "]" : join(f.path, f.key);
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : frames_) out = f.array ? out + "[" + std::to_string(f.index) + "]" : join(out, f.key);
+    return out;
   }
   void element_done() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;

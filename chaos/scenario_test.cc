@@ -207,6 +207,22 @@ TEST(Scenario, AcceptsKnownPropertiesAndTheLargestScenarioItAllows) {
                   .ok());
 }
 
+TEST(Scenario, DeepNestingIsOneLineNotAnOutOfMemory) {
+  const size_t depth = 200'000;
+  auto deep = parse_scenario(std::string(depth, '[') + std::string(depth, ']'), "deep.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().message, "deep.json: must be an object");
+  // The path of a duplicate is built only when there is one.
+  std::string nested = R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "description": "x", "faults": [)";
+  for (int i = 0; i < 3; ++i) nested += "[";
+  nested += R"({"a": 1, "a": 2})";
+  for (int i = 0; i < 3; ++i) nested += "]";
+  nested += "]}";
+  auto dup = parse_scenario(nested, "dup.json");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().message, "dup.json: faults[0][0][0][0].a: duplicate key");
+}
+
 TEST(Describe, PauseDuringAnOperationReadsAsPlainEnglish) {
   Fault f;
   f.at_ms = 200;
