@@ -5,9 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
+#include "impl/lock.h"
 #include "sim/world.h"
 
 namespace lockcheck::chaos {
@@ -72,11 +74,14 @@ std::optional<uint64_t> parse_seed(std::string_view text) {
 std::string describe(const Fault& f) {
   const std::string at = "at " + std::to_string(f.at_ms) + " ms: ";
   switch (f.kind) {
-    case FaultKind::kPause:
+    case FaultKind::kPause: {
+      // "an acquire command", "a release command": read aloud, not decoded.
+      const std::string article = f.during == "release" ? "a " : "an ";
       return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms" +
-             (f.during.empty() ? ""
+             (f.during.empty()        ? ""
               : f.during == "check" ? " right after its next passed validity check"
-                                    : " right after its next " + f.during + " command");
+                                    : " right after it next sends " + article + f.during + " command");
+    }
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:
       return at + "crash " + f.target +
@@ -104,6 +109,28 @@ std::string describe(const Fault& f) {
   return at + "?";
 }
 
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x20 && u != 0x7f) {
+      out += ch;
+    } else if (ch == '\n') {
+      out += "\\n";
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (ch == '\r') {
+      out += "\\r";
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Thrown only inside this file and caught at its boundary (parse_scenario),
@@ -115,18 +142,21 @@ struct ParseError {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) { throw ParseError{path, what}; }
 
+// The path of `key` inside the object at `path` ("" is the root).
+std::string join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
 void only_keys(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
   if (!obj.is_object()) fail(path, "must be an object");
   for (const auto& [k, v] : obj.items()) {
-    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-      fail(path.empty() ? k : path + "." + k, "unknown key");
-    }
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) fail(join(path, k), "unknown key");
   }
 }
 
 const json& need(const json& obj, const std::string& path, const char* key) {
   auto it = obj.find(key);
-  if (it == obj.end()) fail(path.empty() ? key : path + "." + key, "missing");
+  if (it == obj.end()) fail(join(path, key), "missing");
   return *it;
 }
 
@@ -140,7 +170,7 @@ int64_t as_int(const json& v, const std::string& path, int64_t lo, int64_t hi) {
 
 int64_t int_or(const json& obj, const std::string& path, const char* key, int64_t dflt, int64_t lo, int64_t hi) {
   auto it = obj.find(key);
-  return it == obj.end() ? dflt : as_int(*it, path + "." + key, lo, hi);
+  return it == obj.end() ? dflt : as_int(*it, join(path, key), lo, hi);
 }
 
 int64_t probability_ppm(const json& v, const std::string& path) {
@@ -156,6 +186,53 @@ std::string as_string(const json& v, const std::string& path) {
 }
 
 constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
+
+// Follows the parser's events and fails on a key an object already has:
+// JSON leaves duplicates undefined and nlohmann keeps the last, so a file
+// could say two things and mean one. The path for the message is built
+// only then: a deeply nested file costs one small frame per level.
+class DuplicateKeys {
+ public:
+  void see(json::parse_event_t event, const json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        frames_.push_back(Frame{event == json::parse_event_t::array_start, {}, {}, 0});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames_.pop_back();
+        element_done();
+        break;
+      case json::parse_event_t::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) fail(path(), "duplicate key");
+        break;
+      }
+      case json::parse_event_t::value:
+        element_done();
+        break;
+    }
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    std::set<std::string> keys;  // objects: the keys seen
+    std::string key;             // objects: the key being read
+    size_t index;                // arrays: the element being read
+  };
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : frames_) out = f.array ? out + "[" + std::to_string(f.index) + "]" : join(out, f.key);
+    return out;
+  }
+  void element_done() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::vector<Frame> frames_;
+};
 
 // Which processes a fault kind may name.
 struct Targets {
@@ -284,7 +361,7 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
   return f;
 }
 
-Scenario parse_root(const json& j) {
+Scenario parse_root(const json& j, std::span<const std::string_view> properties) {
   only_keys(j, "", {"lockcheck_scenario", "description", "strategy", "seed", "nodes", "clients", "ttl_ms",
                     "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms", "faults",
                     "expect"});
@@ -295,6 +372,11 @@ Scenario parse_root(const json& j) {
   sim::WorldConfig& c = s.world;
   if (auto it = j.find("description"); it != j.end()) s.description = as_string(*it, "description");
   c.strategy = as_string(need(j, "", "strategy"), "strategy");
+  if (!make_strategy(c.strategy)) {
+    std::string known;
+    for (const auto& info : strategy_catalog()) known += (known.empty() ? "" : ", ") + std::string(info.name);
+    fail("strategy", "unknown strategy '" + c.strategy + "' (known: " + known + ")");
+  }
   const json& seed = need(j, "", "seed");
   if (seed.is_string()) {
     auto v = parse_seed(seed.get<std::string>());
@@ -350,11 +432,32 @@ Scenario parse_root(const json& j) {
     if (c.replication_lag_max < c.replication_lag_min) fail("replication_lag_ms", "max must not be below min");
   }
   if (const std::string problem = sim::validate_config(c); !problem.empty()) fail("", problem);
+  // Refused up front: the history keeps every lock cycle and write, so a
+  // run's memory grows with them (64 clients x 10,000 cycles grew it by
+  // 40 MB/s until killed).
+  const int64_t cycles = int64_t{c.clients} * c.workload.acquires_per_client;
+  if (cycles > kLockCyclesMax) {
+    fail("workload.acquires_per_client", "clients x acquires_per_client is " + std::to_string(cycles) +
+                                             " lock cycles, more than the " + std::to_string(kLockCyclesMax) +
+                                             " a scenario may run");
+  }
+  if (const int64_t writes = cycles * c.workload.writes_per_hold; writes > kWritesTotalMax) {
+    fail("workload.writes_per_hold", "clients x acquires_per_client x writes_per_hold is " + std::to_string(writes) +
+                                         " resource writes, more than the " + std::to_string(kWritesTotalMax) +
+                                         " a scenario may run");
+  }
   if (auto it = j.find("faults"); it != j.end()) {
     if (!it->is_array()) fail("faults", "must be an array");
     if (it->size() > kFaultsMax) fail("faults", "more than " + std::to_string(kFaultsMax) + " faults");
     for (size_t i = 0; i < it->size(); ++i) {
-      s.faults.push_back(parse_fault((*it)[i], "faults[" + std::to_string(i) + "]", c));
+      const std::string path = "faults[" + std::to_string(i) + "]";
+      s.faults.push_back(parse_fault((*it)[i], path, c));
+      // The run stops at duration_ms: a fault then or later never fires,
+      // and a file that lists one says something that does not happen.
+      if (s.faults.back().at_ms >= c.duration.count()) {
+        fail(path + ".at_ms", "at or after duration_ms (" + std::to_string(c.duration.count()) +
+                                  "): the fault would never fire");
+      }
     }
     std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& a, const Fault& b) { return a.at_ms < b.at_ms; });
   }
@@ -363,12 +466,29 @@ Scenario parse_root(const json& j) {
     Expectation e;
     e.verdict = as_string(need(*it, "expect", "verdict"), "expect.verdict");
     if (e.verdict != "holds" && e.verdict != "violated") fail("expect.verdict", "must be \"holds\" or \"violated\"");
-    if (auto p = it->find("property"); p != it->end()) e.property = as_string(*p, "expect.property");
+    // A name the checkers do not know can be neither violated nor held:
+    // the expectation would fail (or pass) for the wrong reason.
+    auto property = [&](const json& v, const std::string& path) {
+      std::string name = as_string(v, path);
+      if (!properties.empty() && std::find(properties.begin(), properties.end(), name) == properties.end()) {
+        std::string known;
+        for (const auto& p : properties) known += (known.empty() ? "" : ", ") + std::string(p);
+        fail(path, "unknown property '" + name + "' (known: " + known + ")");
+      }
+      return name;
+    };
+    if (auto p = it->find("property"); p != it->end()) e.property = property(*p, "expect.property");
     if (auto t = it->find("trace"); t != it->end()) e.trace = as_string(*t, "expect.trace");
     if (e.verdict == "violated" && e.property.empty()) fail("expect.property", "missing (verdict is \"violated\")");
+    if (e.verdict == "holds" && !e.property.empty()) fail("expect.property", "given, but the verdict is \"holds\"");
     if (auto h = it->find("holds"); h != it->end()) {
       if (!h->is_array()) fail("expect.holds", "must be a list of property names");
-      for (const auto& name : *h) e.holds.push_back(as_string(name, "expect.holds[]"));
+      for (size_t i = 0; i < h->size(); ++i) {
+        const std::string path = "expect.holds[" + std::to_string(i) + "]";
+        std::string name = property((*h)[i], path);
+        if (std::find(e.holds.begin(), e.holds.end(), name) != e.holds.end()) fail(path, "'" + name + "' is listed twice");
+        e.holds.push_back(std::move(name));
+      }
     }
     s.expect = e;
   }
@@ -424,23 +544,34 @@ ordered_json fault_json(const Fault& f) {
 
 }  // namespace
 
-Result<Scenario> parse_scenario(std::string_view text, std::string_view origin) {
-  const std::string where(origin);
+Result<Scenario> parse_scenario(std::string_view text, std::string_view origin,
+                                std::span<const std::string_view> properties) {
+  // Every message is one line, whatever the file's names hold.
+  auto error = [&](const std::string& message) {
+    return Error{ErrorCode::kInvalidArgument, escaped(std::string(origin) + ": " + message)};
+  };
   json j;
   try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
+    DuplicateKeys duplicates;
+    j = json::parse(text, [&duplicates](int, json::parse_event_t event, json& parsed) {
+      duplicates.see(event, parsed);
+      return true;
+    });
+  } catch (const ParseError& e) {
+    return error(e.path + ": " + e.what);
+  } catch (const json::exception& e) {
+    // Syntax errors, and numbers too big for a double (1e999).
     std::string msg = e.what();
     // nlohmann's message starts with "[json.exception.parse_error.101] ".
     if (auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
-    return Error{ErrorCode::kInvalidArgument, where + ": not valid JSON: " + msg};
+    return error(e.id >= 100 && e.id < 200 ? "not valid JSON: " + msg : msg);
   }
   try {
-    return parse_root(j);
+    return parse_root(j, properties);
   } catch (const ParseError& e) {
-    return Error{ErrorCode::kInvalidArgument, where + ": " + (e.path.empty() ? "" : e.path + ": ") + e.what};
+    return error((e.path.empty() ? "" : e.path + ": ") + e.what);
   } catch (const json::exception& e) {
-    return Error{ErrorCode::kInvalidArgument, where + ": " + e.what()};
+    return error(e.what());
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,19 +64,33 @@ struct Scenario {
   std::string description;
 };
 
-// Bounds on a schedule (TIGER_STYLE: a limit on everything).
+// Bounds on a scenario (TIGER_STYLE: a limit on everything). The history
+// keeps every lock cycle and resource write, so these bound a run's memory
+// (about 3 KB per cycle of 3 writes): a scenario past them is refused by
+// the parser, not run until the machine runs out.
 constexpr size_t kFaultsMax = 1000;
+constexpr int64_t kLockCyclesMax = 50'000;    // clients x acquires_per_client
+constexpr int64_t kWritesTotalMax = 500'000;  // clients x acquires_per_client x writes_per_hold
 
 // Parses a scenario file's text; `origin` names it in error messages.
-// Every error is one line: "<origin>: <path>: <what is wrong>".
-// Unknown keys, kinds and targets are errors, never ignored.
-Result<Scenario> parse_scenario(std::string_view json_text, std::string_view origin);
+// Every error is one line: "<origin>: <path>: <what is wrong>", with
+// control characters escaped. Unknown keys, kinds, targets and property
+// names are errors, never ignored; so are a key given twice in one object,
+// a number out of range (1e999), a fault at or after duration_ms, and a
+// scenario past the bounds above. `properties`: the property names `expect`
+// may use (the checkers' catalog: chaos/ cannot see it); empty: any name.
+Result<Scenario> parse_scenario(std::string_view json_text, std::string_view origin,
+                                std::span<const std::string_view> properties = {});
 
 // The file text for a scenario (parses back to an equal scenario).
 std::string format_scenario(const Scenario& scenario);
 
 // One line describing a fault, e.g. "pause client-0 for 1500 ms".
 std::string describe(const Fault& fault);
+
+// `text` fit for a one-line message: control characters as \n, \t, \r or
+// \xNN.
+std::string escaped(std::string_view text);
 
 // "0x5eed" style.
 std::string format_seed(uint64_t seed);

@@ -116,7 +116,134 @@ TEST(Scenario, RejectsBadInputWithOneClearLine) {
     EXPECT_NE(msg.find(c.message), std::string::npos) << "got: " << msg;
     EXPECT_EQ(msg.rfind("bad.json: ", 0), 0u) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    EXPECT_EQ(msg.find(": ."), std::string::npos) << "a path with a stray leading dot: " << msg;
   }
+}
+
+// The property names a replay knows (the checkers' catalog, which chaos/
+// cannot see).
+constexpr std::string_view kProperties[] = {"mutex", "resource", "validity"};
+
+TEST(Scenario, RejectsWhatWouldOtherwiseBeSilentlyWrong) {
+  const BadCase cases[] = {
+      // A top-level key read by int_or: the path has no leading dot.
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "nodes": 0})", "bad.json: nodes: must be in [1, 15]"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "replicas": 9})", "bad.json: replicas: must be in [0, 4]"},
+      // Property names the checkers do not know (a typo once made the
+      // replay exit 3, or pass).
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "violated", "property": "mutx"}})",
+       "bad.json: expect.property: unknown property 'mutx' (known: mutex, resource, validity)"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "holds", "holds": ["mutex", "fencng"]}})",
+       "bad.json: expect.holds[1]: unknown property 'fencng'"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "holds", "holds": ["mutex", "mutex"]}})",
+       "bad.json: expect.holds[1]: 'mutex' is listed twice"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "expect": {"verdict": "holds", "property": "mutex"}})",
+       "bad.json: expect.property: given, but the verdict is \"holds\""},
+      // Duplicate keys: JSON leaves them undefined, nlohmann kept the last.
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "ttl_ms": 1000, "ttl_ms": 5})", "bad.json: ttl_ms: duplicate key"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "workload": {"hold_ms": 1, "hold_ms": 2}})",
+       "bad.json: workload.hold_ms: duplicate key"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "crash", "target": "client-0"}, {"at_ms": 1, "kind": "crash", "target": "client-0", "target": "client-1"}]})",
+       "bad.json: faults[1].target: duplicate key"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "faults": [{"at_ms": 1, "kind": "partition", "duration_ms": 5, "groups": [["client-0"], ["node-0"]], "one_way": true, "one_way": false}]})",
+       "bad.json: faults[0].one_way: duplicate key"},
+      // A fault the run would never reach.
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "duration_ms": 1000, "faults": [{"at_ms": 1000, "kind": "crash", "target": "client-0"}]})",
+       "bad.json: faults[0].at_ms: at or after duration_ms (1000): the fault would never fire"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "duration_ms": 1000, "faults": [{"at_ms": 5, "kind": "crash", "target": "client-0"}, {"at_ms": 99999, "kind": "crash", "target": "client-1"}]})",
+       "bad.json: faults[1].at_ms: at or after duration_ms (1000)"},
+      // Numbers past what a double holds: once an uncaught exception (exit 134).
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "ttl_ms": 1e999})", "bad.json: number overflow parsing '1e999'"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "network": {"drop": -1e999}})", "bad.json: number overflow"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "ttl_ms": 1e300})", "bad.json: ttl_ms: must be an integer"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "ttl_ms": 99999999999999999999})", "bad.json: ttl_ms: must be an integer"},
+      // Too big to run: refused up front, not run until memory runs out.
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "clients": 64, "duration_ms": 86400000, "workload": {"acquires_per_client": 10000}})",
+       "bad.json: workload.acquires_per_client: clients x acquires_per_client is 640000 lock cycles, more than the 50000"},
+      {R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "clients": 10, "workload": {"acquires_per_client": 5000, "writes_per_hold": 100}})",
+       "bad.json: workload.writes_per_hold: clients x acquires_per_client x writes_per_hold is 5000000 resource writes"},
+      // Control characters stay escaped: the message stays one line.
+      {"{\"lockcheck_scenario\": 1, \"strategy\": \"sin\\ngle\\u0000\", \"seed\": 1}",
+       "bad.json: strategy: unknown strategy 'sin\\ngle\\x00' (known: single, "},
+      {"{\"lockcheck_scenario\": 1, \"strategy\": \"single\", \"seed\": 1, \"a\\r\\tb\": 1}", "bad.json: a\\r\\tb: unknown key"},
+      {"{\"lockcheck_scenario\": 1, \"strategy\": \"single\", \"seed\": 1, \"faults\": [{\"at_ms\": 1, \"kind\": \"crash\", \"target\": \"client-0\\n\"}]}",
+       "bad.json: faults[0].target: unknown target 'client-0\\n'"},
+  };
+  for (const auto& c : cases) {
+    auto s = parse_scenario(c.json, "bad.json", kProperties);
+    if (s.ok()) {
+      ADD_FAILURE() << "accepted: " << c.json;
+      continue;
+    }
+    const std::string& msg = s.error().message;
+    EXPECT_NE(msg.find(c.message), std::string::npos) << "want: " << c.message << "\ngot:  " << msg;
+    EXPECT_EQ(msg.find_first_of(std::string("\n\r\0", 3)), std::string::npos) << msg;
+  }
+  // The origin is part of the message, and escaped too.
+  auto s = parse_scenario("{", "two\nlines.json");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message.rfind("two\\nlines.json: not valid JSON", 0), 0u) << s.error().message;
+}
+
+TEST(Scenario, AcceptsKnownPropertiesAndTheLargestScenarioItAllows) {
+  auto ok = parse_scenario(
+      R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "clients": 50, "duration_ms": 1000,
+          "workload": {"acquires_per_client": 1000, "writes_per_hold": 10},
+          "faults": [{"at_ms": 999, "kind": "crash", "target": "client-0"}],
+          "expect": {"verdict": "violated", "property": "mutex", "holds": ["resource", "validity"]}})",
+      "ok.json", kProperties);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->expect->holds, (std::vector<std::string>{"resource", "validity"}));
+  // Without a catalog, any name goes (chaos/ alone cannot tell).
+  EXPECT_TRUE(parse_scenario(R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1,
+                                 "expect": {"verdict": "violated", "property": "anything"}})",
+                             "any.json")
+                  .ok());
+  // The same key in two objects is no duplicate.
+  EXPECT_TRUE(parse_scenario(R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1,
+                                 "faults": [{"at_ms": 1, "kind": "crash", "target": "client-0"},
+                                            {"at_ms": 2, "kind": "crash", "target": "client-1"}]})",
+                             "two.json")
+                  .ok());
+}
+
+TEST(Scenario, DeepNestingIsOneLineNotAnOutOfMemory) {
+  const size_t depth = 200'000;
+  auto deep = parse_scenario(std::string(depth, '[') + std::string(depth, ']'), "deep.json");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_EQ(deep.error().message, "deep.json: must be an object");
+  // The path of a duplicate is built only when there is one.
+  std::string nested = R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1, "description": "x", "faults": [)";
+  for (int i = 0; i < 3; ++i) nested += "[";
+  nested += R"({"a": 1, "a": 2})";
+  for (int i = 0; i < 3; ++i) nested += "]";
+  nested += "]}";
+  auto dup = parse_scenario(nested, "dup.json");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().message, "dup.json: faults[0][0][0][0].a: duplicate key");
+}
+
+TEST(Describe, PauseDuringAnOperationReadsAsPlainEnglish) {
+  Fault f;
+  f.at_ms = 200;
+  f.kind = FaultKind::kPause;
+  f.target = "client-1";
+  f.duration_ms = 1500;
+  EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms");
+  f.during = "acquire";
+  EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends an acquire command");
+  f.during = "release";
+  EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends a release command");
+  f.during = "extend";
+  EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends an extend command");
+  f.during = "check";
+  EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after its next passed validity check");
+}
+
+TEST(Escaped, KeepsPrintableTextAndEscapesControlCharacters) {
+  EXPECT_EQ(escaped("client-0 ok"), "client-0 ok");
+  EXPECT_EQ(escaped(std::string("a\nb\tc\rd\0e\x7f\x1b", 11)), "a\\nb\\tc\\rd\\x00e\\x7f\\x1b");
+  EXPECT_EQ(escaped("h\xc3\xa9"), "h\xc3\xa9");  // UTF-8 passes through
 }
 
 const char* kReplicated = R"({

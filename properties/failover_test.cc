@@ -72,9 +72,9 @@ TEST(Failover, RunFindsTheMutexViolationAndShrinksIt) {
   const CellResult r = run_cell(spec, 2, nullptr);
   EXPECT_FALSE(r.nondeterministic) << r.nondeterminism;
   ASSERT_TRUE(r.violated);
-  ASSERT_FALSE(r.violations.empty());
-  EXPECT_EQ(r.violations[0].property, "mutex");
-  const auto& cx = r.counterexamples[0];
+  ASSERT_TRUE(r.find("mutex")->violated());
+  ASSERT_TRUE(r.find("mutex")->counterexample.has_value());
+  const auto& cx = *r.find("mutex")->counterexample;
   EXPECT_GE(cx.scenario.world.replicas, 1);
   // The counterexample file round-trips and replays to its trace.
   auto parsed = chaos::parse_scenario(chaos::format_scenario(cx.scenario), "cx");

@@ -29,9 +29,17 @@ struct ShrinkStats {
   int acquires_before = 0, acquires_after = 0;
 };
 
-// Greedy shrinking: repeatedly tries smaller variants (fewer faults,
-// clients, nodes and lock cycles; shorter faults; earlier times) and keeps
-// any that still violates `property`. At most runs_max scenario runs.
+// The fewest nodes shrinking may leave: the strategy's own node count
+// (strategy_catalog(); Redlock's 5), or the scenario's if it has fewer.
+int nodes_floor(const chaos::Scenario& scenario);
+
+// Greedy shrinking to a fixpoint: tries smaller variants of the scenario,
+// each move in turn — end the run just after the violation, fewer faults,
+// clients, lock cycles, nodes (never below nodes_floor), replicas and
+// writes, a plainer network, earlier/shorter/smaller faults — and keeps any
+// that still violates `property`; repeats until a whole pass finds nothing
+// or runs_max scenario runs (>= 1) are spent. Deterministic: the result is
+// a function of the arguments.
 chaos::Scenario shrink(const chaos::Scenario& failing, const std::string& property, int runs_max,
                        ShrinkStats* stats);
 

@@ -42,10 +42,146 @@ Scenario cell_scenario(const CellSpec& spec, uint64_t seed) {
   return chaos::generate(spec.strategy, spec.swarm ? chaos::swarm_classes(seed) : spec.classes, seed);
 }
 
+namespace {
+
+// Seeds run in blocks so memory stays bounded however many are asked for.
+constexpr int kBlockSeeds = 4096;
+
+// One seed's run, kept until its block is folded into the cell's counts.
+struct SeedRun {
+  bool done = false;
+  uint32_t violated_mask = 0;         // bit k: catalog property k violated (judged ones only)
+  std::vector<Violation> violations;  // the judged ones, catalog order
+  uint64_t cycles = 0;
+  uint64_t events = 0;
+  std::string harness_fault;          // non-empty: this seed's results cannot be trusted
+  bool mismatch = false;              // the fault is two runs that differed
+};
+
+size_t catalog_index(const std::string& property) {
+  const auto& catalog = property_catalog();
+  for (size_t k = 0; k < catalog.size(); ++k) {
+    if (catalog[k].id == property) return k;
+  }
+  LC_CHECK(false && "a checker reported a property the catalog does not list");
+  return 0;
+}
+
+std::string describe_at(sim::TrueInstant at) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count()) + " us";
+}
+
+}  // namespace
+
+std::string outcome_difference(const Judged& a, const Judged& b) {
+  if (a.outcome.trace_hash != b.outcome.trace_hash) {
+    return "traces " + format_trace(a.outcome.trace_hash) + " and " + format_trace(b.outcome.trace_hash);
+  }
+  if (a.outcome.events_run != b.outcome.events_run || a.outcome.event_limit_hit != b.outcome.event_limit_hit) {
+    return std::to_string(a.outcome.events_run) + " and " + std::to_string(b.outcome.events_run) + " events";
+  }
+  if (a.violations.size() != b.violations.size()) {
+    return std::to_string(a.violations.size()) + " and " + std::to_string(b.violations.size()) + " violations";
+  }
+  for (size_t i = 0; i < a.violations.size(); ++i) {
+    const Violation& x = a.violations[i];
+    const Violation& y = b.violations[i];
+    if (x.property != y.property) return "violations of " + x.property + " and " + y.property;
+    if (x.at != y.at) return x.property + " violated at " + describe_at(x.at) + " and " + describe_at(y.at);
+    if (x.explanation != y.explanation) return x.property + " explained as '" + x.explanation + "' and '" + y.explanation + "'";
+  }
+  return "";
+}
+
+namespace {
+
+SeedRun run_seed(const CellSpec& spec, uint64_t seed) {
+  SeedRun p;
+  const Scenario sc = cell_scenario(spec, seed);
+  const Judged j = judge(sc);
+  p.violations = judged_by(spec, j.violations);
+  for (const Violation& v : p.violations) p.violated_mask |= uint32_t{1} << catalog_index(v.property);
+  for (const auto& e : j.outcome.history.events) p.cycles += e.kind == sim::EventKind::kAcquireOk;
+  p.events = j.outcome.events_run;
+  if (j.outcome.event_limit_hit) p.harness_fault = "seed " + chaos::format_seed(seed) + " hit the event limit";
+  if (spec.check_determinism && p.harness_fault.empty()) {
+    const std::string diff = outcome_difference(j, judge(sc));
+    if (!diff.empty()) {
+      p.harness_fault = "seed " + chaos::format_seed(seed) + " ran twice with different outcomes: " + diff;
+      p.mismatch = true;
+    }
+  }
+  p.done = true;
+  return p;
+}
+
+// Shrinks `property`'s violation at `seed`; with check_determinism shrinks
+// twice and sets *mismatch when the two differ in any way.
+Counterexample shrink_counterexample(const CellSpec& spec, const std::string& property, uint64_t seed,
+                                     std::string* mismatch) {
+  const Scenario original = cell_scenario(spec, seed);
+  auto once = [&]() {
+    Counterexample cx;
+    cx.scenario = shrink(original, property, spec.shrink_runs_max, &cx.stats);
+    const Judged final_run = judge(cx.scenario);
+    const Violation* fv = find_violation(final_run.violations, property);
+    LC_CHECK(fv != nullptr);  // shrink only keeps scenarios that still violate
+    cx.trace = final_run.outcome.trace_hash;
+    cx.explanation = fv->explanation;
+    cx.scenario.expect = chaos::Expectation{"violated", property, format_trace(cx.trace), {}};
+    cx.scenario.description = "counterexample for " + property + ": " + spec.strategy + " under faults '" +
+                              spec.faults_label + "', shrunk from seed " + chaos::format_seed(seed);
+    return cx;
+  };
+  Counterexample cx = once();
+  if (spec.check_determinism) {
+    const Counterexample again = once();
+    const bool same = chaos::format_scenario(cx.scenario) == chaos::format_scenario(again.scenario) &&
+                      cx.trace == again.trace && cx.explanation == again.explanation &&
+                      cx.stats.runs == again.stats.runs;
+    if (!same) {
+      *mismatch = "shrinking the " + property + " counterexample from seed " + chaos::format_seed(seed) +
+                  " twice gave different results (traces " + format_trace(cx.trace) + " and " +
+                  format_trace(again.trace) + ", " + std::to_string(cx.stats.runs) + " and " +
+                  std::to_string(again.stats.runs) + " runs)";
+    }
+  }
+  return cx;
+}
+
+// Runs task(i) for every i in [0, count) on up to `jobs` threads; each
+// task writes only its own slot, so the results do not depend on timing.
+void parallel_for(int count, int jobs, const std::function<void(int)>& task) {
+  std::atomic<int> next{0};
+  auto worker = [&]() {
+    for (int i = next.fetch_add(1); i < count; i = next.fetch_add(1)) task(i);
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::min(jobs, count); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+bool judges(const CellSpec& spec, const std::string& property) {
+  return spec.properties.empty() ||
+         std::find(spec.properties.begin(), spec.properties.end(), property) != spec.properties.end();
+}
+
+const PropertyResult* CellResult::find(const std::string& property) const {
+  for (const auto& p : properties) {
+    if (p.property == property) return &p;
+  }
+  return nullptr;
+}
+
 CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress) {
   LC_CHECK(spec_in.seeds >= 0);
   LC_CHECK(spec_in.shard_count >= 1 && spec_in.shard_index >= 0 && spec_in.shard_index < spec_in.shard_count);
   LC_CHECK(spec_in.budget_ms >= 0);
+  const auto& catalog = property_catalog();
+  LC_CHECK(catalog.size() <= 32);  // one bit per property in SeedRun::violated_mask
   // Within a shard, index i stands for the cell's index i*count + shard.
   CellSpec spec = spec_in;
   spec.seeds = spec_in.seeds <= spec_in.shard_index
@@ -54,6 +190,14 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
   jobs = std::max(1, std::min(jobs, 64));
   CellResult result;
   result.spec = spec_in;
+  std::vector<size_t> judged;  // catalog indices
+  for (size_t k = 0; k < catalog.size(); ++k) {
+    PropertyResult p;
+    p.property = std::string(catalog[k].id);
+    p.judged = judges(spec, p.property);
+    if (p.judged) judged.push_back(k);
+    result.properties.push_back(std::move(p));
+  }
   // The budget only decides how many seeds start; it never reaches a run.
   const auto started_at = std::chrono::steady_clock::now();
   std::atomic<bool> budget_hit{false};
@@ -64,26 +208,34 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
     return true;
   };
 
-  struct PerSeed {
-    bool done = false;
-    bool violated = false;
-    uint64_t cycles = 0;
-    uint64_t events = 0;
-    std::string nondeterminism;
+  // Where the cell may stop: after the lowest harness fault, or once every
+  // judged property has a violation, after the highest of their lowest
+  // violating indices. Each lowest index only falls, so the bound only
+  // falls, and every index at or below its final value is run whatever the
+  // timing: the seeds counted are the same for any number of jobs.
+  std::vector<std::atomic<int>> lowest(catalog.size());
+  for (auto& l : lowest) l.store(INT_MAX);
+  std::atomic<int> lowest_fault{INT_MAX};
+  auto lower = [](std::atomic<int>& a, int i) {
+    int cur = a.load();
+    while (i < cur && !a.compare_exchange_weak(cur, i)) {
+    }
   };
-  // Seeds run in blocks so memory stays bounded however many are asked for;
-  // a block's workers stop at the lowest bad index they find, and no later
-  // block starts after one.
-  constexpr int kBlockSeeds = 4096;
-  std::vector<PerSeed> per;
-  std::atomic<int> lowest_bad{INT_MAX};  // lowest seed index that violated or misbehaved
+  auto bound = [&]() {
+    int highest = judged.empty() ? INT_MAX : 0;
+    for (size_t k : judged) highest = std::max(highest, lowest[k].load());
+    return std::min(highest, lowest_fault.load());
+  };
+
+  std::vector<SeedRun> per;
   std::atomic<int> done{0};
-  std::string bad_nondeterminism;
-  int counted = 0;  // seeds of the finished prefix (up to and including a bad one)
+  int counted = 0;  // seeds of the finished prefix
+  std::string fault;
+  bool fault_mismatch = false;
   bool stopped = false;
   for (int block = 0; block < spec.seeds && !stopped; block += kBlockSeeds) {
     const int block_end = std::min(spec.seeds, block + kBlockSeeds);
-    per.assign(static_cast<size_t>(block_end - block), PerSeed{});
+    per.assign(static_cast<size_t>(block_end - block), SeedRun{});
     std::atomic<int> next{block};
     std::mutex mu;
     std::condition_variable cv;
@@ -91,28 +243,13 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
       for (;;) {
         if (over_budget()) break;
         const int i = next.fetch_add(1);
-        if (i >= block_end || i > lowest_bad.load()) break;
-        const uint64_t seed = cell_seed(spec, i);
-        const Scenario sc = cell_scenario(spec, seed);
-        Judged j = judge(sc);
-        PerSeed& p = per[static_cast<size_t>(i - block)];
-        p.violated = !judged_by(spec, j.violations).empty();
-        for (const auto& e : j.outcome.history.events) p.cycles += e.kind == sim::EventKind::kAcquireOk;
-        p.events = j.outcome.events_run;
-        if (j.outcome.event_limit_hit) p.nondeterminism = "seed " + chaos::format_seed(seed) + " hit the event limit";
-        if (spec.check_determinism) {
-          Judged again = judge(sc);
-          if (again.outcome.trace_hash != j.outcome.trace_hash || again.violations.size() != j.violations.size()) {
-            p.nondeterminism = "seed " + chaos::format_seed(seed) + " ran twice with traces " +
-                               format_trace(j.outcome.trace_hash) + " and " + format_trace(again.outcome.trace_hash);
-          }
+        if (i >= block_end || i > bound()) break;
+        SeedRun& p = per[static_cast<size_t>(i - block)];
+        p = run_seed(spec, cell_seed(spec, i));
+        for (size_t k = 0; k < catalog.size(); ++k) {
+          if (p.violated_mask & (uint32_t{1} << k)) lower(lowest[k], i);
         }
-        p.done = true;
-        if (p.violated || !p.nondeterminism.empty()) {
-          int cur = lowest_bad.load();
-          while (i < cur && !lowest_bad.compare_exchange_weak(cur, i)) {
-          }
-        }
+        if (!p.harness_fault.empty()) lower(lowest_fault, i);
         {
           std::lock_guard<std::mutex> lock(mu);
           done.fetch_add(1);
@@ -148,47 +285,69 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
     }
     for (auto& t : threads) t.join();
 
-    // Started seeds all finished: the done ones are a prefix of the block.
-    const int bad = lowest_bad.load();
+    // Started seeds all finished: the done ones up to the bound are a
+    // prefix of the block. Fold them in; the counts come from this prefix
+    // alone, never from the atomics, which may have seen seeds beyond it.
+    const int final_bound = bound();
     for (int i = block; i < block_end; ++i) {
-      const PerSeed& p = per[static_cast<size_t>(i - block)];
-      if (!p.done || i > bad) {
+      const SeedRun& p = per[static_cast<size_t>(i - block)];
+      if (!p.done || i > final_bound) {
         stopped = true;
         break;
       }
       result.lock_cycles += p.cycles;
       result.events += p.events;
       ++counted;
-      if (i == bad) bad_nondeterminism = p.nondeterminism;
+      for (const Violation& v : p.violations) {
+        PropertyResult& r = result.properties[catalog_index(v.property)];
+        if (r.seeds_violated++ == 0) {
+          r.seed = cell_seed(spec, i);
+          r.explanation = v.explanation;
+        }
+      }
+      if (!p.harness_fault.empty()) {
+        fault = p.harness_fault;
+        fault_mismatch = p.mismatch;
+        stopped = true;
+        break;
+      }
     }
-    if (bad != INT_MAX) stopped = true;
   }
-  const int bad = lowest_bad.load();
   result.seeds_run = counted;
-  result.budget_hit = budget_hit.load() && counted < spec.seeds && bad == INT_MAX;
-  if (bad == INT_MAX) return result;
-  result.seed = cell_seed(spec, bad);
-  if (!bad_nondeterminism.empty()) {
+  result.seeds_checked_twice = spec.check_determinism ? counted : 0;
+  const int final_bound = bound();
+  result.stopped_early = fault.empty() && counted < spec.seeds && final_bound != INT_MAX && counted == final_bound + 1;
+  result.budget_hit = budget_hit.load() && counted < spec.seeds && fault.empty() && !result.stopped_early;
+  for (size_t k : judged) {
+    PropertyResult& p = result.properties[k];
+    p.seeds_judged = counted;
+    if (p.violated() && (!result.violated || p.seed < result.seed)) result.seed = p.seed;
+    result.violated = result.violated || p.violated();
+  }
+  if (!fault.empty()) {
     result.nondeterministic = true;
-    result.nondeterminism = bad_nondeterminism;
+    result.mismatch = fault_mismatch;
+    result.nondeterminism = fault;
     return result;
   }
-  result.violated = true;
-  const Scenario original = cell_scenario(spec, result.seed);
-  result.violations = judged_by(spec, judge(original).violations);
-  for (const Violation& v : result.violations) {
-    CellResult::Counterexample cx;
-    cx.property = v.property;
-    cx.scenario = shrink(original, v.property, spec.shrink_runs_max, &cx.stats);
-    Judged final_run = judge(cx.scenario);
-    const Violation* fv = find_violation(final_run.violations, v.property);
-    LC_CHECK(fv != nullptr);  // shrink only keeps scenarios that still violate
-    cx.trace = final_run.outcome.trace_hash;
-    cx.explanation = fv->explanation;
-    cx.scenario.expect = chaos::Expectation{"violated", v.property, format_trace(cx.trace), {}};
-    cx.scenario.description = "counterexample for " + v.property + ": " + spec.strategy + " under faults '" +
-                              spec.faults_label + "', shrunk from seed " + chaos::format_seed(result.seed);
-    result.counterexamples.push_back(std::move(cx));
+
+  // One counterexample per violated property, each shrunk from that
+  // property's own lowest violating seed, side by side on the workers.
+  std::vector<size_t> violated;
+  for (size_t k : judged) {
+    if (result.properties[k].violated()) violated.push_back(k);
+  }
+  std::vector<std::string> mismatches(violated.size());
+  parallel_for(static_cast<int>(violated.size()), jobs, [&](int t) {
+    PropertyResult& p = result.properties[violated[static_cast<size_t>(t)]];
+    p.counterexample = shrink_counterexample(spec, p.property, p.seed, &mismatches[static_cast<size_t>(t)]);
+  });
+  for (const std::string& m : mismatches) {
+    if (m.empty()) continue;
+    result.nondeterministic = true;
+    result.mismatch = true;
+    result.nondeterminism = m;
+    break;
   }
   return result;
 }

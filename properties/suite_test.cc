@@ -200,56 +200,161 @@ TEST(Shrink, RemovesClientsBelowTheFaultedOneByRenumbering) {
   EXPECT_EQ(stats.clients_after, 2);
 }
 
-TEST(RunCell, FindsTheLowestViolatingSeedWhateverTheJobs) {
-  CellSpec spec;
-  spec.strategy = "del-unchecked";
-  spec.faults_label = "pause";
-  spec.classes = {FaultKind::kPause};
-  spec.seeds = 200;
-  spec.shrink_runs_max = 100;
-  const CellResult one = run_cell(spec, 1, nullptr);
-  const CellResult two = run_cell(spec, 2, nullptr);
-  ASSERT_TRUE(one.violated);
-  EXPECT_EQ(one.seed, two.seed);
-  EXPECT_EQ(one.seeds_run, two.seeds_run);
-  ASSERT_FALSE(one.counterexamples.empty());
-  ASSERT_EQ(one.counterexamples.size(), two.counterexamples.size());
-  for (size_t i = 0; i < one.counterexamples.size(); ++i) {
-    EXPECT_EQ(one.counterexamples[i].trace, two.counterexamples[i].trace);
-    // The written expectation matches a fresh run of the shrunk scenario.
-    const Judged j = judge(one.counterexamples[i].scenario);
-    EXPECT_EQ(format_trace(j.outcome.trace_hash), one.counterexamples[i].scenario.expect->trace);
-    EXPECT_TRUE(violates(j, one.counterexamples[i].property));
-    EXPECT_LE(one.counterexamples[i].stats.faults_after, one.counterexamples[i].stats.faults_before);
-  }
-}
-
-TEST(RunCell, ShardsPartitionTheSeedsAndFindTheSameLowestViolation) {
+// single under clock jumps breaks mutex (and validity) first at seed 0x2,
+// resource only at seed 0x16: a cell that stopped at its first violating
+// seed judged resource over two seeds and printed it `ok`.
+CellSpec clock_jump_cell(int seeds) {
   CellSpec spec;
   spec.strategy = "single";
   spec.faults_label = "clock_jump";
   spec.classes = {FaultKind::kClockJump};
-  spec.seeds = 30;
-  spec.shrink_runs_max = 20;
+  spec.seeds = seeds;
+  spec.shrink_runs_max = 30;
+  return spec;
+}
+
+// Everything a cell reports, for comparing two runs of it.
+std::string describe(const CellResult& r) {
+  std::string out = "seeds_run=" + std::to_string(r.seeds_run) + " cycles=" + std::to_string(r.lock_cycles) +
+                    " events=" + std::to_string(r.events) + " stopped_early=" + std::to_string(r.stopped_early) +
+                    " violated=" + std::to_string(r.violated) + " seed=" + std::to_string(r.seed) +
+                    " fault=" + r.nondeterminism + "\n";
+  for (const auto& p : r.properties) {
+    out += p.property + " judged=" + std::to_string(p.judged) + " " + std::to_string(p.seeds_violated) + "/" +
+           std::to_string(p.seeds_judged) + " seed=" + std::to_string(p.seed) + " " + p.explanation + "\n";
+    if (p.counterexample) {
+      out += "  trace=" + format_trace(p.counterexample->trace) + " runs=" +
+             std::to_string(p.counterexample->stats.runs) + " " + p.counterexample->explanation + "\n" +
+             chaos::format_scenario(p.counterexample->scenario);
+    }
+  }
+  return out;
+}
+
+TEST(RunCell, JudgesEveryPropertyOverEverySeedAndShrinksEachFromItsOwnLowestSeed) {
+  const CellResult r = run_cell(clock_jump_cell(30), 2, nullptr);
+  ASSERT_FALSE(r.nondeterministic) << r.nondeterminism;
+  EXPECT_EQ(r.seeds_run, 30);
+  EXPECT_FALSE(r.stopped_early);
+  ASSERT_TRUE(r.violated);
+  EXPECT_EQ(r.seed, 0x2u);
+  const PropertyResult* mutex = r.find("mutex");
+  const PropertyResult* resource = r.find("resource");
+  ASSERT_NE(mutex, nullptr);
+  ASSERT_NE(resource, nullptr);
+  EXPECT_EQ(mutex->seed, 0x2u);
+  // resource held at seed 0x2 and broke only later: its own lowest seed.
+  ASSERT_TRUE(resource->violated()) << describe(r);
+  EXPECT_EQ(resource->seed, 0x16u);
+  EXPECT_EQ(find_violation(judge(cell_scenario(r.spec, 0x2)).violations, "resource"), nullptr);
+  EXPECT_NE(find_violation(judge(cell_scenario(r.spec, 0x16)).violations, "resource"), nullptr);
+  EXPECT_GE(mutex->seeds_violated, resource->seeds_violated);
+  for (const auto& p : r.properties) {
+    EXPECT_EQ(p.seeds_judged, 30) << p.property;
+    EXPECT_LE(p.seeds_violated, p.seeds_judged) << p.property;
+    EXPECT_EQ(p.counterexample.has_value(), p.violated()) << p.property;
+    if (!p.violated()) continue;
+    // The counterexample is this property's, shrunk from its own seed, and
+    // it replays to the trace it names.
+    const Counterexample& cx = *p.counterexample;
+    EXPECT_NE(cx.scenario.description.find("shrunk from seed " + chaos::format_seed(p.seed)), std::string::npos)
+        << cx.scenario.description;
+    const Judged j = judge(cx.scenario);
+    EXPECT_TRUE(violates(j, p.property)) << p.property;
+    EXPECT_EQ(format_trace(j.outcome.trace_hash), cx.scenario.expect->trace);
+    EXPECT_EQ(cx.scenario.expect->property, p.property);
+    EXPECT_LE(cx.stats.faults_after, cx.stats.faults_before);
+  }
+  // The seeds counted are exactly those the property broke on.
+  int resource_seeds = 0;
+  for (int i = 0; i < 30; ++i) {
+    resource_seeds += violates(judge(cell_scenario(r.spec, cell_seed(r.spec, i))), "resource");
+  }
+  EXPECT_EQ(resource->seeds_violated, resource_seeds);
+}
+
+TEST(RunCell, ResultsDoNotDependOnTheJobs) {
+  const CellSpec spec = clock_jump_cell(40);
+  const std::string one = describe(run_cell(spec, 1, nullptr));
+  EXPECT_EQ(one, describe(run_cell(spec, 2, nullptr)));
+  EXPECT_EQ(one, describe(run_cell(spec, 5, nullptr)));
+}
+
+TEST(RunCell, StopsOnceEveryJudgedPropertyIsViolatedAfterTheHighestLowestSeed) {
+  // Judging mutex (first broken at index 1) and resource (index 21), the
+  // cell may stop after index 21, whatever the jobs.
+  CellSpec spec = clock_jump_cell(200);
+  spec.properties = {"mutex", "resource"};
+  for (int jobs : {1, 2}) {
+    const CellResult r = run_cell(spec, jobs, nullptr);
+    EXPECT_EQ(r.seeds_run, 22) << jobs;
+    EXPECT_TRUE(r.stopped_early);
+    EXPECT_FALSE(r.budget_hit);
+    EXPECT_EQ(r.find("resource")->seed, 0x16u);
+    EXPECT_EQ(r.find("resource")->seeds_violated, 1);
+    EXPECT_FALSE(r.find("validity")->judged);
+    EXPECT_FALSE(r.find("validity")->violated());
+  }
+  // One property still unbroken: every seed runs.
+  spec.properties = {"mutex", "fencing"};
+  spec.seeds = 60;
+  const CellResult all = run_cell(spec, 2, nullptr);
+  EXPECT_EQ(all.seeds_run, 60);
+  EXPECT_FALSE(all.stopped_early);
+}
+
+TEST(RunCell, ABudgetCountsAPrefixThatReplaysWithThatManySeeds) {
+  CellSpec spec = clock_jump_cell(1'000'000);
+  spec.budget_ms = 300;
+  spec.shrink_runs_max = 10;
+  const CellResult cut = run_cell(spec, 2, nullptr);
+  ASSERT_TRUE(cut.budget_hit);
+  ASSERT_GT(cut.seeds_run, 0);
+  ASSERT_LT(cut.seeds_run, spec.seeds);
+  for (const auto& p : cut.properties) EXPECT_EQ(p.seeds_judged, cut.seeds_run) << p.property;
+  // The same cell asked for exactly that many seeds gives the same results.
+  CellSpec again = spec;
+  again.budget_ms = 0;
+  again.seeds = cut.seeds_run;
+  CellResult whole = run_cell(again, 1, nullptr);
+  EXPECT_FALSE(whole.budget_hit);
+  whole.spec = cut.spec;
+  CellResult cut_copy = cut;
+  cut_copy.budget_hit = false;
+  EXPECT_EQ(describe(cut_copy), describe(whole));
+}
+
+TEST(RunCell, ShardsPartitionTheSeedsAndFindTheSameLowestViolations) {
+  const CellSpec spec = clock_jump_cell(30);
   const CellResult whole = run_cell(spec, 2, nullptr);
   ASSERT_TRUE(whole.violated);
   std::set<uint64_t> seeds;
-  uint64_t lowest = UINT64_MAX;
+  std::vector<uint64_t> lowest(whole.properties.size(), UINT64_MAX);
+  std::vector<int> violated(whole.properties.size(), 0);
   for (int k = 0; k < 3; ++k) {
     CellSpec shard = spec;
     shard.shard_index = k;
     shard.shard_count = 3;
     for (int i = 0; i < 10; ++i) EXPECT_TRUE(seeds.insert(cell_seed(shard, i)).second);
     const CellResult r = run_cell(shard, 1, nullptr);
-    if (r.violated) lowest = std::min(lowest, r.seed);
+    EXPECT_EQ(r.seeds_run, 10);
+    for (size_t p = 0; p < r.properties.size(); ++p) {
+      violated[p] += r.properties[p].seeds_violated;
+      if (r.properties[p].violated()) lowest[p] = std::min(lowest[p], r.properties[p].seed);
+    }
   }
   EXPECT_EQ(seeds.size(), 30u);
   EXPECT_EQ(*seeds.begin(), 1u);
   EXPECT_EQ(*seeds.rbegin(), 30u);
-  EXPECT_EQ(lowest, whole.seed);
+  for (size_t p = 0; p < whole.properties.size(); ++p) {
+    EXPECT_EQ(violated[p], whole.properties[p].seeds_violated) << whole.properties[p].property;
+    if (whole.properties[p].violated()) {
+      EXPECT_EQ(lowest[p], whole.properties[p].seed) << whole.properties[p].property;
+    }
+  }
 }
 
-TEST(RunCell, CleanCellCountsEverySeed) {
+TEST(RunCell, CheckingDeterminismRunsEverySeedTwice) {
   CellSpec spec;
   spec.strategy = "single";
   spec.faults_label = "none";
@@ -259,7 +364,42 @@ TEST(RunCell, CleanCellCountsEverySeed) {
   EXPECT_FALSE(r.violated);
   EXPECT_FALSE(r.nondeterministic) << r.nondeterminism;
   EXPECT_EQ(r.seeds_run, 40);
+  EXPECT_EQ(r.seeds_checked_twice, 40);
   EXPECT_GT(r.lock_cycles, 40u * 10);
+  // A violating cell is checked over every seed too, shrinks included.
+  CellSpec broken = clock_jump_cell(30);
+  broken.check_determinism = true;
+  const CellResult b = run_cell(broken, 2, nullptr);
+  EXPECT_FALSE(b.nondeterministic) << b.nondeterminism;
+  EXPECT_TRUE(b.violated);
+  EXPECT_EQ(b.seeds_checked_twice, 30);
+  EXPECT_EQ(run_cell(clock_jump_cell(30), 2, nullptr).seeds_checked_twice, 0);
+}
+
+TEST(OutcomeDifference, ComparesEveryViolationNotJustTheTraceAndTheCount) {
+  Judged a;
+  a.outcome.trace_hash = 7;
+  a.outcome.events_run = 100;
+  a.violations = {Violation{"mutex", sim::TrueInstant{} + std::chrono::milliseconds(5), "two holders"}};
+  EXPECT_EQ(outcome_difference(a, a), "");
+  Judged b = a;
+  b.violations[0].explanation = "two other holders";
+  EXPECT_NE(outcome_difference(a, b), "");
+  b = a;
+  b.violations[0].at += std::chrono::milliseconds(1);
+  EXPECT_NE(outcome_difference(a, b), "");
+  b = a;
+  b.violations[0].property = "resource";
+  EXPECT_NE(outcome_difference(a, b), "");
+  b = a;
+  b.outcome.trace_hash = 8;
+  EXPECT_NE(outcome_difference(a, b), "");
+  b = a;
+  b.outcome.events_run = 101;
+  EXPECT_NE(outcome_difference(a, b), "");
+  b = a;
+  b.violations.clear();
+  EXPECT_NE(outcome_difference(a, b), "");
 }
 
 }  // namespace

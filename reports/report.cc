@@ -6,193 +6,178 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 namespace lockcheck::reports {
 
 namespace {
+
+using properties::CellResult;
+using properties::PropertyResult;
 
 std::string pad(std::string s, size_t width) {
   if (s.size() < width) s.append(width - s.size(), ' ');
   return s;
 }
 
+// The seeds of the whole cell that shard k of n runs.
+int64_t shard_share(int64_t seeds, int k, int n) { return seeds <= k ? 0 : (seeds - k + n - 1) / n; }
+
+std::string seeds_column(const CellReport& c) {
+  const int64_t planned = seeds_planned(c);
+  if (c.result.seeds_run == planned) return std::to_string(planned);
+  return std::to_string(c.result.seeds_run) + "/" + std::to_string(planned);
+}
+
 std::string cell_verdict(const CellReport& c) {
   const auto& r = c.result;
   if (r.nondeterministic) return "HARNESS FAULT: " + r.nondeterminism;
-  if (!r.violated) return "holds (" + std::to_string(r.seeds_run) + " seeds)";
-  std::string out = "VIOLATED " + r.violations.front().property + " (seed " + chaos::format_seed(r.seed) + ")";
-  if (!c.counterexample_files.empty()) out += " -> " + c.counterexample_files.front();
+  if (!r.violated) return "holds";
+  std::string out = "VIOLATED";
+  for (const PropertyResult& p : r.properties) {
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + p.property + " " + chaos::format_seed(p.seed);
+  }
   return out;
+}
+
+std::string property_mark(const CellResult& r, const std::string& id) {
+  const PropertyResult* p = r.find(id);
+  if (p == nullptr || !p->judged) return "-";
+  if (r.nondeterministic) return "?";
+  return p->violated() ? "VIOLATED" : "ok";
+}
+
+bool same_cell(const CellReport& a, const CellReport& b) {
+  return a.result.spec.strategy == b.result.spec.strategy && a.result.spec.faults_label == b.result.spec.faults_label;
 }
 
 }  // namespace
 
+std::vector<int> covered_shards(const CellReport& c) {
+  return c.shards.empty() ? std::vector<int>{c.result.spec.shard_index} : c.shards;
+}
+
+int64_t seeds_planned(const CellReport& c) {
+  int64_t planned = 0;
+  for (int k : covered_shards(c)) planned += shard_share(c.result.spec.seeds, k, c.result.spec.shard_count);
+  return planned;
+}
+
+std::string format_shards(const CellReport& c) {
+  std::string out;
+  for (int k : covered_shards(c)) out += (out.empty() ? "" : ",") + std::to_string(k + 1);
+  return out + "/" + std::to_string(c.result.spec.shard_count);
+}
+
 std::string matrix_text(const std::vector<CellReport>& cells) {
-  size_t sw = 8, fw = 6;
+  size_t sw = 8, fw = 6, nw = 5;
   for (const auto& c : cells) {
     sw = std::max(sw, c.result.spec.strategy.size());
     fw = std::max(fw, c.result.spec.faults_label.size());
+    nw = std::max(nw, seeds_column(c).size());
   }
   std::ostringstream out;
-  out << pad("strategy", sw + 2) << pad("faults", fw + 2);
+  out << pad("strategy", sw + 2) << pad("faults", fw + 2) << pad("seeds", nw + 2);
   for (const auto& p : properties::property_catalog()) out << pad(std::string(p.id), 10);
   out << "verdict\n";
   for (const auto& c : cells) {
     const auto& r = c.result;
-    out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2);
-    for (const auto& p : properties::property_catalog()) {
-      std::string mark = "ok";
-      if (r.nondeterministic) mark = "?";
-      const auto& judged = r.spec.properties;
-      if (!judged.empty() && std::find(judged.begin(), judged.end(), p.id) == judged.end()) mark = "-";
-      for (const auto& v : r.violations) {
-        if (v.property == p.id) mark = "VIOLATED";
-      }
-      out << pad(mark, 10);
-    }
+    out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2) << pad(seeds_column(c), nw + 2);
+    for (const auto& p : properties::property_catalog()) out << pad(property_mark(r, std::string(p.id)), 10);
     out << cell_verdict(c) << "\n";
   }
   return out.str();
 }
 
-std::string results_json(const std::vector<CellReport>& cells) {
-  using nlohmann::ordered_json;
-  ordered_json j;
-  j["lockcheck_results"] = 1;
-  ordered_json props = ordered_json::array();
-  for (const auto& p : properties::property_catalog()) props.push_back(std::string(p.id));
-  j["properties"] = props;
-  j["cells"] = ordered_json::array();
-  for (const auto& c : cells) {
-    const auto& r = c.result;
-    ordered_json cell;
-    cell["strategy"] = r.spec.strategy;
-    cell["faults"] = r.spec.faults_label;
-    cell["verdict"] = r.nondeterministic ? "harness_fault" : r.violated ? "violated" : "holds";
-    cell["seeds_run"] = r.seeds_run;
-    cell["seeds"] = r.spec.seeds;
-    cell["first_seed"] = chaos::format_seed(r.spec.first_seed);
-    cell["shard"] = std::to_string(r.spec.shard_index + 1) + "/" + std::to_string(r.spec.shard_count);
-    if (r.budget_hit) cell["budget_hit"] = true;
-    cell["lock_cycles"] = r.lock_cycles;
-    cell["wall_ms"] = c.wall_ms;
-    if (r.nondeterministic) cell["harness_fault"] = r.nondeterminism;
-    if (r.violated) {
-      cell["seed"] = chaos::format_seed(r.seed);
-      ordered_json vs = ordered_json::array();
-      for (const auto& v : r.violations) vs.push_back(ordered_json{{"property", v.property}, {"explanation", v.explanation}});
-      cell["violations"] = vs;
-      ordered_json cxs = ordered_json::array();
-      for (size_t i = 0; i < r.counterexamples.size(); ++i) {
-        const auto& cx = r.counterexamples[i];
-        ordered_json x;
-        x["property"] = cx.property;
-        if (i < c.counterexample_files.size()) x["file"] = c.counterexample_files[i];
-        x["trace"] = properties::format_trace(cx.trace);
-        x["explanation"] = cx.explanation;
-        x["shrink"] = ordered_json{{"runs", cx.stats.runs},
-                                   {"faults", {cx.stats.faults_before, cx.stats.faults_after}},
-                                   {"clients", {cx.stats.clients_before, cx.stats.clients_after}},
-                                   {"acquires_per_client", {cx.stats.acquires_before, cx.stats.acquires_after}}};
-        cxs.push_back(x);
-      }
-      cell["counterexamples"] = cxs;
-    }
-    j["cells"].push_back(cell);
-  }
-  return j.dump(2) + "\n";
-}
-
-Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin) {
-  using nlohmann::json;
-  const std::string where(origin);
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  auto bad = [&](const std::string& what) { return Error{ErrorCode::kInvalidArgument, where + ": " + what}; };
-  if (j.is_discarded()) return bad("not valid JSON");
-  if (!j.is_object() || j.value("lockcheck_results", 0) != 1) return bad("not a lockcheck results.json (lockcheck_results: 1)");
-  if (!j.contains("cells") || !j["cells"].is_array()) return bad("cells: missing");
+Result<std::vector<CellReport>> merge_cells(const std::vector<CellReport>& cells) {
   std::vector<CellReport> out;
-  for (const auto& c : j["cells"]) {
-    if (!c.is_object()) return bad("cells: not an object");
-    CellReport report;
-    auto& r = report.result;
-    auto str = [&](const char* key) -> std::optional<std::string> {
-      if (!c.contains(key) || !c[key].is_string()) return std::nullopt;
-      return c[key].get<std::string>();
-    };
-    auto strategy = str("strategy");
-    auto faults = str("faults");
-    auto verdict = str("verdict");
-    if (!strategy || !faults || !verdict) return bad("cells: strategy, faults and verdict are required");
-    r.spec.strategy = *strategy;
-    r.spec.faults_label = *faults;
-    r.seeds_run = c.value("seeds_run", 0);
-    r.spec.seeds = c.value("seeds", r.seeds_run);
-    r.lock_cycles = c.value("lock_cycles", uint64_t{0});
-    report.wall_ms = c.value("wall_ms", int64_t{0});
-    r.budget_hit = c.value("budget_hit", false);
-    if (auto fs = str("first_seed")) r.spec.first_seed = chaos::parse_seed(*fs).value_or(1);
-    if (*verdict == "harness_fault") {
-      r.nondeterministic = true;
-      r.nondeterminism = str("harness_fault").value_or("harness fault");
-    } else if (*verdict == "violated") {
-      r.violated = true;
-      auto seed = str("seed");
-      if (!seed || !chaos::parse_seed(*seed)) return bad("cells: a violated cell needs its seed");
-      r.seed = *chaos::parse_seed(*seed);
-      for (const auto& v : c.value("violations", json::array())) {
-        r.violations.push_back(properties::Violation{v.value("property", ""), {}, v.value("explanation", "")});
-      }
-      for (const auto& x : c.value("counterexamples", json::array())) {
-        properties::CellResult::Counterexample cx;
-        cx.property = x.value("property", "");
-        cx.explanation = x.value("explanation", "");
-        report.counterexample_files.push_back(x.value("file", ""));
-        r.counterexamples.push_back(std::move(cx));
-      }
-      if (r.violations.empty()) return bad("cells: a violated cell lists no violation");
-    } else if (*verdict != "holds") {
-      return bad("cells: unknown verdict '" + *verdict + "'");
-    }
-    out.push_back(std::move(report));
-  }
-  return out;
-}
-
-std::vector<CellReport> merge_cells(const std::vector<CellReport>& cells) {
-  std::vector<CellReport> out;
+  auto bad = [](const CellReport& c, const std::string& what) {
+    return Error{ErrorCode::kInvalidArgument,
+                 "cannot merge " + c.result.spec.strategy + " / " + c.result.spec.faults_label + ": " + what};
+  };
   for (const auto& c : cells) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const CellReport& o) {
-      return o.result.spec.strategy == c.result.spec.strategy && o.result.spec.faults_label == c.result.spec.faults_label;
-    });
+    auto it = std::find_if(out.begin(), out.end(), [&](const CellReport& o) { return same_cell(o, c); });
     if (it == out.end()) {
       out.push_back(c);
+      out.back().shards = covered_shards(c);
       continue;
     }
     auto& m = it->result;
     const auto& r = c.result;
+    if (m.spec.first_seed != r.spec.first_seed || m.spec.seeds != r.spec.seeds) {
+      return bad(c, "runs of different seeds (" + std::to_string(m.spec.seeds) + " from " +
+                        chaos::format_seed(m.spec.first_seed) + " and " + std::to_string(r.spec.seeds) + " from " +
+                        chaos::format_seed(r.spec.first_seed) + ")");
+    }
+    if (m.spec.shard_count != r.spec.shard_count) {
+      return bad(c, "shards of " + std::to_string(m.spec.shard_count) + " and of " +
+                        std::to_string(r.spec.shard_count));
+    }
+    if (m.spec.properties != r.spec.properties || m.properties.size() != r.properties.size()) {
+      return bad(c, "runs that judged different properties");
+    }
+    std::vector<int> shards = it->shards;
+    for (int k : covered_shards(c)) {
+      if (std::find(shards.begin(), shards.end(), k) != shards.end()) {
+        return bad(c, "shard " + std::to_string(k + 1) + "/" + std::to_string(r.spec.shard_count) + " given twice");
+      }
+      shards.push_back(k);
+    }
+    std::sort(shards.begin(), shards.end());
+    it->shards = shards;
     m.seeds_run += r.seeds_run;
     m.lock_cycles += r.lock_cycles;
+    m.events += r.events;
+    m.seeds_checked_twice += r.seeds_checked_twice;
     m.budget_hit = m.budget_hit || r.budget_hit;
+    m.stopped_early = m.stopped_early || r.stopped_early;
     it->wall_ms = std::max(it->wall_ms, c.wall_ms);  // shards run side by side
     if (r.nondeterministic && !m.nondeterministic) {
       m.nondeterministic = true;
+      m.mismatch = r.mismatch;
       m.nondeterminism = r.nondeterminism;
     }
-    // The cell's violation is the lowest violating seed over all shards.
-    if (r.violated && (!m.violated || r.seed < m.seed)) {
-      m.violated = true;
-      m.seed = r.seed;
-      m.violations = r.violations;
-      m.counterexamples = r.counterexamples;
-      it->counterexample_files = c.counterexample_files;
+    it->counterexample_files.resize(m.properties.size());
+    for (size_t k = 0; k < m.properties.size(); ++k) {
+      PropertyResult& mp = m.properties[k];
+      const PropertyResult& rp = r.properties[k];
+      mp.seeds_judged += rp.seeds_judged;
+      // Each property's lowest violating seed over all shards, with the
+      // counterexample shrunk from it.
+      if (rp.violated() && (!mp.violated() || rp.seed < mp.seed)) {
+        mp.seed = rp.seed;
+        mp.explanation = rp.explanation;
+        mp.counterexample = rp.counterexample;
+        it->counterexample_files[k] = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
+      }
+      mp.seeds_violated += rp.seeds_violated;
+    }
+    if (r.violated && (!m.violated || r.seed < m.seed)) m.seed = r.seed;
+    m.violated = m.violated || r.violated;
+  }
+  // Every shard of a cell together is the whole cell.
+  for (auto& c : out) {
+    if (static_cast<int>(c.shards.size()) == c.result.spec.shard_count) {
+      c.shards = {0};
+      c.result.spec.shard_index = 0;
+      c.result.spec.shard_count = 1;
     }
   }
   return out;
+}
+
+Status copy_counterexamples(std::vector<CellReport>* cells, const std::string& dir) {
+  for (auto& c : *cells) {
+    for (auto& file : c.counterexample_files) {
+      if (file.empty()) continue;
+      auto text = read_file(file);
+      if (!text.ok()) return text.error();
+      const std::string copy = dir + "/" + std::filesystem::path(file).filename().string();
+      if (auto s = write_file_atomic(copy, text.value()); !s.ok()) return s;
+      file = copy;
+    }
+  }
+  return Ok{};
 }
 
 std::string counterexample_name(const properties::CellResult& cell, const std::string& property) {
@@ -208,6 +193,17 @@ Status ensure_dir(const std::string& dir) {
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{ErrorCode::kInvalidArgument, "cannot create directory " + dir + ": " + ec.message()};
   if (!std::filesystem::is_directory(dir, ec)) return Error{ErrorCode::kInvalidArgument, dir + " is not a directory"};
+  return Ok{};
+}
+
+Status prepare_report_dir(const std::string& dir) {
+  if (auto s = ensure_dir(dir); !s.ok()) return s;
+  std::error_code ec;
+  const std::string results = dir + "/results.json";
+  if (std::filesystem::is_directory(results, ec)) return Error{ErrorCode::kInvalidArgument, results + " is a directory"};
+  const std::string probe = dir + "/.lockcheck-probe";
+  if (auto s = write_file_atomic(probe, ""); !s.ok()) return s;
+  std::remove(probe.c_str());
   return Ok{};
 }
 

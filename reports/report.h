@@ -1,6 +1,7 @@
-// Rendering results: the strategy x property matrix, results.json, and
-// counterexample files, all written atomically (temp file + rename), so a
-// failed or interrupted run never leaves a half-written file behind.
+// Rendering results: the strategy x property matrix, merging shards, and
+// the report directory's files, all written atomically (temp file +
+// rename), so a failed or interrupted run never leaves a half-written file
+// behind. results.json itself is reports/results_json.h.
 #ifndef LOCKCHECK_REPORTS_REPORT_H_
 #define LOCKCHECK_REPORTS_REPORT_H_
 
@@ -17,31 +18,51 @@ namespace lockcheck::reports {
 // A finished cell with where its counterexample files went.
 struct CellReport {
   properties::CellResult result;
-  std::vector<std::string> counterexample_files;  // parallel to result.counterexamples
-  int64_t wall_ms = 0;                            // measured by the CLI, for reports only
+  // Parallel to result.properties: the counterexample file of each
+  // violated property as a path to open (report dir + name), "" for none.
+  std::vector<std::string> counterexample_files;
+  // The shards of result.spec.shard_count this report covers (0-based,
+  // ascending). Empty: just result.spec.shard_index. A merge that covers
+  // every shard of a cell becomes the whole cell (shard 0 of 1).
+  std::vector<int> shards;
+  int64_t wall_ms = 0;  // measured by the CLI, for reports only
 };
 
-// The matrix as printed: one row per (strategy, faults) cell, one column
-// per property, and the cell's verdict.
+// The shards a report covers (CellReport::shards, or the spec's one).
+std::vector<int> covered_shards(const CellReport& cell);
+// "1/1", "2/3", "1,3/3": the covered shards, 1-based, of how many.
+std::string format_shards(const CellReport& cell);
+// The seeds the covered shards would run without a budget or early stop.
+int64_t seeds_planned(const CellReport& cell);
+
+// The matrix as printed: one row per (strategy, faults) cell, the seeds it
+// ran, one column per property (`ok` only when it held over every seed
+// run, `VIOLATED`, `-` not judged, `?` harness fault) and the cell's
+// verdict, naming each violated property with its lowest violating seed.
 std::string matrix_text(const std::vector<CellReport>& cells);
 
-// results.json: every cell, its verdict, seeds, counterexamples.
-std::string results_json(const std::vector<CellReport>& cells);
-
-// Reads a results.json back (for `lockcheck report`); the counterexamples
-// keep property, explanation and file, not the scenarios themselves.
-// Errors are one line naming `origin`.
-Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin);
-
 // Cells of several runs (shards) merged by (strategy, faults), in first-seen
-// order: seeds and cycles add up; the lowest violating seed wins.
-std::vector<CellReport> merge_cells(const std::vector<CellReport>& cells);
+// order: seed counts and cycles add up, each property's lowest violating
+// seed (with its counterexample) is the lowest over the shards. Shards of
+// one cell must agree on its seeds, shard count and judged properties and
+// must not overlap; otherwise the error names the cell. When no shard
+// stopped early (budget, every property violated), merging every shard
+// gives the results.json of the unsharded run, wall times aside.
+Result<std::vector<CellReport>> merge_cells(const std::vector<CellReport>& cells);
+
+// Copies every counterexample file the cells name into dir (atomically)
+// and points the cells at the copies, so a results.json written there
+// names only files beside it.
+Status copy_counterexamples(std::vector<CellReport>* cells, const std::string& dir);
 
 // "<strategy>-<faults>-<property>.json", safe as a file name.
 std::string counterexample_name(const properties::CellResult& cell, const std::string& property);
 
 // Creates dir (and parents) if needed.
 Status ensure_dir(const std::string& dir);
+// ensure_dir, then proves files can be written there (and that
+// results.json is not a directory), before any work is spent on a run.
+Status prepare_report_dir(const std::string& dir);
 // Writes content to path via a temp file in the same directory + rename.
 Status write_file_atomic(const std::string& path, const std::string& content);
 Result<std::string> read_file(const std::string& path);

@@ -59,13 +59,37 @@ grep -q "MISMATCH: the scenario expects validity to hold" "$work/.stdout" && pas
 
 # --- the correct strategy holds without faults, breaks under long pauses ---
 expect_exit 0 "single without faults" -- "$lockcheck" run --strategy single --faults none --seeds 500 --report out2 -q
-grep -q "holds (500 seeds)" "$work/.stdout" && pass || fail "matrix does not say holds (500 seeds)"
+grep -Eq "^single +none +500 +ok .* holds$" "$work/.stdout" && pass || fail "matrix does not say single/none holds over 500 seeds"
 expect_exit 1 "single under pauses" -- "$lockcheck" run --strategy single --faults pause --seeds 500 --report out3 -q
 grep -q "VIOLATED.*resource" "$work/.stdout" && pass || fail "single under pauses does not name resource"
 
-# --- determinism ---
+# --- every "ok" is earned over every seed: single under clock jumps breaks
+# mutex first at seed 0x2 and resource only at 0x16; both are reported,
+# each with its own lowest seed and counterexample ---
+expect_exit 1 "single under clock jumps" -- "$lockcheck" run --strategy single --faults clock_jump --seeds 30 --shrink-runs 30 --report ok1 -q
+grep -Eq "^single +clock_jump +30 +VIOLATED +VIOLATED .*VIOLATED mutex 0x2, resource 0x16, validity 0x2$" "$work/.stdout" && pass ||
+  fail "the matrix does not report resource's own lowest seed 0x16"
+grep -q "resource: violated on [0-9]* of 30 seeds, lowest 0x16" "$work/.stdout" && pass || fail "no resource violation line"
+[ -f ok1/single-clock_jump-resource.json ] && pass || fail "no resource counterexample"
+expect_exit 1 "replay of the later property's counterexample" -- "$lockcheck" replay ok1/single-clock_jump-resource.json
+grep -q "reproduced: violated resource" "$work/.stdout" && pass || fail "resource counterexample did not reproduce"
+
+# --- determinism: every seed twice, counted ---
 expect_exit 1 "determinism check" -- "$lockcheck" run --strategy single --faults pause --seeds 50 --check-determinism --report out4 -q
 grep -q "HARNESS FAULT" "$work/.stdout" && fail "nondeterminism reported" || pass
+grep -qx "determinism: 50 seeds checked twice, all identical" "$work/.stdout" && pass || fail "no determinism count for 50 seeds"
+expect_exit 1 "determinism check over four cells" -- "$lockcheck" run --strategy single,del-unchecked --faults none,pause --seeds 20 --check-determinism --report out4b -q
+grep -qx "determinism: 80 seeds checked twice, all identical" "$work/.stdout" && pass || fail "four cells of 20 seeds are not 80 checked twice"
+expect_exit 0 "no determinism line unasked" -- "$lockcheck" run --strategy single --faults none --seeds 5 --report out4c -q
+grep -q "^determinism:" "$work/.stdout" && fail "determinism line without --check-determinism" || pass
+
+# --- --seed S --seeds N runs N seeds from S; --seed S alone runs S ---
+expect_exit 0 "--seed with --seeds" -- "$lockcheck" run --strategy single --faults none --seed 5 --seeds 200 --report sd1 -q
+grep -Eq "^single +none +200 " "$work/.stdout" && pass || fail "--seed 5 --seeds 200 did not run 200 seeds"
+grep -q '"first_seed": "0x5"' sd1/results.json && grep -q '"seeds_run": 200' sd1/results.json && pass ||
+  fail "results.json does not say 200 seeds from 0x5"
+expect_exit 0 "--seed alone" -- "$lockcheck" run --strategy single --faults none --seed 5 --report sd2 -q
+grep -Eq "^single +none +1 " "$work/.stdout" && pass || fail "--seed 5 alone did not run exactly one seed"
 "$lockcheck" run --strategy single --faults all --seed 0x77 --report out5 -q >a.txt 2>&1
 "$lockcheck" run --strategy single --faults all --seed 0x77 --report out6 -q >b.txt 2>&1
 diff <(grep TRACE= a.txt) <(grep TRACE= b.txt) >/dev/null && pass || fail "two processes, same seed, different TRACE"
@@ -101,19 +125,52 @@ expect_usage_error "failover without replicas" "$lockcheck" replay noreplica.jso
 expect_usage_error "no subcommand" "$lockcheck"
 expect_usage_error "list what" "$lockcheck" list nothing
 
-# --- shards merge to the unsharded matrix; report reads them back ---
+# --- shards merge to the unsharded run: the same matrix, the same
+# results.json (wall times aside) and the same counterexample files ---
 for k in 1 2 3; do
   expect_exit 1 "shard $k/3" -- "$lockcheck" run --strategy single,del-unchecked --faults none,pause --seeds 40 --shard "$k/3" --report "sh$k" -q
 done
-expect_exit 1 "report merges shards" -- "$lockcheck" report sh1 sh2 sh3 --out merged
-grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' | sed 's/ -> .*//' >merged.txt
+expect_exit 1 "report merges shards" -- "$lockcheck" report sh3 sh1 sh2 --out merged
+grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' >merged.txt
 expect_exit 1 "unsharded run" -- "$lockcheck" run --strategy single,del-unchecked --faults none,pause --seeds 40 --report whole -q
-grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' | sed 's/ -> .*//' >whole.txt
+grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' >whole.txt
 diff merged.txt whole.txt >/dev/null && pass || { fail "merged shards differ from the whole run"; diff merged.txt whole.txt; }
 [ -f merged/results.json ] && pass || fail "report --out wrote no results.json"
+diff <(grep -v wall_ms merged/results.json) <(grep -v wall_ms whole/results.json) >/dev/null && pass ||
+  { fail "merged results.json differs from the unsharded one"; diff <(grep -v wall_ms merged/results.json) <(grep -v wall_ms whole/results.json) | head -20; }
+(cd whole && ls *.json) >whole-files.txt
+(cd merged && ls *.json) >merged-files.txt
+diff merged-files.txt whole-files.txt >/dev/null && pass || fail "report --out did not copy the counterexample files"
+for f in $(grep -v results.json whole-files.txt); do cmp -s "whole/$f" "merged/$f" || fail "merged $f differs from the unsharded one"; done
+expect_exit 1 "report reads its own merged output" -- "$lockcheck" report merged
+expect_usage_error "report of a shard given twice" "$lockcheck" report sh1 sh2 sh1
+grep -q "shard 1/3 given twice" "$work/.stderr" && pass || fail "overlapping shards not named"
 expect_usage_error "report of a missing dir" "$lockcheck" report no-such-dir
 printf '{"lockcheck_results": 1}' >notresults.json
 expect_usage_error "report of a bad results.json" "$lockcheck" report notresults.json
+# Malformed, overflowing and impossible values: one line, exit 2, never an abort.
+head -c 200 whole/results.json >truncated.json
+expect_usage_error "report of a truncated results.json" "$lockcheck" report truncated.json
+sed '0,/"seeds_run": 40/s//"seeds_run": "x"/' whole/results.json >string.json
+expect_usage_error "report of a string count" "$lockcheck" report string.json
+sed '0,/"seeds_run": 40/s//"seeds_run": -5/' whole/results.json >negative.json
+expect_usage_error "report of a negative seeds_run" "$lockcheck" report negative.json
+grep -q "seeds_run: must be a whole number" "$work/.stderr" && pass || fail "negative seeds_run not named"
+sed '0,/"seeds_run": 40/s//"seeds_run": 1e999/' whole/results.json >overflow.json
+expect_usage_error "report of an overflowing number" "$lockcheck" report overflow.json
+sed '0,/"lock_cycles": [0-9]*/s//"lock_cycles": 123456789012345678901234567890/' whole/results.json >bigint.json
+expect_usage_error "report of an integer past 64 bits" "$lockcheck" report bigint.json
+
+# --- an unusable --report directory is an error before any cell runs ---
+printf 'x' >afile
+expect_usage_error "report dir is a file" "$lockcheck" run --strategy single --faults none --seeds 20 --report afile
+[ -s "$work/.stdout" ] && fail "a cell ran before the report dir was found unusable" || pass
+expect_usage_error "report dir under a file" "$lockcheck" run --strategy single --faults none --seeds 20 --report afile/sub
+[ -s "$work/.stdout" ] && fail "a cell ran before the report dir was found unusable" || pass
+mkdir -p rdir/results.json
+expect_usage_error "results.json is a directory" "$lockcheck" run --strategy single --faults none --seeds 20 --report rdir
+[ -s "$work/.stdout" ] && fail "a cell ran before results.json was found unwritable" || pass
+expect_usage_error "report --out is a file" "$lockcheck" report whole --out afile
 expect_usage_error "bad shard" "$lockcheck" run --shard 4/3
 expect_usage_error "unknown property" "$lockcheck" run --properties mutex,liveness
 expect_usage_error "bad strategy in a list" "$lockcheck" run --strategy single,nope
