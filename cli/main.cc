@@ -19,6 +19,7 @@
 #include "chaos/run.h"
 #include "impl/lock.h"
 #include "properties/suite.h"
+#include "reports/html.h"
 #include "reports/report.h"
 #include "reports/results_json.h"
 
@@ -305,7 +306,7 @@ std::vector<std::string> mismatches(const lc::chaos::Expectation& e, const lc::p
 
 // `replay FILE`: runs a scenario file and checks its `expect`. Bad input
 // (unreadable, invalid, too big to run) is exit 2 with one line on stderr.
-int cmd_replay(const std::string& file, bool verbose) {
+int cmd_replay(const std::string& file, bool verbose, const std::string& html_out) {
   const std::string name = lc::chaos::escaped(file);  // for messages: one line whatever the name holds
   auto text = lc::reports::read_file(file);
   if (!text.ok()) return usage_error(lc::chaos::escaped(text.error().message));
@@ -326,6 +327,14 @@ int cmd_replay(const std::string& file, bool verbose) {
     return usage_error(name + ": the run stopped at the simulator's limit of " +
                        std::to_string(lc::sim::EventLoop::kEventsMax) + " events before duration_ms (" +
                        std::to_string(sc.world.duration.count()) + ") was reached: the scenario is too big to run");
+  }
+  if (!html_out.empty()) {
+    // Written whatever the verdict: a page of a run that no longer
+    // reproduces is what one looks at next.
+    const std::string page = lc::reports::render_replay_page({file, &sc, &judged.outcome, &judged.violations});
+    if (auto s = lc::reports::write_file_atomic(html_out, page); !s.ok()) {
+      return usage_error(lc::chaos::escaped(s.error().message));
+    }
   }
   if (verbose) {
     for (const auto& e : judged.outcome.history.events) std::cout << "  " << lc::sim::describe(e) << "\n";
@@ -447,6 +456,8 @@ int main(int argc, char** argv) {
   auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
   replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
   replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
+  std::string replay_html;
+  replay_cmd->add_option("--html", replay_html, "also write the run as a self-contained HTML page (timeline) to this file");
 
   std::vector<std::string> report_inputs;
   std::string report_out;
@@ -476,7 +487,7 @@ int main(int argc, char** argv) {
   }
   run.seeds_given = seeds_opt->count() > 0;
   if (run_cmd->parsed()) return cmd_run(run);
-  if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose);
+  if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose, replay_html);
   if (list_cmd->parsed()) return cmd_list(list_what);
   if (report_cmd->parsed()) return cmd_report(report_inputs, report_out);
   return usage_error("no subcommand (see lockcheck --help)");

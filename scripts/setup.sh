@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lockcheck needs, only when something is missing.
 # Idempotent; works as root or through sudo. Prints nothing when all is there.
+# chromium (with a font, as recommends are skipped) renders the HTML report
+# headless in tests/html_test.sh.
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,7 @@ packages=(
   libgtest-dev googletest librapidcheck-dev libbenchmark-dev
   libhiredis-dev liblua5.1-0-dev redis-server
   nlohmann-json3-dev libcli11-dev
+  chromium fonts-dejavu-core
 )
 
 missing=()

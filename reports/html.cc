@@ -1,0 +1,257 @@
+#include "reports/html.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "impl/check.h"
+#include "impl/lock.h"
+#include "properties/suite.h"
+#include "reports/timeline.h"
+
+namespace lockcheck::reports {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        // Control bytes are not text (a NUL ends some viewers' parsing).
+        if ((static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n') || ch == 0x7f) {
+          out += "&#xFFFD;";
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+std::string shell_quote(std::string_view text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./:=@%+,-").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(text);
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string timeline_script() {
+  // A cursor that follows the mouse over a timeline and reads the true time
+  // under it. Nothing depends on it: without scripts the page is the same.
+  return R"(
+(function () {
+  document.querySelectorAll('svg.timeline[data-x0]').forEach(function (svg) {
+    var cursor = svg.querySelector('.cursor');
+    if (!cursor) return;
+    var line = cursor.querySelector('line'), label = cursor.querySelector('text');
+    var x0 = +svg.dataset.x0, x1 = +svg.dataset.x1, t0 = +svg.dataset.t0Ms, t1 = +svg.dataset.t1Ms;
+    svg.addEventListener('mousemove', function (ev) {
+      var p = svg.createSVGPoint();
+      p.x = ev.clientX; p.y = ev.clientY;
+      var at = p.matrixTransform(svg.getScreenCTM().inverse());
+      if (at.x < x0 || at.x > x1) { cursor.setAttribute('visibility', 'hidden'); return; }
+      var t = t0 + (at.x - x0) / (x1 - x0) * (t1 - t0);
+      line.setAttribute('x1', at.x); line.setAttribute('x2', at.x);
+      label.setAttribute('x', at.x + 4);
+      label.textContent = t.toFixed(t1 - t0 < 200 ? 1 : 0) + ' ms';
+      cursor.setAttribute('visibility', 'visible');
+    });
+    svg.addEventListener('mouseleave', function () { cursor.setAttribute('visibility', 'hidden'); });
+  });
+  document.documentElement.setAttribute('data-script', 'ok');
+})();
+)";
+}
+
+namespace {
+
+std::string page_css() {
+  return R"(body { font: 14px/1.45 "DejaVu Sans", Verdana, sans-serif; color: #1b1b1b; margin: 14px 20px; max-width: 1240px; }
+h1 { font-size: 20px; margin: 0 0 6px; }
+h2 { font-size: 15px; margin: 14px 0 6px; }
+code, pre { font-family: "DejaVu Sans Mono", monospace; font-size: 13px; }
+.cmd { background: #f3f4f6; border: 1px solid #dcdfe4; padding: 5px 9px; border-radius: 4px; display: inline-block; margin: 2px 0 6px; }
+.verdict-bad { color: #c21f1f; }
+.verdict-ok { color: #1e7d32; }
+.top { display: grid; grid-template-columns: 1fr 1fr; gap: 8px 28px; }
+.top h2 { margin-top: 4px; }
+ul.verdicts { list-style: none; padding: 0; margin: 0; }
+ul.verdicts li { margin: 0 0 4px; }
+.prop { font-weight: 700; }
+.violated .prop { color: #c21f1f; }
+.held { color: #555; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px; margin: 0; }
+dl.facts dt { color: #666; }
+dl.facts dd { margin: 0; }
+ol.faults { margin: 2px 0 0; padding-left: 22px; }
+.desc { color: #444; margin: 4px 0; }
+.legend { display: flex; flex-wrap: wrap; gap: 2px 16px; font-size: 12px; color: #333; margin: 4px 0 8px; }
+.legend-item { white-space: nowrap; }
+.scroll { overflow-x: auto; border: 1px solid #dcdfe4; border-radius: 4px; }
+.note { color: #666; font-size: 12px; }
+footer { margin-top: 12px; color: #666; font-size: 12px; }
+)";
+}
+
+std::string li(const std::string& inner) { return "<li>" + inner + "</li>"; }
+
+std::string fact(const std::string& term, const std::string& value) {
+  return "<dt>" + html_escape(term) + "</dt><dd>" + html_escape(value) + "</dd>";
+}
+
+std::string ms_range(const TimeWindow& w) {
+  return std::to_string(sim::true_ms(w.from)) + "–" + std::to_string(sim::true_ms(w.to)) + " ms";
+}
+
+// The violation to centre the timeline on: the one the scenario expects,
+// else the first found.
+std::vector<properties::Violation> focus_first(const chaos::Scenario& sc, std::vector<properties::Violation> vs) {
+  if (sc.expect && !sc.expect->property.empty()) {
+    auto it = std::find_if(vs.begin(), vs.end(), [&](const auto& v) { return v.property == sc.expect->property; });
+    if (it != vs.end()) std::rotate(vs.begin(), it, it + 1);
+  }
+  return vs;
+}
+
+}  // namespace
+
+namespace {
+
+bool violated(const std::vector<properties::Violation>& vs, std::string_view property) {
+  return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == property; });
+}
+
+// Each violation with its explanation, what held, what the file expects.
+std::string verdicts_section(const ReplayPage& page) {
+  const chaos::Scenario& sc = *page.scenario;
+  const std::vector<properties::Violation>& vs = *page.violations;
+  std::string out = "<section><h2>Verdicts</h2><ul class=\"verdicts\">";
+  for (const auto& v : vs) {
+    out += "<li class=\"violated\" data-property=\"" + html_escape(v.property) + "\"><span class=\"prop\">" +
+           html_escape(v.property) + "</span> violated: " + html_escape(v.explanation) + "</li>";
+  }
+  std::string held;
+  for (const auto& p : properties::property_catalog()) {
+    if (!violated(vs, p.id)) held += (held.empty() ? "" : ", ") + std::string(p.id);
+  }
+  if (!held.empty()) out += "<li class=\"held\">held: " + html_escape(held) + "</li>";
+  if (sc.expect) {
+    // Judged as `replay` judges it; the TRACE is the command's to compare
+    // (a changed simulator re-records it).
+    const auto& e = *sc.expect;
+    bool reproduced = e.verdict == "holds" ? vs.empty() : violated(vs, e.property);
+    std::string expects = e.verdict + (e.property.empty() ? "" : " " + e.property);
+    for (const auto& p : e.holds) {
+      expects += ", " + p + " holds";
+      reproduced = reproduced && !violated(vs, p);
+    }
+    out += "<li class=\"held\">the file expects: " + html_escape(expects) +
+           (reproduced ? " (reproduced)" : " <span class=\"verdict-bad\">(not reproduced)</span>") + "</li>";
+  }
+  out += "<li class=\"held\">SEED=" + html_escape(chaos::format_seed(sc.world.seed)) +
+         " TRACE=" + html_escape(properties::format_trace(page.outcome->trace_hash)) + "</li>";
+  if (page.outcome->event_limit_hit) {
+    out += "<li class=\"violated\"><span class=\"prop\">harness fault</span>: the run hit the event limit</li>";
+  }
+  return out + "</ul></section>\n";
+}
+
+// The scenario in words.
+std::string scenario_section(const chaos::Scenario& sc) {
+  const sim::WorldConfig& w = sc.world;
+  bool correct = false;
+  for (const auto& s : strategy_catalog()) correct = correct || (s.name == w.strategy && s.correct);
+  std::string out = "<section><h2>Scenario</h2><dl class=\"facts\">";
+  out += fact("strategy", w.strategy + (correct ? " (correct)" : " (broken)"));
+  out += fact("world", std::to_string(w.clients) + " clients, " + std::to_string(w.nodes) + " nodes" +
+                           (w.replicas ? " with " + std::to_string(w.replicas) + " replicas each" : "") + ", TTL " +
+                           std::to_string(w.ttl.count()) + " ms, persistence " + w.persistence);
+  out += fact("run", std::to_string(w.duration.count()) + " ms of true time, seed " + chaos::format_seed(w.seed));
+  out += fact("workload", std::to_string(w.workload.acquires_per_client) + " acquires per client, hold " +
+                              std::to_string(w.workload.hold.count()) + " ms, " +
+                              std::to_string(w.workload.writes_per_hold) + " writes per hold, think " +
+                              std::to_string(w.workload.think.count()) + " ms" +
+                              (w.workload.reentry_depth ? ", reentry depth " + std::to_string(w.workload.reentry_depth) : ""));
+  out += fact("network", "latency " + std::to_string(w.network.latency_min.count()) + "–" +
+                             std::to_string(w.network.latency_max.count()) + " ms, request timeout " +
+                             std::to_string(w.network.request_timeout.count()) + " ms" +
+                             (w.network.drop_ppm ? ", loss " + std::to_string(w.network.drop_ppm) + " ppm" : ""));
+  out += "<dt>faults</dt><dd>";
+  if (sc.faults.empty()) {
+    out += "none";
+  } else {
+    out += "<ol class=\"faults\">";
+    for (const auto& f : sc.faults) out += li(html_escape(chaos::describe(f)));
+    out += "</ol>";
+  }
+  return out + "</dd></dl></section>\n";
+}
+
+// The timeline around the violation (when that is a small part of the
+// run), then the run. A long run is shown as far as kTimelineEventsMax
+// events go, around the violation or from its start.
+std::string timeline_section(const ReplayPage& page) {
+  const chaos::Scenario& sc = *page.scenario;
+  const sim::History& h = page.outcome->history;
+  const auto ordered = focus_first(sc, *page.violations);
+  const TimeWindow whole = whole_run(h);
+  const sim::TrueInstant around = ordered.empty() ? whole.from : ordered.front().at;
+  const TimeWindow all = fit_window(h, whole, around);
+  const TimeWindow focus = fit_window(h, focus_window(h, ordered), around);
+  const bool zoomed = focus.from != all.from || focus.to != all.to;
+  const bool cut = all.from != whole.from || all.to != whole.to;
+  const std::string of_run = cut ? " of the run's " + ms_range(whole) : "";
+
+  std::string out = "<h2>Timeline in true time, " + html_escape(ms_range(focus) + (zoomed ? "" : of_run)) +
+                    (zoomed ? std::string(" (around the violation; ") + (cut ? "more of the" : "the whole") + " run is below)" : "") + "</h2>\n";
+  out += render_timeline_legend() + "\n";
+  TimelineOptions options;
+  options.window = focus;
+  options.id_prefix = "focus";
+  out += "<div class=\"scroll\">" + render_timeline_svg(sc, h, ordered, options) + "</div>\n";
+  out += "<p class=\"note\">Hover over a mark for its details. Key values and TTLs are as each node's own clock "
+         "judges them; grants show the validity each holder believed by its own clock.</p>\n";
+  if (zoomed) {
+    options.window = all;
+    options.id_prefix = "whole";
+    out += "<h2>" + std::string(cut ? "The run, " : "The whole run, ") + html_escape(ms_range(all) + of_run) +
+           (cut ? " (" + std::to_string(kTimelineEventsMax) + " events around the violation)" : "") + "</h2>\n";
+    out += "<div class=\"scroll\">" + render_timeline_svg(sc, h, ordered, options) + "</div>\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_replay_page(const ReplayPage& page) {
+  LC_CHECK(page.scenario && page.outcome && page.violations);
+  const chaos::Scenario& sc = *page.scenario;
+  const std::vector<properties::Violation>& vs = *page.violations;
+  std::string verdict;
+  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + v.property;
+
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  out += "<title>" + html_escape("lockcheck: " + sc.world.strategy + " " + (vs.empty() ? "holds" : "VIOLATED " + verdict)) +
+         "</title>";
+  out += "<style>" + page_css() + timeline_css() + "</style></head><body>\n";
+  out += "<h1>" + html_escape(sc.world.strategy) + " <span class=\"" +
+         (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") + html_escape(verdict) + "</span></h1>\n";
+  out += "<div class=\"cmd\"><code>" + html_escape("lockcheck replay " + shell_quote(page.file)) + "</code></div>\n";
+  if (!sc.description.empty()) out += "<p class=\"desc\">" + html_escape(sc.description) + "</p>\n";
+  // Verdicts and the scenario side by side: the timeline stays near the top.
+  out += "<div class=\"top\">" + verdicts_section(page) + scenario_section(sc) + "</div>\n";
+  out += timeline_section(page);
+  out += "<footer>lockcheck replay report: " + std::to_string(page.outcome->history.events.size()) + " events.</footer>\n";
+  out += "<script>" + timeline_script() + "</script>\n</body></html>\n";
+  return out;
+}
+
+}  // namespace lockcheck::reports
