@@ -55,6 +55,19 @@ MonoInstant validity_end(MonoInstant attempt_start, Millis ttl);
 // delay would reach `deadline`.
 Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstant deadline);
 
+// The instant after which an acquire sends nothing and waits for nothing:
+// its deadline plus one request timeout. Attempts start only before the
+// deadline (pause_before_retry), so every call an acquire makes passes
+// this as reply_by (Env::call_by): an attempt begun just before the
+// deadline, and the undo of one that failed, end by then, and acquire
+// keeps its promise to return within acquire_timeout + one request timeout.
+MonoInstant acquire_cutoff(Env& env, MonoInstant deadline);
+
+// Tells env (the simulator records it as an event) that `what` (a grant,
+// a renewal) came too late to use: validity = ttl - elapsed - drift had
+// run out for the attempt that began at attempt_start.
+void note_too_late(Env& env, const std::string& what, MonoInstant attempt_start, Millis ttl);
+
 // True while the holder's own monotonic clock is before valid_until.
 bool lease_valid(Env& env, const Lease& lease);
 
