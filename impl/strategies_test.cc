@@ -2,6 +2,8 @@
 // replies: what they send, and what they conclude from what comes back.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "impl/broken.h"
 #include "impl/fenced.h"
 #include "impl/redlock.h"
@@ -11,6 +13,9 @@
 #include "impl/test_env.h"
 
 namespace lockcheck {
+
+void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
+
 namespace {
 
 using testing::integer_reply;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 #include <atomic>
@@ -18,6 +19,10 @@
 #include "tests/redis_server.h"
 
 namespace lockcheck {
+
+// gtest prints ErrorCode by name in failure messages (found by ADL).
+void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
+
 namespace {
 
 using testing::options_for;
