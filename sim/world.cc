@@ -112,17 +112,27 @@ void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int f
 }
 
 void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
-                                std::coroutine_handle<> waiter, Result<std::string>* slot) {
+                                std::coroutine_handle<> waiter, Result<std::string>* slot, MonoInstant reply_by) {
   const uint64_t id = ++next_call;
   const uint64_t c_inc = procs[c].incarnation;
   clients[c]->pending.emplace(id, PendingCall{waiter, slot});
   const ReplyTo to{c, c_inc, dest, id};
   send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
-  const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
-  w.loop_.at(deadline, [this, c, c_inc, id]() {
-    deliver(c, c_inc, [this, c, id]() {
-      complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
-                                std::to_string(w.config_.network.request_timeout.count()) + " ms"});
+  TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
+  bool cut = false;  // the caller gives up before the request timeout
+  if (reply_by != MonoInstant::max()) {
+    const TrueInstant caller_gives_up = std::max(now(), procs[c].clock.true_at_mono(reply_by));
+    if (caller_gives_up < deadline) {
+      deadline = caller_gives_up;
+      cut = true;
+    }
+  }
+  w.loop_.at(deadline, [this, c, c_inc, id, cut]() {
+    deliver(c, c_inc, [this, c, id, cut]() {
+      complete(c, id, Error{ErrorCode::kTimeout, cut ? "no reply by the caller's deadline"
+                                                     : "no reply within " +
+                                                           std::to_string(w.config_.network.request_timeout.count()) +
+                                                           " ms"});
     });
   });
 }
@@ -138,6 +148,7 @@ void World::Impl::respond(const ReplyTo& to, std::string payload) {
 
 void World::Impl::record(Event e) {
   e.at = now();
+  if (e.client >= 0 && e.client < w.config_.clients) e.paused = paused_by(e.client, e.at);  // derived: not hashed
   mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
   mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
       static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
@@ -152,6 +163,7 @@ void World::Impl::record(Event e) {
 
 void World::Impl::kill(int s) {
   Process& proc = procs[s];
+  proc.paused_total = paused_by(s, now());  // the rest of a running pause never happens
   proc.down = true;
   ++proc.incarnation;
   proc.inbox.clear();
@@ -176,8 +188,30 @@ class SimEnv : public Env {
     co_await SleepAwaiter{this, d};
   }
 
+  Nanos request_timeout() const override { return impl_.w.config().network.request_timeout; }
+
+  void note(std::string text) override {
+    Event e;
+    e.kind = EventKind::kNote;
+    e.client = c_;
+    e.detail = std::move(text);
+    impl_.record(std::move(e));
+  }
+
+  // Both return request()'s task itself: no coroutine frame of their own.
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
+    return request(node, std::move(argv), MonoInstant::max());
+  }
+  Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override {
+    return request(node, std::move(argv), reply_by);
+  }
+
+  Task<Result<Reply>> request(size_t node, std::vector<std::string> argv, MonoInstant reply_by) {
     LC_CHECK(node < node_count());
+    LC_CHECK(!argv.empty());
+    if (mono_now() >= reply_by) {
+      co_return Error{ErrorCode::kTimeout, argv.front() + " not sent: the caller's deadline had passed"};
+    }
     const int n = static_cast<int>(node);
     const Op op = fixed_op_.value_or(impl_.clients[c_]->op);
     std::string bytes = encode_command(argv);
@@ -192,7 +226,7 @@ class SimEnv : public Env {
                            [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
                              impl->handle_request(n, m, c, op, bytes, to);
                            },
-                           op};
+                           op, reply_by};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
@@ -244,10 +278,11 @@ class SimEnv : public Env {
     int dest;
     std::function<void(const ReplyTo&)> handler;
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
+    MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {
-      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result);
+      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, reply_by);
       env->impl_.w.pause_if_armed(env->c_, op);  // the request is out; its reply will wait
     }
     Result<std::string> await_resume() { return std::move(result); }
@@ -405,6 +440,11 @@ RunOutcome World::run() {
     Event& e = impl_->history.events[index];
     e.believed_until = impl_->procs[e.client].clock.true_at_mono(mono);
   }
+  for (const auto& [index, mono] : impl_->due_notes) {
+    Event& e = impl_->history.events[index];
+    e.due = impl_->procs[e.client].clock.true_at_mono(mono);
+  }
+  for (int c = 0; c < config_.clients; ++c) impl_->history.paused_at_end.push_back(impl_->paused_by(c, impl_->history.end));
   out.trace_hash = impl_->trace;
   out.events_run = loop_.events_run();
   out.messages_sent = impl_->messages;
@@ -443,7 +483,9 @@ void World::pause_if_armed(int client, Op op) {
 void World::pause(ProcessId p, Nanos d) {
   const int s = impl_->slot(p);
   Process& proc = impl_->procs[s];
-  proc.paused_until = std::max(proc.paused_until, loop_.now() + d);
+  const TrueInstant until = std::max(proc.paused_until, loop_.now() + d);
+  proc.paused_total += until - std::max(proc.paused_until, loop_.now());  // overlaps count once
+  proc.paused_until = until;
   loop_.at(proc.paused_until, [this, s]() { impl_->drain(s); });
 }
 
@@ -604,6 +646,12 @@ void World::note_validity(int client, MonoInstant valid_until) {
   LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
   LC_CHECK(impl_->history.events.back().client == client);
   impl_->validity_notes.emplace_back(impl_->history.events.size() - 1, valid_until);
+}
+
+void World::note_due(int client, MonoInstant due) {
+  LC_CHECK(!impl_->history.events.empty());
+  LC_CHECK(impl_->history.events.back().client == client);
+  impl_->due_notes.emplace_back(impl_->history.events.size() - 1, due);
 }
 
 void World::extend_belief(int client, MonoInstant valid_until) {
