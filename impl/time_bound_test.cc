@@ -2,7 +2,11 @@
 // `timeout` property judges them in simulation): an acquire returns within
 // acquire_timeout + one request timeout + one retry delay, and a release or
 // an extend within one request timeout per node. Nodes here never answer
-// in time, or answer NOSCRIPT so a script costs two calls.
+// in time, or answer NOSCRIPT so a script costs two calls. (Broken recipes
+// send their second command however late, as written: setnx-expire's
+// EXPIRE after a won SETNX, getset's GETSET after a GET of a stale stamp,
+// watch-multi's DEL after a matching GET; these nodes never let them get
+// that far.)
 #include <gtest/gtest.h>
 
 #include <ostream>

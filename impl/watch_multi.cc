@@ -6,8 +6,9 @@
 namespace lockcheck {
 namespace {
 
-// The release: GET, and DEL when the key holds `token`; both give up at
-// reply_by.
+// The release: GET (giving up at reply_by), and DEL when the key held
+// `token`. The DEL goes out however long the GET took, as the recipe does
+// (`if GET == token: DEL`): its release may take two request timeouts.
 Task<Status> get_then_del(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by) {
   std::vector<std::string> get{"GET", key};
   auto current = co_await env.call_by(0, std::move(get), reply_by);
@@ -17,7 +18,7 @@ Task<Status> get_then_del(Env& env, const std::string& key, const std::string& t
   }
   // BROKEN: the lock may change hands between the GET above and this DEL.
   std::vector<std::string> del{"DEL", key};
-  auto r = co_await env.call_by(0, std::move(del), reply_by);
+  auto r = co_await env.call(0, std::move(del));
   if (!r.ok()) co_return r.error();
   co_return Ok{};
 }
@@ -66,8 +67,10 @@ Task<Result<Lease>> WatchMultiLock::acquire(Env& env, LockOptions options) {
       }
     }
     if (transaction_open) {
+      // Sent whatever the time: a MULTI left open would refuse every later
+      // WATCH on this connection.
       std::vector<std::string> discard{"DISCARD"};
-      (void)co_await env.call_by(0, std::move(discard), cutoff);
+      (void)co_await env.call(0, std::move(discard));
     }
     std::vector<std::string> unwatch{"UNWATCH"};
     (void)co_await env.call_by(0, std::move(unwatch), cutoff);
@@ -76,7 +79,6 @@ Task<Result<Lease>> WatchMultiLock::acquire(Env& env, LockOptions options) {
 }
 
 Task<Status> WatchMultiLock::release(Env& env, Lease lease) {
-  // Both commands share one request's time, as a single release would.
   co_return co_await get_then_del(env, lease.key, lease.token, one_request_from_now(env));
 }
 
