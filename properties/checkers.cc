@@ -54,6 +54,7 @@ std::optional<Violation> check_mutex(const History& h) {
     int client;
     uint64_t session;
     TrueInstant from, to;
+    bool renewed = false;  // started by an extend after a lapse, not by a grant
   };
   std::vector<Belief> beliefs;
   std::map<uint64_t, size_t> open;  // session -> index in beliefs, while it may still end early
@@ -62,6 +63,14 @@ std::optional<Violation> check_mutex(const History& h) {
       case EventKind::kAcquireOk:
         open[e.session] = beliefs.size();
         beliefs.push_back({e.client, e.session, e.at, e.believed_until});
+        break;
+      case EventKind::kExtendOk:
+        // An extend after the lease had lapsed starts the belief again
+        // (one that came in time lengthened the grant's belief itself).
+        if (e.believed_until != TrueInstant{} && open.count(e.session) > 0) {
+          open[e.session] = beliefs.size();
+          beliefs.push_back({e.client, e.session, e.at, e.believed_until, true});
+        }
         break;
       case EventKind::kReleaseInvoke:
         if (auto it = open.find(e.session); it != open.end()) {
@@ -92,7 +101,8 @@ std::optional<Violation> check_mutex(const History& h) {
     if (b.to <= b.from) continue;  // never held for a moment (granted too late)
     if (longest && b.from < longest->to && b.session != longest->session) {
       return Violation{"mutex", b.from,
-                       who(b.client, b.session) + " was granted the lock at " + ms(b.from) + " while " +
+                       who(b.client, b.session) + (b.renewed ? " renewed its lapsed lease at " : " was granted the lock at ") +
+                           ms(b.from) + " while " +
                            who(longest->client, longest->session) + " believed it held it until " + ms(longest->to)};
     }
     if (!longest || b.to > longest->to) longest = &b;

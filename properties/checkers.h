@@ -31,6 +31,8 @@ bool is_property(std::string_view id);
 // mutex: no two sessions believe they hold the lock at the same true
 // instant. A belief runs from the grant to the earliest of: the holder's
 // own clock reaching validity end, its release, its crash, the run's end.
+// A successful extend lengthens it; one that came after the lease had
+// lapsed starts a belief again from the extend (Event::believed_until).
 std::optional<Violation> check_mutex(const sim::History& h);
 
 // resource: the resource accepts writes in grant order: no session writes

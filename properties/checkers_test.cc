@@ -261,6 +261,32 @@ TEST(Owner, ExtendThatWritesAGoneLockBackIsViolated) {
   EXPECT_FALSE(check_owner(ok.history()));
 }
 
+TEST(Mutex, AnExtendAfterALapseStartsABeliefAgainAndTheGapStaysFree) {
+  // client-0's lease lapsed at 1000 ms (it was paused); client-1 held the
+  // lock from 1100 to 1400 ms; client-0's extend at 1500 ms renewed it.
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 1000).grant(1100, 1, 2, 2100).release(1400, 1, 2);
+  History h = b.history();
+  Event renewed;
+  renewed.at = at_ms(1500);
+  renewed.kind = EventKind::kExtendOk;
+  renewed.client = 0;
+  renewed.session = 1;
+  renewed.believed_until = at_ms(2500);
+  h.events.push_back(renewed);
+  EXPECT_EQ(check_mutex(h), std::nullopt) << "the lapse is a gap: client-1 held in it alone";
+  // Without client-1's release, client-0 renews into client-1's belief.
+  HistoryBuilder overlapping;
+  overlapping.grant(0, 0, 1, 1000).grant(1100, 1, 2, 2100);
+  History h2 = overlapping.history();
+  h2.events.push_back(renewed);
+  auto v = check_mutex(h2);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->explanation,
+            "client-0 (session 1) renewed its lapsed lease at 1500.000 ms while client-1 (session 2) believed it "
+            "held it until 2100.000 ms");
+}
+
 // ---- timeout: calls on hand-made time lines ----
 
 // A call's invoke event: at `t`, promising to return by `due` (ms), its

@@ -58,7 +58,9 @@ struct Event {
   std::string token;
   // kAcquireOk: the true instant at which the holder's own monotonic clock
   // reaches the end of validity (it believes it holds until then, unless it
-  // releases or dies first).
+  // releases or dies first). kExtendOk: the same for a belief the extend
+  // started again after the lease had lapsed ({}: the extend came while the
+  // belief still ran, and lengthened the grant's).
   TrueInstant believed_until{};
   // kAcquireOk, kWrite, kWriteRejected: the grant's fencing token (0: the
   // strategy issues none).

@@ -135,7 +135,7 @@ Task<void> run_workload(World& world, int client) {
         if (renewed.ok()) {
           lease = std::move(renewed);
           world.record(client_event(EventKind::kExtendOk, client, session, lease->token));
-          world.extend_belief(client, world.strategy().valid_until(env, *lease));  // the new lease's validity
+          world.note_extended(client, world.strategy().valid_until(env, *lease));  // the new lease's validity
         } else if (renewed.error().code == ErrorCode::kNotHeld) {
           world.record(client_event(EventKind::kExtendFail, client, session, "", renewed.error().to_string()));
           world.record(client_event(EventKind::kLeaseLost, client, session));

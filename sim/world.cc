@@ -398,7 +398,7 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
     // Monotonic clocks start at arbitrary points: nobody may rely on their epoch.
     const MonoInstant mono_start = MonoInstant{} + Millis(r.between(1'000, 1'000'000'000));
     const WallInstant wall_start = WallInstant{} + Millis(kWallEpochMs);
-    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, {}});
+    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, Nanos(0), {}});
   }
   for (int c = 0; c < config_.clients; ++c) {
     impl_->procs[c].name = process_name({ProcessId::Kind::kClient, c});
@@ -646,6 +646,20 @@ void World::note_validity(int client, MonoInstant valid_until) {
   LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
   LC_CHECK(impl_->history.events.back().client == client);
   impl_->validity_notes.emplace_back(impl_->history.events.size() - 1, valid_until);
+}
+
+void World::note_extended(int client, MonoInstant valid_until) {
+  const auto& events = impl_->history.events;
+  LC_CHECK(!events.empty() && events.back().kind == EventKind::kExtendOk && events.back().client == client);
+  for (auto it = impl_->validity_notes.rbegin(); it != impl_->validity_notes.rend(); ++it) {
+    if (events[it->first].client != client) continue;
+    if (impl_->procs[client].clock.mono_at(loop_.now()) < it->second) {
+      it->second = std::max(it->second, valid_until);  // still believed: it runs on
+      return;
+    }
+    break;
+  }
+  impl_->validity_notes.emplace_back(events.size() - 1, valid_until);  // lapsed: a new belief from here
 }
 
 void World::note_due(int client, MonoInstant due) {
