@@ -46,7 +46,9 @@ class LockClient {
   LockClient& operator=(const LockClient&) = delete;
 
   // Blocks until the lock options.key is granted or options.acquire_timeout
-  // passes. On success the guard holds the lock and releases it when
+  // passes, and returns within acquire_timeout + one request timeout + one
+  // retry delay however Redis behaves (a reconnect's connect included).
+  // On success the guard holds the lock and releases it when
   // destroyed. Errors: kInvalidArgument for unusable options;
   // kAcquireTimeout when not granted in time (including when every attempt
   // failed because Redis was unreachable); kRedisError etc. when retrying
