@@ -75,7 +75,10 @@ class HiredisEnv : public Env {
   // After any of the last three the connection is dropped (a late reply must
   // never be taken for the next command's), and the next call to the same
   // node reconnects once before sending; if that fails it is kConnectionLost
-  // and the call after tries again. node < node_count(); argv non-empty.
+  // and the call after tries again. The reconnect's TCP connect counts
+  // against the same request timeout (it waits at most the smaller of the
+  // connect and request timeouts), so a call never takes longer than one
+  // request timeout. node < node_count(); argv non-empty.
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override;
   // As call(), but the wait for the reply (and a reconnect's TCP connect)
   // ends at reply_by when that is sooner; a reply_by already reached sends
