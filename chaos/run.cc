@@ -114,6 +114,18 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
   Scenario s;
   s.world = default_world(strategy);
   s.world.seed = seed;
+  // A third of the seeds hold the lock for longer than half its TTL, up to
+  // two TTLs, so the workload renews it with extend (strategies that renew
+  // by themselves already hold for 2 x TTL); fewer holds each, so such a
+  // run (its waiters retrying all along) costs about what the others do. A
+  // stream of its own: every other draw stays what it was.
+  if (auto lock = make_strategy(strategy); lock && !lock->renews()) {
+    sim::Rng wl = sim::Rng(seed).split(23);
+    if (wl.between(0, 2) == 0) {
+      s.world.workload.hold = Millis(wl.between(s.world.ttl.count() / 2 + 1, 2 * s.world.ttl.count()));
+      s.world.workload.acquires_per_client = 2;
+    }
+  }
   if (classes.empty()) return s;
   // The fault generator has a stream of its own: faults never shift the
   // draws of the network or the clients.

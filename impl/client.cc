@@ -70,8 +70,11 @@ void LockGuard::stop_renewal() {
 Status LockGuard::release() {
   stop_renewal();
   if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
-  LockClient* client = std::exchange(client_, nullptr);
-  return run_sync(client->strategy_->release(*client->env_, lease_));
+  Status released = run_sync(client_->strategy_->release(*client_->env_, lease_));
+  // A release nobody (or too few nodes) answered may have left the lock
+  // held: forgetting it would leave nobody to release it.
+  if (released.ok() || !released.error().outcome_unknown()) client_ = nullptr;
+  return released;
 }
 
 Status LockGuard::extend() { return extend(options_); }
@@ -85,6 +88,8 @@ Status LockGuard::extend(const LockOptions& options) {
   }
   Result<Lease> renewed = run_sync(client_->strategy_->extend(*client_->env_, lease_, options));
   if (!renewed.ok()) {
+    // Only a lock known lost is forgotten: after any other error it may
+    // still be held, and this guard must release it.
     if (renewed.error().code == ErrorCode::kNotHeld) client_ = nullptr;
     return renewed.error();
   }

@@ -46,7 +46,9 @@ class LockClient {
   LockClient& operator=(const LockClient&) = delete;
 
   // Blocks until the lock options.key is granted or options.acquire_timeout
-  // passes. On success the guard holds the lock and releases it when
+  // passes, and returns within acquire_timeout + one request timeout + one
+  // retry delay however Redis behaves (a reconnect's connect included).
+  // On success the guard holds the lock and releases it when
   // destroyed. Errors: kInvalidArgument for unusable options;
   // kAcquireTimeout when not granted in time (including when every attempt
   // failed because Redis was unreachable); kRedisError etc. when retrying
@@ -90,17 +92,22 @@ class LockGuard {
   LockGuard& operator=(const LockGuard&) = delete;
   ~LockGuard();
 
-  // Gives the lock up. Afterwards the guard holds nothing, whatever the
-  // outcome. Errors: kNotHeld when the lock had already passed to someone
-  // else (the strategy decides how it can tell; "del-unchecked" cannot) or
-  // this guard no longer holds it; kTimeout / kConnectionLost when Redis did
-  // not answer (the key expires by its TTL).
+  // Gives the lock up. Errors: kNotHeld when the lock had already passed to
+  // someone else (the strategy decides how it can tell; "del-unchecked"
+  // cannot) or this guard no longer holds it; an error whose outcome is
+  // unknown (kTimeout, kConnectionLost, kOutcomeUnknown: Redis did not
+  // answer, or too few Redlock nodes did) when the lock may still be held.
+  // Afterwards the guard holds nothing, except after an unknown outcome:
+  // then it keeps the lock (valid() still ends with the lease), so a later
+  // release() or the destructor tries again; the key expires by its TTL
+  // in any case.
   Status release();
 
   // Renews the lease for the stored options' ttl, measured from now.
   // Errors: kNotHeld when the lock was lost (the guard then holds nothing);
-  // kTimeout / kConnectionLost leave the old lease in place, which lapses
-  // at its own time.
+  // any other error (kTimeout, kConnectionLost, kOutcomeUnknown) leaves the
+  // old lease in place, which lapses at its own time, and the guard still
+  // holding, so it releases the lock that may still be there.
   Status extend();
 
   // As extend(), with options.ttl as the new lease length (remembered for
@@ -116,7 +123,8 @@ class LockGuard {
   // latest renewal's lease). The token is meaningful only while held().
   Lease lease() const { return renewal_ ? renewal_->lease() : lease_; }
 
-  // True until release(), abandon(), a kNotHeld from extend(), or a move.
+  // True until release() (unless its outcome is unknown), abandon(), a
+  // kNotHeld from extend(), or a move.
   bool held() const { return client_ != nullptr; }
 
   // True while held() and the lease is valid on this process's monotonic

@@ -11,6 +11,22 @@ int64_t random_between(Env& env, int64_t lo, int64_t hi) {
   return lo + static_cast<int64_t>(env.random_u64() % span);
 }
 
+Task<Result<Reply>> Env::call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) {
+  LC_CHECK(!argv.empty());
+  if (mono_now() >= reply_by) {
+    co_return Error{ErrorCode::kTimeout, argv.front() + " not sent: the caller's deadline had passed"};
+  }
+  co_return co_await call(node, std::move(argv));
+}
+
+MonoInstant later(MonoInstant t, Nanos d) {
+  LC_CHECK(d >= Nanos(0) && t >= MonoInstant{});
+  if (d >= MonoInstant::max() - t) return MonoInstant::max();
+  return t + d;
+}
+
+MonoInstant one_request_from_now(Env& env) { return later(env.mono_now(), env.request_timeout()); }
+
 std::string random_token(Env& env) {
   char buf[33];
   std::snprintf(buf, sizeof buf, "%016llx%016llx",

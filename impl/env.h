@@ -40,7 +40,34 @@ class Env {
   // request timeout is Error{kTimeout}; a broken connection is
   // Error{kConnectionLost}. The last two leave the outcome unknown.
   virtual Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) = 0;
+
+  // As call(), but the caller gives up at `reply_by` on this process's
+  // monotonic clock when that comes before the request timeout: no reply
+  // by then is Error{kTimeout} (outcome unknown), and a reply_by already
+  // reached sends nothing. Lock operations keep their own time promises
+  // with it (an acquire ends within its timeout plus one request timeout).
+  // The default checks reply_by only before sending; the simulator and
+  // HiredisEnv also cut a call short at it.
+  virtual Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by);
+
+  // The longest one call() waits for its reply (the backend's request
+  // timeout). Nanos::max(): calls are not bounded (test backends that
+  // answer at once).
+  virtual Nanos request_timeout() const { return Nanos::max(); }
+
+  // A remark from the lock code about a decision the history would not
+  // otherwise show, e.g. a grant refused because its validity ran out. The
+  // simulator records it as an event (`replay -v` prints it); the real
+  // backend ignores it. Only called off the hot path.
+  virtual void note(std::string text) { (void)text; }
 };
+
+// t + d, saturating at MonoInstant::max() (d may be Nanos::max()). d >= 0.
+MonoInstant later(MonoInstant t, Nanos d);
+
+// When a lock operation that has one request's time left must give up:
+// one request timeout from now.
+MonoInstant one_request_from_now(Env& env);
 
 // Uniform integer in [lo, hi] from env's random source. lo <= hi.
 int64_t random_between(Env& env, int64_t lo, int64_t hi);

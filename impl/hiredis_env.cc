@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -16,10 +17,12 @@ namespace {
 
 Error invalid(std::string why) { return Error{ErrorCode::kInvalidArgument, std::move(why)}; }
 
-timeval to_timeval(Millis d) {
+// At least 1 us: a zero timeval means "no timeout" to the socket layer.
+timeval to_timeval(Nanos d) {
+  const int64_t us = std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(d).count());
   timeval tv{};
-  tv.tv_sec = static_cast<time_t>(d.count() / 1000);
-  tv.tv_usec = static_cast<suseconds_t>((d.count() % 1000) * 1000);
+  tv.tv_sec = static_cast<time_t>(us / 1'000'000);
+  tv.tv_usec = static_cast<suseconds_t>(us % 1'000'000);
   return tv;
 }
 
@@ -131,18 +134,18 @@ Result<std::unique_ptr<HiredisEnv>> HiredisEnv::connect(std::vector<Endpoint> en
   }
   std::unique_ptr<HiredisEnv> env(new HiredisEnv(std::move(endpoints), connect_timeout, request_timeout));
   for (auto& n : env->nodes_) {
-    if (auto s = env->open(n); !s.ok()) return s.error();
+    if (auto s = env->open(n, env->connect_timeout_); !s.ok()) return s.error();
   }
   return env;
 }
 
-Status HiredisEnv::open(Node& node) {
+Status HiredisEnv::open(Node& node, Millis connect_timeout) {
   if (node.ctx != nullptr) {
     redisFree(node.ctx);
     node.ctx = nullptr;
   }
   redisContext* c = redisConnectWithTimeout(node.endpoint.host.c_str(), node.endpoint.port,
-                                            to_timeval(connect_timeout_));
+                                            to_timeval(connect_timeout));
   if (c == nullptr || c->err != 0) {
     Error e{ErrorCode::kConnectionLost,
             "cannot connect to " + node.endpoint.to_string() + ": " + describe_context_error(c)};
@@ -181,15 +184,43 @@ const Endpoint& HiredisEnv::endpoint(size_t node) const {
 }
 
 Task<Result<Reply>> HiredisEnv::call(size_t node, std::vector<std::string> argv) {
-  co_return call_now(node, argv);
+  co_return call_now(node, argv, request_timeout_);
 }
 
-Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::string>& argv) {
+Task<Result<Reply>> HiredisEnv::call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) {
+  LC_CHECK(!argv.empty());
+  const MonoInstant now = mono_now();
+  if (now >= reply_by) {
+    co_return Error{ErrorCode::kTimeout, argv.front() + " not sent: the caller's deadline had passed"};
+  }
+  co_return call_now(node, argv, std::min<Nanos>(request_timeout_, reply_by - now));
+}
+
+Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::string>& argv, Nanos wait) {
   LC_CHECK(node_index < nodes_.size());
   LC_CHECK(!argv.empty());
+  LC_CHECK(wait > Nanos(0) && wait <= request_timeout_);
   Node& node = nodes_[node_index];
+  const MonoInstant give_up_at = mono_now() + wait;
   if (node.ctx == nullptr) {
-    if (auto s = open(node); !s.ok()) return s.error();
+    // A reconnect spends the caller's time too: connect within what is left.
+    const Millis connect = std::min(connect_timeout_, std::chrono::ceil<Millis>(wait));
+    if (auto s = open(node, connect); !s.ok()) return s.error();
+  }
+  // Shorter than the request timeout: this call alone waits less (the
+  // socket timeout goes back to the request timeout after it).
+  const Nanos left = give_up_at - mono_now();
+  if (left <= Nanos(0)) {
+    return Error{ErrorCode::kTimeout, argv.front() + " to " + node.endpoint.to_string() +
+                                          ": not sent, the caller's deadline passed while connecting"};
+  }
+  const bool cut_short = left < request_timeout_;
+  if (cut_short && redisSetTimeout(node.ctx, to_timeval(left)) != REDIS_OK) {
+    Error e{ErrorCode::kConnectionLost, "cannot set a timeout on " + node.endpoint.to_string() + ": " +
+                                            describe_context_error(node.ctx)};
+    redisFree(node.ctx);
+    node.ctx = nullptr;
+    return e;
   }
 
   std::vector<const char*> args;
@@ -212,6 +243,10 @@ Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::str
   if (raw != nullptr) {
     Reply reply = reply_from_hiredis(static_cast<redisReply*>(raw));
     freeReplyObject(raw);
+    if (cut_short && redisSetTimeout(node.ctx, to_timeval(request_timeout_)) != REDIS_OK) {
+      redisFree(node.ctx);  // the reply is good; the next call reconnects
+      node.ctx = nullptr;
+    }
     return reply_to_result(std::move(reply));
   }
 
@@ -224,8 +259,8 @@ Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::str
   node.ctx = nullptr;
   const std::string cmd = argv.front();
   if (err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
-    return Error{ErrorCode::kTimeout, cmd + " to " + where + ": no reply within " +
-                                          std::to_string(request_timeout_.count()) + " ms"};
+    return Error{ErrorCode::kTimeout, cmd + " to " + where + ": no reply within " + std::to_string(to_ms(left)) + " ms" +
+                                          (cut_short ? " (the caller's deadline)" : "")};
   }
   if (err == REDIS_ERR_PROTOCOL) {
     return Error{ErrorCode::kProtocol, cmd + " to " + where + ": " + what};

@@ -75,8 +75,16 @@ class HiredisEnv : public Env {
   // After any of the last three the connection is dropped (a late reply must
   // never be taken for the next command's), and the next call to the same
   // node reconnects once before sending; if that fails it is kConnectionLost
-  // and the call after tries again. node < node_count(); argv non-empty.
+  // and the call after tries again. The reconnect's TCP connect counts
+  // against the same request timeout (it waits at most the smaller of the
+  // connect and request timeouts), so a call never takes longer than one
+  // request timeout. node < node_count(); argv non-empty.
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override;
+  // As call(), but the wait for the reply (and a reconnect's TCP connect)
+  // ends at reply_by when that is sooner; a reply_by already reached sends
+  // nothing. Error{kTimeout} either way.
+  Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override;
+  Nanos request_timeout() const override { return request_timeout_; }
 
   // The address of node `node` (< node_count()).
   const Endpoint& endpoint(size_t node) const;
@@ -89,10 +97,12 @@ class HiredisEnv : public Env {
 
   HiredisEnv(std::vector<Endpoint> endpoints, Millis connect_timeout, Millis request_timeout);
 
-  // (Re)opens node's connection. Error{kConnectionLost} on failure.
-  Status open(Node& node);
-  // The blocking body of call().
-  Result<Reply> call_now(size_t node, const std::vector<std::string>& argv);
+  // (Re)opens node's connection, waiting at most connect_timeout for the
+  // TCP connect. Error{kConnectionLost} on failure.
+  Status open(Node& node, Millis connect_timeout);
+  // The blocking body of call(): waits at most `wait` (> 0, <= the request
+  // timeout) for the connect and the reply.
+  Result<Reply> call_now(size_t node, const std::vector<std::string>& argv, Nanos wait);
 
   std::vector<Node> nodes_;
   Millis connect_timeout_;

@@ -25,6 +25,14 @@ Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstan
   co_return Ok{};
 }
 
+MonoInstant acquire_cutoff(Env& env, MonoInstant deadline) { return later(deadline, env.request_timeout()); }
+
+void note_too_late(Env& env, const std::string& what, MonoInstant attempt_start, Millis ttl) {
+  env.note(what + " refused: validity ran out (elapsed " + std::to_string(to_ms(env.mono_now() - attempt_start)) +
+           " ms of ttl " + std::to_string(ttl.count()) + " ms, drift allowance " +
+           std::to_string(to_ms(drift_allowance(ttl))) + " ms)");
+}
+
 bool lease_valid(Env& env, const Lease& lease) { return env.mono_now() < lease.valid_until; }
 
 Status validate(const LockOptions& o) {
@@ -52,6 +60,8 @@ const std::vector<StrategyInfo>& strategy_catalog() {
       {"client-clock", false, "as single, but the holder judges its lease by its wall clock"},
       {"watch-multi", false, "WATCH/GET/MULTI/SET/EXEC acquire, GET-then-DEL release (not atomic)"},
       {"reentrant-naive", false, "owner check without a hold count (a nested release frees the lock)", 1, true},
+      {"extend-unchecked", false, "as single, but extends with plain PEXPIRE (renews the next holder's lock)"},
+      {"retry-forever", false, "as single, but acquire retries until granted, ignoring its timeout"},
   };
   return kCatalog;
 }
@@ -69,6 +79,8 @@ std::unique_ptr<Strategy> make_strategy(std::string_view name) {
   if (name == "getset") return std::make_unique<GetsetLock>();
   if (name == "client-clock") return std::make_unique<ClientClockLock>();
   if (name == "watch-multi") return std::make_unique<WatchMultiLock>();
+  if (name == "extend-unchecked") return std::make_unique<ExtendUncheckedLock>();
+  if (name == "retry-forever") return std::make_unique<RetryForeverLock>();
   return nullptr;
 }
 

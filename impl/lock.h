@@ -55,6 +55,19 @@ MonoInstant validity_end(MonoInstant attempt_start, Millis ttl);
 // delay would reach `deadline`.
 Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstant deadline);
 
+// The instant after which an acquire sends nothing and waits for nothing:
+// its deadline plus one request timeout. Attempts start only before the
+// deadline (pause_before_retry), so every call an acquire makes passes
+// this as reply_by (Env::call_by): an attempt begun just before the
+// deadline, and the undo of one that failed, end by then, and acquire
+// keeps its promise to return within acquire_timeout + one request timeout.
+MonoInstant acquire_cutoff(Env& env, MonoInstant deadline);
+
+// Tells env (the simulator records it as an event) that `what` (a grant,
+// a renewal) came too late to use: validity = ttl - elapsed - drift had
+// run out for the attempt that began at attempt_start.
+void note_too_late(Env& env, const std::string& what, MonoInstant attempt_start, Millis ttl);
+
 // True while the holder's own monotonic clock is before valid_until.
 bool lease_valid(Env& env, const Lease& lease);
 
@@ -76,14 +89,20 @@ class Strategy {
   virtual std::string_view name() const = 0;
 
   // Tries until granted or options.acquire_timeout passes on env's monotonic
-  // clock. Error{kAcquireTimeout} when not granted in time; other errors
-  // only when retrying cannot help (e.g. a WRONGTYPE reply).
+  // clock, and returns within acquire_timeout + one request timeout +
+  // one retry delay (acquire_cutoff). Error{kAcquireTimeout} when not
+  // granted in time; other errors only when retrying cannot help (e.g. a
+  // WRONGTYPE reply).
   virtual Task<Result<Lease>> acquire(Env& env, LockOptions options) = 0;
 
-  // Gives the lock up. Error{kNotHeld} when the lock was not ours any more.
+  // Gives the lock up, within one request timeout per node. Error{kNotHeld}
+  // when the lock was not ours any more; an error whose outcome_unknown()
+  // when it cannot tell (the lock may still be held).
   virtual Task<Status> release(Env& env, Lease lease) = 0;
 
-  // Renews the lease for options.ttl from now. Error{kNotHeld} when lost.
+  // Renews the lease for options.ttl from now, within one request timeout
+  // per node. Error{kNotHeld} when lost; an error whose outcome_unknown()
+  // when it cannot tell (the old lease stands and lapses at its end).
   virtual Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) = 0;
 
   // The end of the lease as the holder judges it right now, expressed on

@@ -1,5 +1,6 @@
 #include "impl/redlock.h"
 
+#include <algorithm>
 #include <string>
 
 #include "impl/single.h"
@@ -9,18 +10,42 @@ namespace {
 
 size_t majority(size_t nodes) { return nodes / 2 + 1; }
 
-// Runs a compare-and-X script for `token` on every node; counts the nodes
-// that answered 1 (the key was ours and the script acted).
-Task<size_t> on_every_node(Env& env, const char* script, const char* sha1, const std::string& key,
-                           const std::string& token, const std::string& extra_arg) {
-  size_t acted = 0;
+// How the nodes answered a compare-and-X script for one token.
+struct Tally {
+  size_t acted = 0;    // answered 1: the key held the token and the script acted
+  size_t refused = 0;  // answered 0: the key did not hold the token there
+  size_t unknown = 0;  // no answer, or an error: the token may still be there
+
+  // No majority can have held the token: refusals leave too few nodes
+  // (with an odd node count, a majority refused). Only then is a lock
+  // certainly not held; nodes that did not answer may still hold it.
+  bool never_held(size_t nodes) const { return acted + unknown < majority(nodes); }
+  std::string to_string(const char* verb) const {
+    return std::string(verb) + " on " + std::to_string(acted) + ", refused by " + std::to_string(refused) +
+           ", no answer from " + std::to_string(unknown) + " of " + std::to_string(acted + refused + unknown) +
+           " nodes";
+  }
+};
+
+// Runs a compare-and-X script for `token` on every node in turn. Each
+// node's calls give up one request timeout after they start (so one slow
+// node does not starve the others), or at `cutoff` when that is sooner.
+Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, const std::string& key,
+                          const std::string& token, const std::string& extra_arg, MonoInstant cutoff) {
+  Tally tally;
   for (size_t n = 0; n < env.node_count(); ++n) {
     std::vector<std::string> args{"1", key, token};
     if (!extra_arg.empty()) args.push_back(extra_arg);
-    auto r = co_await eval_script(env, n, script, sha1, std::move(args));
-    if (r.ok() && r->is_integer(1)) ++acted;
+    auto r = co_await eval_script(env, n, script, sha1, std::move(args), std::min(cutoff, one_request_from_now(env)));
+    if (r.ok() && r->is_integer(1)) {
+      ++tally.acted;
+    } else if (r.ok() && r->is_integer(0)) {
+      ++tally.refused;
+    } else {
+      ++tally.unknown;
+    }
   }
-  co_return acted;
+  co_return tally;
 }
 
 }  // namespace
@@ -29,6 +54,7 @@ Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   LC_CHECK(env.node_count() >= 1);
   const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const MonoInstant cutoff = acquire_cutoff(env, deadline);
   const std::string token = random_token(env);
   const std::string ttl_ms = std::to_string(options.ttl.count());
   for (;;) {
@@ -36,36 +62,51 @@ Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
     size_t granted = 0;
     for (size_t n = 0; n < env.node_count(); ++n) {
       std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
-      auto r = co_await env.call(n, std::move(cmd));
+      auto r = co_await env.call_by(n, std::move(cmd), cutoff);
       if (r.ok() && r->is_status("OK")) ++granted;
     }
     Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-    if (granted >= majority(env.node_count()) && lease_valid(env, lease)) co_return lease;
+    if (granted >= majority(env.node_count())) {
+      if (lease_valid(env, lease)) co_return lease;
+      note_too_late(env, "grant on " + std::to_string(granted) + " of " + std::to_string(env.node_count()) + " nodes",
+                    attempt_start, options.ttl);
+    }
     // Not enough (or too late): undo everywhere, including where the reply
     // was lost, so no minority of stale keys blocks the next attempt.
-    (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, options.key, token, "");
+    (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, options.key, token, "", cutoff);
     if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
   }
 }
 
 Task<Status> RedlockLock::release(Env& env, Lease lease) {
-  const size_t released = co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, lease.key, lease.token, "");
-  if (released == 0) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " held by this token on no node"};
-  co_return Ok{};
+  const Tally t =
+      co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, lease.key, lease.token, "", MonoInstant::max());
+  const size_t nodes = env.node_count();
+  if (t.never_held(nodes)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " not held: " + t.to_string("released")};
+  // Where no majority may still hold the token, the lock is given up.
+  if (t.unknown < majority(nodes)) co_return Ok{};
+  co_return Error{ErrorCode::kOutcomeUnknown,
+                  "lock " + lease.key + " may still be held: " + t.to_string("released")};
 }
 
 Task<Result<Lease>> RedlockLock::extend(Env& env, Lease lease, LockOptions options) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
-  const size_t renewed =
-      co_await on_every_node(env, kExtendScript, kExtendScriptSha1, lease.key, lease.token, std::to_string(options.ttl.count()));
-  Lease renewed_lease = lease;
-  renewed_lease.started = attempt_start;
-  renewed_lease.valid_until = validity_end(attempt_start, options.ttl);
-  if (renewed < majority(env.node_count()) || !lease_valid(env, renewed_lease)) {
-    co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " renewed on fewer than a majority"};
+  const Tally t = co_await on_every_node(env, kExtendScript, kExtendScriptSha1, lease.key, lease.token,
+                                         std::to_string(options.ttl.count()), MonoInstant::max());
+  const size_t nodes = env.node_count();
+  Lease renewed = lease;
+  renewed.started = attempt_start;
+  renewed.valid_until = validity_end(attempt_start, options.ttl);
+  if (t.acted >= majority(nodes)) {
+    if (lease_valid(env, renewed)) co_return renewed;
+    note_too_late(env, "renewal", attempt_start, options.ttl);
+    co_return Error{ErrorCode::kOutcomeUnknown,
+                    "lock " + lease.key + " renewed too late to use: " + t.to_string("renewed")};
   }
-  co_return renewed_lease;
+  if (t.never_held(nodes)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " not held: " + t.to_string("renewed")};
+  // Too few answered either way: the old lease stands and lapses at its end.
+  co_return Error{ErrorCode::kOutcomeUnknown, "lock " + lease.key + " may still be held: " + t.to_string("renewed")};
 }
 
 }  // namespace lockcheck

@@ -7,8 +7,19 @@
 //            drift = 0.01 * ttl + 2 ms and elapsed on the monotonic clock.
 //            A failed attempt releases on every node (a reply that never
 //            came may still have set the key), then waits a random delay.
-//   release: compare-and-delete on every node.
-//   extend:  compare-and-pexpire on every node; a majority must renew.
+//   release: compare-and-delete on every node. Each node answers 1 (done),
+//            0 (refused: not our token there) or nothing (unknown). It is
+//            kNotHeld only when refusals leave no majority that can have
+//            held the token (with an odd N: a majority refused), and
+//            kOutcomeUnknown when the nodes that did not answer may still
+//            hold it on a majority: timeouts never read as "not held".
+//   extend:  compare-and-pexpire on every node; a majority must renew while
+//            validity (from the extend's start) remains. kNotHeld as for
+//            release; any other failure is kOutcomeUnknown and the old
+//            lease lapses at its own end.
+//   Each node's calls get one request timeout of their own, so a release
+//   or extend returns within N request timeouts; an acquire sends nothing
+//   after its deadline plus one request timeout (acquire_cutoff).
 //
 // Assumptions (what the matrix holds it to): a majority of nodes keep
 // their keys for the TTL (no restart without persistence inside the TTL,

@@ -58,19 +58,21 @@ const char* const kNaiveAcquireScriptSha1 = "d943e5a2b05958987c34847c73dfa626eba
 Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script, const char* sha1) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
+  const MonoInstant cutoff = acquire_cutoff(env, deadline);
   const std::string owner = options.owner.empty() ? random_token(env) : options.owner;
   const std::string ttl_ms = std::to_string(options.ttl.count());
   for (;;) {
     const MonoInstant attempt_start = env.mono_now();
     std::vector<std::string> args{"1", options.key, ttl_ms, owner};
-    auto r = co_await eval_script(env, 0, script, sha1, std::move(args));
+    auto r = co_await eval_script(env, 0, script, sha1, std::move(args), cutoff);
     if (r.ok() && r->is_nil()) {
       Lease lease{options.key, owner, attempt_start, validity_end(attempt_start, options.ttl)};
       lease.ttl = options.ttl;
       if (lease_valid(env, lease)) co_return lease;
       // Too late to use; give back this one hold.
+      note_too_late(env, "grant", attempt_start, options.ttl);
       std::vector<std::string> undo{"1", options.key, owner, ttl_ms};
-      (void)co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo));
+      (void)co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo), cutoff);
     } else if (!r.ok() && !r.error().outcome_unknown()) {
       co_return r.error();  // e.g. WRONGTYPE
     }
@@ -92,7 +94,8 @@ Task<Status> ReentrantLock::release(Env& env, Lease lease) {
   LC_CHECK(lease.ttl > Millis(0));
   const std::string ttl_ms = std::to_string(lease.ttl.count());
   std::vector<std::string> args{"1", lease.key, lease.token, ttl_ms};
-  auto r = co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(args));
+  auto r = co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(args),
+                                one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (r->is_nil()) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   co_return Ok{};
@@ -102,7 +105,8 @@ Task<Result<Lease>> ReentrantLock::extend(Env& env, Lease lease, LockOptions opt
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
   std::vector<std::string> args{"1", lease.key, lease.token, std::to_string(options.ttl.count())};
-  auto r = co_await eval_script(env, 0, kReentrantExtendScript, kReentrantExtendScriptSha1, std::move(args));
+  auto r = co_await eval_script(env, 0, kReentrantExtendScript, kReentrantExtendScriptSha1, std::move(args),
+                                one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   lease.started = attempt_start;
@@ -118,10 +122,23 @@ Task<Result<Lease>> ReentrantNaiveLock::acquire(Env& env, LockOptions options) {
 Task<Status> ReentrantNaiveLock::release(Env& env, Lease lease) {
   // BROKEN: compare-and-delete frees the lock at the first inner release.
   std::vector<std::string> args{"1", lease.key, lease.token};
-  auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args));
+  auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args), one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
   co_return Ok{};
+}
+
+Task<Result<Lease>> ReentrantNaiveLock::extend(Env& env, Lease lease, LockOptions options) {
+  if (auto s = validate(options); !s.ok()) co_return s.error();
+  const MonoInstant attempt_start = env.mono_now();
+  std::vector<std::string> args{"1", lease.key, lease.token, std::to_string(options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kExtendScript, kExtendScriptSha1, std::move(args), one_request_from_now(env));
+  if (!r.ok()) co_return r.error();
+  if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is not held by owner " + lease.token};
+  lease.started = attempt_start;
+  lease.valid_until = validity_end(attempt_start, options.ttl);
+  lease.ttl = options.ttl;
+  co_return lease;
 }
 
 }  // namespace lockcheck

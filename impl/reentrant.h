@@ -45,6 +45,9 @@ class ReentrantNaiveLock : public ReentrantLock {
   std::string_view name() const override { return "reentrant-naive"; }
   Task<Result<Lease>> acquire(Env& env, LockOptions options) override;
   Task<Status> release(Env& env, Lease lease) override;
+  // The value is the owner id, so single's compare-and-pexpire fits (the
+  // hash script would answer WRONGTYPE).
+  Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) override;
 };
 
 }  // namespace lockcheck

@@ -28,6 +28,10 @@ class HandoffEnv : public Env {
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
     co_return co_await s_.env->call(node, std::move(argv));
   }
+  Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override {
+    co_return co_await s_.env->call_by(node, std::move(argv), reply_by);
+  }
+  Nanos request_timeout() const override { return s_.env->request_timeout(); }
   Task<void> sleep(Nanos d) override {
     hand_off();
     // Short steps, so a stop request is honoured promptly.

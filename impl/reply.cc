@@ -15,6 +15,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kNotHeld: return "not held";
     case ErrorCode::kAcquireTimeout: return "acquire timeout";
     case ErrorCode::kInvalidArgument: return "invalid argument";
+    case ErrorCode::kOutcomeUnknown: return "outcome unknown";
   }
   return "unknown";
 }

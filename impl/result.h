@@ -21,6 +21,10 @@ enum class ErrorCode {
   kNotHeld,         // a lock operation found the lock not held by the caller
   kAcquireTimeout,  // acquire gave up at the caller's deadline
   kInvalidArgument, // a caller passed something unusable
+  // A lock operation over several nodes could not tell whether the caller
+  // still holds the lock: too few nodes answered either way (or a renewal
+  // came too late to use). The lock may still be held.
+  kOutcomeUnknown,
 };
 
 const char* error_code_name(ErrorCode code);
@@ -31,7 +35,7 @@ struct Error {
 
   // True when the request may or may not have taken effect on the server.
   bool outcome_unknown() const {
-    return code == ErrorCode::kTimeout || code == ErrorCode::kConnectionLost;
+    return code == ErrorCode::kTimeout || code == ErrorCode::kConnectionLost || code == ErrorCode::kOutcomeUnknown;
   }
   std::string to_string() const { return std::string(error_code_name(code)) + ": " + message; }
 };

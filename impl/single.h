@@ -35,9 +35,15 @@ extern const char* const kExtendScriptSha1;
 // restarted server, SCRIPT FLUSH, a failover to a replica that never saw
 // it) EVAL with the full text, which also caches it again. Any other
 // outcome of EVALSHA (a reply, another error, a timeout) is final.
-// `keys_and_args` is numkeys followed by the keys and the arguments.
+// `keys_and_args` is numkeys followed by the keys and the arguments. Both
+// calls give up at reply_by (Env::call_by), so the pair costs no more time
+// than one call.
 Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const char* sha1,
-                                std::vector<std::string> keys_and_args);
+                                std::vector<std::string> keys_and_args, MonoInstant reply_by);
+
+// Compare-and-delete of `token` on node 0, giving up at reply_by: OK, or
+// Error{kNotHeld} when the key does not hold the token (or the call's error).
+Task<Status> release_token(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by);
 
 class SingleLock : public Strategy {
  public:
@@ -54,6 +60,26 @@ class DelUncheckedLock : public SingleLock {
  public:
   std::string_view name() const override { return "del-unchecked"; }
   Task<Status> release(Env& env, Lease lease) override;
+};
+
+// Strategy "extend-unchecked" (BROKEN): as single, but extends with a plain
+// `PEXPIRE key ttl`, no owner check (the extend bugs of redsync and
+// redlock-rb). A holder whose lease lapsed (a GC pause) renews the lock the
+// next holder now owns, and believes it holds again (`owner`, `mutex`).
+class ExtendUncheckedLock : public SingleLock {
+ public:
+  std::string_view name() const override { return "extend-unchecked"; }
+  Task<Result<Lease>> extend(Env& env, Lease lease, LockOptions options) override;
+};
+
+// Strategy "retry-forever" (BROKEN): as single, but acquire retries until
+// it is granted and never looks at acquire_timeout, as the spin loops of
+// many tutorials do (`while (!SET NX) sleep`). The caller that asked to
+// wait one second waits for as long as others hold the lock (`timeout`).
+class RetryForeverLock : public SingleLock {
+ public:
+  std::string_view name() const override { return "retry-forever"; }
+  Task<Result<Lease>> acquire(Env& env, LockOptions options) override;
 };
 
 }  // namespace lockcheck

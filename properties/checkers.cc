@@ -37,6 +37,7 @@ const std::vector<PropertyInfo>& property_catalog() {
       {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
       {"reentry", "a nested release by the holder never frees the lock its outer hold still uses"},
       {"validity", "whenever a holder acts (writes), its token is live on a quorum of nodes"},
+      {"timeout", "every acquire, release and extend returns within the time it promises on the caller's clock"},
   };
   return kCatalog;
 }
@@ -53,6 +54,7 @@ std::optional<Violation> check_mutex(const History& h) {
     int client;
     uint64_t session;
     TrueInstant from, to;
+    bool renewed = false;  // started by an extend after a lapse, not by a grant
   };
   std::vector<Belief> beliefs;
   std::map<uint64_t, size_t> open;  // session -> index in beliefs, while it may still end early
@@ -61,6 +63,14 @@ std::optional<Violation> check_mutex(const History& h) {
       case EventKind::kAcquireOk:
         open[e.session] = beliefs.size();
         beliefs.push_back({e.client, e.session, e.at, e.believed_until});
+        break;
+      case EventKind::kExtendOk:
+        // An extend after the lease had lapsed starts the belief again
+        // (one that came in time lengthened the grant's belief itself).
+        if (e.believed_until != TrueInstant{} && open.count(e.session) > 0) {
+          open[e.session] = beliefs.size();
+          beliefs.push_back({e.client, e.session, e.at, e.believed_until, true});
+        }
         break;
       case EventKind::kReleaseInvoke:
         if (auto it = open.find(e.session); it != open.end()) {
@@ -91,7 +101,8 @@ std::optional<Violation> check_mutex(const History& h) {
     if (b.to <= b.from) continue;  // never held for a moment (granted too late)
     if (longest && b.from < longest->to && b.session != longest->session) {
       return Violation{"mutex", b.from,
-                       who(b.client, b.session) + " was granted the lock at " + ms(b.from) + " while " +
+                       who(b.client, b.session) + (b.renewed ? " renewed its lapsed lease at " : " was granted the lock at ") +
+                           ms(b.from) + " while " +
                            who(longest->client, longest->session) + " believed it held it until " + ms(longest->to)};
     }
     if (!longest || b.to > longest->to) longest = &b;
@@ -138,6 +149,14 @@ std::optional<Violation> check_owner(const History& h) {
     if (e.kind != EventKind::kMutation) continue;
     const auto where = std::make_pair(e.node, e.key);
     const bool by_holder_op = e.op == sim::Op::kRelease || e.op == sim::Op::kExtend;
+    const bool lock_key = h.lock_key.empty() || e.key == h.lock_key;
+    if (e.op == sim::Op::kExtend && !e.before && e.after && lock_key && e.client >= 0) {
+      return Violation{"owner", e.at,
+                       "client-" + std::to_string(e.client) + "'s extend wrote " + e.key + " on node-" +
+                           std::to_string(e.node) + " back at " + ms(e.at) +
+                           " after it had gone: its lease there had ended, and it took a lock nobody held "
+                           "without acquiring it"};
+    }
     if (by_holder_op && e.before) {
       auto it = writer.find(where);
       // A writer of -1 is nobody: the value came back with a crash or failover.
@@ -360,11 +379,86 @@ std::optional<Violation> check_validity(const History& h) {
   return std::nullopt;
 }
 
+namespace {
+
+std::string duration(Nanos d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f ms", static_cast<double>(d.count()) / 1e6);
+  return buf;
+}
+
+// The call an invoke event starts, and whether `ret` is how it returns.
+const char* call_name(EventKind invoke) {
+  switch (invoke) {
+    case EventKind::kAcquireInvoke: return "acquire";
+    case EventKind::kReleaseInvoke: return "release";
+    case EventKind::kExtendInvoke: return "extend";
+    case EventKind::kReenter: return "nested acquire";
+    case EventKind::kLeave: return "nested release";
+    default: return nullptr;
+  }
+}
+
+bool returns(EventKind invoke, EventKind ret) {
+  switch (invoke) {
+    case EventKind::kAcquireInvoke: return ret == EventKind::kAcquireOk || ret == EventKind::kAcquireFail;
+    case EventKind::kReleaseInvoke: return ret == EventKind::kReleaseOk || ret == EventKind::kReleaseFail;
+    case EventKind::kExtendInvoke: return ret == EventKind::kExtendOk || ret == EventKind::kExtendFail;
+    case EventKind::kReenter: return ret == EventKind::kReenterOk || ret == EventKind::kReenterFail;
+    case EventKind::kLeave: return ret == EventKind::kLeaveOk || ret == EventKind::kLeaveFail;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+std::optional<Violation> check_timeout(const History& h) {
+  // A client makes one lock call at a time (the workload is sequential; a
+  // watchdog's background renewals record no calls).
+  std::map<int, const Event*> open;  // client -> its call in progress, with a bound
+  auto judge = [&](const Event& call, TrueInstant until, Nanos paused_by_then,
+                   bool returned) -> std::optional<Violation> {
+    const Nanos paused = paused_by_then - call.paused;
+    const Nanos took = (until - call.at) - paused;
+    const Nanos bound = call.due - call.at;
+    if (took <= bound) return std::nullopt;
+    return Violation{"timeout", until,
+                     who(call.client, call.session) + "'s " + call_name(call.kind) + " invoked at " + ms(call.at) +
+                         (returned ? " returned at " + ms(until) : " had not returned when the run ended at " + ms(until)) +
+                         ": " + duration(took) + " not counting " + duration(paused) + " paused, past the " +
+                         duration(bound) + " it promises on its own clock"};
+  };
+  for (const Event& e : h.events) {
+    if (call_name(e.kind) != nullptr) {
+      if (e.due != TrueInstant{}) {
+        open[e.client] = &e;
+      } else {
+        open.erase(e.client);  // no bound recorded: nothing to judge
+      }
+      continue;
+    }
+    if (e.kind == EventKind::kCrash) {
+      open.erase(e.client);  // the call died with its caller
+      continue;
+    }
+    auto it = open.find(e.client);
+    if (it == open.end() || !returns(it->second->kind, e.kind)) continue;
+    if (auto v = judge(*it->second, e.at, e.paused, true)) return v;
+    open.erase(it);
+  }
+  for (const auto& [client, call] : open) {
+    const size_t c = static_cast<size_t>(client);
+    const Nanos paused = c < h.paused_at_end.size() ? h.paused_at_end[c] : call->paused;
+    if (auto v = judge(*call, h.end, paused, false)) return v;
+  }
+  return std::nullopt;
+}
+
 std::vector<Violation> check_all(const History& h) {
   std::vector<Violation> out;
   for (auto* check :
        {check_mutex, check_resource, check_fencing, check_owner, check_expiry, check_progress, check_reentry,
-                      check_validity}) {
+                      check_validity, check_timeout}) {
     if (auto v = check(h)) out.push_back(std::move(*v));
   }
   return out;

@@ -31,6 +31,8 @@ bool is_property(std::string_view id);
 // mutex: no two sessions believe they hold the lock at the same true
 // instant. A belief runs from the grant to the earliest of: the holder's
 // own clock reaching validity end, its release, its crash, the run's end.
+// A successful extend lengthens it; one that came after the lease had
+// lapsed starts a belief again from the extend (Event::believed_until).
 std::optional<Violation> check_mutex(const sim::History& h);
 
 // resource: the resource accepts writes in grant order: no session writes
@@ -44,7 +46,9 @@ std::optional<Violation> check_resource(const sim::History& h);
 std::optional<Violation> check_fencing(const sim::History& h);
 
 // owner: a release or extend never deletes or changes a key whose current
-// value another client wrote.
+// value another client wrote, and an extend never writes a lock key back
+// after it had gone (the holder's lease there had ended: renewing it took
+// a lock nobody held without acquiring it).
 std::optional<Violation> check_owner(const sim::History& h);
 
 // expiry (on h.lock_key only, when set): every lock key carries a TTL no longer than ttl + kExpiryBoundMs
@@ -74,6 +78,16 @@ std::optional<Violation> check_reentry(const sim::History& h);
 // a quorum (nodes/2 + 1) of nodes, by each node's own clock at that instant.
 // The simulator measures it as the client acts (Event::token_nodes).
 std::optional<Violation> check_validity(const sim::History& h);
+
+// timeout: every lock call returns within the bound it promises on its
+// caller's own monotonic clock (Event::due, which the workload records with
+// each invoke): an acquire, granted or not, within acquire_timeout + one
+// request timeout + one retry delay; a release or an extend within one
+// request timeout per node. Judged in true time: the time the caller spent
+// paused during the call (Event::paused) is not held against it. A call
+// still open when the run ends is judged then (a call that never returns
+// is the worst case); one cut short by its caller's crash is not judged.
+std::optional<Violation> check_timeout(const sim::History& h);
 
 // Every checker, in catalog order; one entry per violated property.
 std::vector<Violation> check_all(const sim::History& h);

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace lockcheck::properties {
 namespace {
 
@@ -240,6 +243,164 @@ TEST(Owner, ReleaseOfAnAbsentKeyHolds) {
   HistoryBuilder b;
   b.mutate(0, 1, Op::kAcquire, std::nullopt, "b").mutate(2000, 0, Op::kRelease, std::nullopt, std::nullopt);
   EXPECT_FALSE(check_owner(b.history()));
+}
+
+TEST(Owner, ExtendThatWritesAGoneLockBackIsViolated) {
+  // client-0's lease ran out and the key expired; its extend (a SET, say)
+  // wrote it back: a lock nobody held, taken without acquiring it.
+  HistoryBuilder b;
+  b.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(1500, 0, Op::kExtend, std::nullopt, "a");
+  auto v = check_owner(b.history());
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("client-0's extend wrote lock on node-0 back at 1500.000 ms after it had gone"),
+            std::string::npos)
+      << v->explanation;
+  // Renewing a key that is still there, and its own, holds.
+  HistoryBuilder ok;
+  ok.mutate(0, 0, Op::kAcquire, std::nullopt, "a").mutate(500, 0, Op::kExtend, "a", "a", 1000);
+  EXPECT_FALSE(check_owner(ok.history()));
+}
+
+TEST(Mutex, AnExtendAfterALapseStartsABeliefAgainAndTheGapStaysFree) {
+  // client-0's lease lapsed at 1000 ms (it was paused); client-1 held the
+  // lock from 1100 to 1400 ms; client-0's extend at 1500 ms renewed it.
+  HistoryBuilder b;
+  b.grant(0, 0, 1, 1000).grant(1100, 1, 2, 2100).release(1400, 1, 2);
+  History h = b.history();
+  Event renewed;
+  renewed.at = at_ms(1500);
+  renewed.kind = EventKind::kExtendOk;
+  renewed.client = 0;
+  renewed.session = 1;
+  renewed.believed_until = at_ms(2500);
+  h.events.push_back(renewed);
+  EXPECT_EQ(check_mutex(h), std::nullopt) << "the lapse is a gap: client-1 held in it alone";
+  // Without client-1's release, client-0 renews into client-1's belief.
+  HistoryBuilder overlapping;
+  overlapping.grant(0, 0, 1, 1000).grant(1100, 1, 2, 2100);
+  History h2 = overlapping.history();
+  h2.events.push_back(renewed);
+  auto v = check_mutex(h2);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->explanation,
+            "client-0 (session 1) renewed its lapsed lease at 1500.000 ms while client-1 (session 2) believed it "
+            "held it until 2100.000 ms");
+}
+
+// ---- timeout: calls on hand-made time lines ----
+
+// A call's invoke event: at `t`, promising to return by `due` (ms), its
+// caller having been paused `paused` ms so far.
+Event call(EventKind kind, int64_t t, int client, uint64_t session, int64_t due, int64_t paused = 0) {
+  Event e;
+  e.at = at_ms(t);
+  e.kind = kind;
+  e.client = client;
+  e.session = session;
+  e.due = at_ms(due);
+  e.paused = Millis(paused);
+  return e;
+}
+
+Event returned(EventKind kind, int64_t t, int client, uint64_t session, int64_t paused = 0) {
+  Event e;
+  e.at = at_ms(t);
+  e.kind = kind;
+  e.client = client;
+  e.session = session;
+  e.paused = Millis(paused);
+  return e;
+}
+
+History calls(std::vector<Event> events, int64_t end_ms = 20'000) {
+  History h;
+  h.clients = 2;
+  h.nodes = 1;
+  h.ttl_ms = 1000;
+  h.end = at_ms(end_ms);
+  h.events = std::move(events);
+  return h;
+}
+
+TEST(Timeout, CallsWithinTheirBoundsHold) {
+  const History h = calls({
+      call(EventKind::kAcquireInvoke, 0, 0, 1, 3100),
+      call(EventKind::kAcquireInvoke, 10, 1, 2, 3110),
+      returned(EventKind::kAcquireOk, 20, 0, 1),
+      call(EventKind::kExtendInvoke, 500, 0, 1, 550),
+      returned(EventKind::kExtendOk, 550, 0, 1),  // exactly at the bound
+      call(EventKind::kReleaseInvoke, 900, 0, 1, 950),
+      returned(EventKind::kReleaseFail, 940, 0, 1),
+      returned(EventKind::kAcquireFail, 3100, 1, 2),
+  });
+  EXPECT_EQ(check_timeout(h), std::nullopt);
+}
+
+TEST(Timeout, AnAcquirePastItsBoundIsViolated) {
+  const History h = calls({
+      call(EventKind::kAcquireInvoke, 0, 0, 1, 3100),
+      returned(EventKind::kAcquireFail, 3200, 0, 1),
+  });
+  auto v = check_timeout(h);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->property, "timeout");
+  EXPECT_EQ(v->explanation,
+            "client-0 (session 1)'s acquire invoked at 0.000 ms returned at 3200.000 ms: 3200.000 ms not counting "
+            "0.000 ms paused, past the 3100.000 ms it promises on its own clock");
+}
+
+TEST(Timeout, ReleaseExtendAndNestedCallsAreJudgedToo) {
+  for (auto [invoke, ret] : {std::pair{EventKind::kReleaseInvoke, EventKind::kReleaseOk},
+                             std::pair{EventKind::kExtendInvoke, EventKind::kExtendFail},
+                             std::pair{EventKind::kReenter, EventKind::kReenterOk},
+                             std::pair{EventKind::kLeave, EventKind::kLeaveFail}}) {
+    const History late = calls({call(invoke, 100, 1, 3, 150), returned(ret, 151, 1, 3)});
+    EXPECT_TRUE(check_timeout(late)) << sim::event_kind_name(invoke);
+    const History in_time = calls({call(invoke, 100, 1, 3, 150), returned(ret, 150, 1, 3)});
+    EXPECT_FALSE(check_timeout(in_time)) << sim::event_kind_name(invoke);
+  }
+}
+
+TEST(Timeout, APausedCallerIsNotBlamedForItsPause) {
+  // 5 s from invoke to return, 2 s of it paused: 3 s of the call's own.
+  const History paused = calls({
+      call(EventKind::kAcquireInvoke, 0, 0, 1, 3100, 500),
+      returned(EventKind::kAcquireOk, 5000, 0, 1, 2500),
+  });
+  EXPECT_EQ(check_timeout(paused), std::nullopt);
+  // Paused 1.8 s of it: 3.2 s of its own, past 3.1 s.
+  const History not_enough = calls({
+      call(EventKind::kAcquireInvoke, 0, 0, 1, 3100, 500),
+      returned(EventKind::kAcquireOk, 5000, 0, 1, 2300),
+  });
+  auto v = check_timeout(not_enough);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("3200.000 ms not counting 1800.000 ms paused"), std::string::npos) << v->explanation;
+}
+
+TEST(Timeout, ACallThatNeverReturnsIsJudgedAtTheEnd) {
+  History h = calls({call(EventKind::kAcquireInvoke, 1000, 1, 2, 4100)}, 20'000);
+  auto v = check_timeout(h);
+  ASSERT_TRUE(v);
+  EXPECT_NE(v->explanation.find("acquire invoked at 1000.000 ms had not returned when the run ended at 20000.000 ms"),
+            std::string::npos)
+      << v->explanation;
+  h.end = at_ms(4000);  // the run ended before the bound ran out
+  EXPECT_EQ(check_timeout(h), std::nullopt);
+  h.end = at_ms(20'000);
+  h.paused_at_end = {Millis(0), Millis(16'000)};  // client-1 spent the rest paused
+  EXPECT_EQ(check_timeout(h), std::nullopt);
+}
+
+TEST(Timeout, ACrashEndsTheCallAndCallsWithoutABoundAreNotJudged) {
+  Event crash;
+  crash.at = at_ms(100);
+  crash.kind = EventKind::kCrash;
+  crash.client = 0;
+  EXPECT_EQ(check_timeout(calls({call(EventKind::kAcquireInvoke, 0, 0, 1, 3100), crash})), std::nullopt);
+  Event unbounded = call(EventKind::kAcquireInvoke, 0, 0, 1, 0);
+  unbounded.due = {};
+  EXPECT_EQ(check_timeout(calls({unbounded, returned(EventKind::kAcquireFail, 9000, 0, 1)})), std::nullopt);
 }
 
 TEST(Expiry, KeysWithTheLeaseTtlHold) {

@@ -201,7 +201,7 @@ TEST(Shrink, RemovesClientsBelowTheFaultedOneByRenumbering) {
 }
 
 // single under clock jumps breaks mutex (and validity) first at seed 0x2,
-// resource only at seed 0x16: a cell that stopped at its first violating
+// resource only at seed 0x18: a cell that stopped at its first violating
 // seed judged resource over two seeds and printed it `ok`.
 CellSpec clock_jump_cell(int seeds) {
   CellSpec spec;
@@ -245,9 +245,9 @@ TEST(RunCell, JudgesEveryPropertyOverEverySeedAndShrinksEachFromItsOwnLowestSeed
   EXPECT_EQ(mutex->seed, 0x2u);
   // resource held at seed 0x2 and broke only later: its own lowest seed.
   ASSERT_TRUE(resource->violated()) << describe(r);
-  EXPECT_EQ(resource->seed, 0x16u);
+  EXPECT_EQ(resource->seed, 0x18u);
   EXPECT_EQ(find_violation(judge(cell_scenario(r.spec, 0x2)).violations, "resource"), nullptr);
-  EXPECT_NE(find_violation(judge(cell_scenario(r.spec, 0x16)).violations, "resource"), nullptr);
+  EXPECT_NE(find_violation(judge(cell_scenario(r.spec, 0x18)).violations, "resource"), nullptr);
   EXPECT_GE(mutex->seeds_violated, resource->seeds_violated);
   for (const auto& p : r.properties) {
     EXPECT_EQ(p.seeds_judged, 30) << p.property;
@@ -281,16 +281,16 @@ TEST(RunCell, ResultsDoNotDependOnTheJobs) {
 }
 
 TEST(RunCell, StopsOnceEveryJudgedPropertyIsViolatedAfterTheHighestLowestSeed) {
-  // Judging mutex (first broken at index 1) and resource (index 21), the
-  // cell may stop after index 21, whatever the jobs.
+  // Judging mutex (first broken at index 1) and resource (index 23), the
+  // cell may stop after index 23, whatever the jobs.
   CellSpec spec = clock_jump_cell(200);
   spec.properties = {"mutex", "resource"};
   for (int jobs : {1, 2}) {
     const CellResult r = run_cell(spec, jobs, nullptr);
-    EXPECT_EQ(r.seeds_run, 22) << jobs;
+    EXPECT_EQ(r.seeds_run, 24) << jobs;
     EXPECT_TRUE(r.stopped_early);
     EXPECT_FALSE(r.budget_hit);
-    EXPECT_EQ(r.find("resource")->seed, 0x16u);
+    EXPECT_EQ(r.find("resource")->seed, 0x18u);
     EXPECT_EQ(r.find("resource")->seeds_violated, 1);
     EXPECT_FALSE(r.find("validity")->judged);
     EXPECT_FALSE(r.find("validity")->violated());

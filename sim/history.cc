@@ -26,6 +26,10 @@ const char* event_kind_name(EventKind k) {
     case EventKind::kLeaveFail: return "leave-failed";
     case EventKind::kWriteRejected: return "write-rejected";
     case EventKind::kWriteLost: return "write-lost";
+    case EventKind::kExtendInvoke: return "extend";
+    case EventKind::kExtendOk: return "extended";
+    case EventKind::kExtendFail: return "extend-failed";
+    case EventKind::kNote: return "note";
   }
   return "?";
 }

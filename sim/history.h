@@ -36,6 +36,12 @@ enum class EventKind {
   kWriteRejected,  // the resource refused a write: its fencing token was stale
   kWriteLost,      // a write never reached the resource (cut by a partition that
                    // names it, or lost by the network): detail says which
+  // The workload renewing a hold longer than its lease (strategies that do
+  // not renew by themselves):
+  kExtendInvoke,   // the holder starts extend (session = its hold)
+  kExtendOk,       // renewed: its belief now runs to the new lease's end
+  kExtendFail,     // detail
+  kNote,           // the lock code's own remark (Env::note): detail
 };
 
 const char* event_kind_name(EventKind k);
@@ -56,7 +62,9 @@ struct Event {
   // reaches the end of validity (it believes it holds until then, unless it
   // releases or dies first). A later validity check of the grant may judge
   // the end later (a wall-clock strategy whose clock stepped back): this is
-  // the latest end it believed.
+  // the latest end it believed. kExtendOk: the same for a belief the extend
+  // started again after the lease had lapsed ({}: the extend came while the
+  // belief still ran, and lengthened the grant's).
   TrueInstant believed_until{};
   // kAcquireOk: the same, for the validity the grant started with.
   TrueInstant granted_until{};
@@ -68,6 +76,14 @@ struct Event {
   // measured.
   int token_nodes = -1;
   std::string detail;
+  // kAcquireInvoke, kReleaseInvoke, kExtendInvoke, kReenter, kLeave: the true
+  // instant at which the call's promised bound runs out on the caller's own
+  // monotonic clock (placed on the true time line after the run); {}: no
+  // bound recorded. A pause of the caller moves it later by the pause.
+  TrueInstant due{};
+  // Events of a client: the true time it has spent paused so far in the
+  // run (so a call is not blamed for the time its caller was stopped).
+  Nanos paused{0};
   // kMutation:
   int node = -1;
   Op op = Op::kNone;
@@ -87,6 +103,7 @@ struct History {
   // not locks: expiry does not judge them. Empty: judge every key.
   std::string lock_key;
   TrueInstant end{};           // when the run stopped
+  std::vector<Nanos> paused_at_end;  // per client: its paused time by `end` (empty: none)
   std::vector<Event> events;   // in true-time order (ties in occurrence order)
   // When the network's loss rate dropped a message (not a partition: that
   // is a fault event), in true-time order. Message loss is a fault: a lost

@@ -115,7 +115,7 @@ void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int f
 }
 
 void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
-                                std::coroutine_handle<> waiter, Result<std::string>* slot,
+                                std::coroutine_handle<> waiter, Result<std::string>* slot, MonoInstant reply_by,
                                 const std::function<void(Sent)>& undelivered) {
   const uint64_t id = ++next_call;
   const uint64_t c_inc = procs[c].incarnation;
@@ -123,11 +123,21 @@ void World::Impl::start_request(int c, int dest, std::function<void(const ReplyT
   const ReplyTo to{c, c_inc, dest, id};
   const Sent sent = send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
   if (sent != Sent::kOnItsWay && undelivered) undelivered(sent);
-  const TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
-  w.loop_.at(deadline, [this, c, c_inc, id]() {
-    deliver(c, c_inc, [this, c, id]() {
-      complete(c, id, Error{ErrorCode::kTimeout, "no reply within " +
-                                std::to_string(w.config_.network.request_timeout.count()) + " ms"});
+  TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
+  bool cut = false;  // the caller gives up before the request timeout
+  if (reply_by != MonoInstant::max()) {
+    const TrueInstant caller_gives_up = std::max(now(), procs[c].clock.true_at_mono(reply_by));
+    if (caller_gives_up < deadline) {
+      deadline = caller_gives_up;
+      cut = true;
+    }
+  }
+  w.loop_.at(deadline, [this, c, c_inc, id, cut]() {
+    deliver(c, c_inc, [this, c, id, cut]() {
+      complete(c, id, Error{ErrorCode::kTimeout, cut ? "no reply by the caller's deadline"
+                                                     : "no reply within " +
+                                                           std::to_string(w.config_.network.request_timeout.count()) +
+                                                           " ms"});
     });
   });
 }
@@ -143,6 +153,7 @@ void World::Impl::respond(const ReplyTo& to, std::string payload) {
 
 void World::Impl::record(Event e) {
   e.at = now();
+  if (e.client >= 0 && e.client < w.config_.clients) e.paused = paused_by(e.client, e.at);  // derived: not hashed
   mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
   mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
       static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
@@ -157,6 +168,7 @@ void World::Impl::record(Event e) {
 
 void World::Impl::kill(int s) {
   Process& proc = procs[s];
+  proc.paused_total = paused_by(s, now());  // the rest of a running pause never happens
   proc.down = true;
   ++proc.incarnation;
   proc.inbox.clear();
@@ -181,8 +193,30 @@ class SimEnv : public Env {
     co_await SleepAwaiter{this, d};
   }
 
+  Nanos request_timeout() const override { return impl_.w.config().network.request_timeout; }
+
+  void note(std::string text) override {
+    Event e;
+    e.kind = EventKind::kNote;
+    e.client = c_;
+    e.detail = std::move(text);
+    impl_.record(std::move(e));
+  }
+
+  // Both return request()'s task itself: no coroutine frame of their own.
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
+    return request(node, std::move(argv), MonoInstant::max());
+  }
+  Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override {
+    return request(node, std::move(argv), reply_by);
+  }
+
+  Task<Result<Reply>> request(size_t node, std::vector<std::string> argv, MonoInstant reply_by) {
     LC_CHECK(node < node_count());
+    LC_CHECK(!argv.empty());
+    if (mono_now() >= reply_by) {
+      co_return Error{ErrorCode::kTimeout, argv.front() + " not sent: the caller's deadline had passed"};
+    }
     const int n = static_cast<int>(node);
     const Op op = fixed_op_.value_or(impl_.clients[c_]->op);
     std::string bytes = encode_command(argv);
@@ -197,7 +231,7 @@ class SimEnv : public Env {
                            [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
                              impl->handle_request(n, m, c, op, bytes, to);
                            },
-                           op, nullptr};
+                           op, reply_by, nullptr};
     auto raw = co_await request;
     if (!raw.ok()) co_return raw.error();
     auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
@@ -227,6 +261,7 @@ class SimEnv : public Env {
                              impl->respond(to, stale ? "-STALE fencing token\r\n" : "+OK\r\n");
                            },
                            Op::kNone,
+                           MonoInstant::max(),
                            [impl, e](World::Impl::Sent why) mutable {
                              e.kind = EventKind::kWriteLost;
                              e.detail = why == World::Impl::Sent::kCut ? "cut from the resource by a partition"
@@ -258,11 +293,12 @@ class SimEnv : public Env {
     int dest;
     std::function<void(const ReplyTo&)> handler;
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
+    MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
     std::function<void(World::Impl::Sent)> undelivered;  // told when the request does not get out
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) {
-      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, undelivered);
+      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, reply_by, undelivered);
       env->impl_.w.pause_if_armed(env->c_, op);  // the request is out; its reply will wait
     }
     Result<std::string> await_resume() { return std::move(result); }
@@ -378,7 +414,7 @@ World::World(const WorldConfig& config) : config_(config), strategy_(make_strate
     // Monotonic clocks start at arbitrary points: nobody may rely on their epoch.
     const MonoInstant mono_start = MonoInstant{} + Millis(r.between(1'000, 1'000'000'000));
     const WallInstant wall_start = WallInstant{} + Millis(kWallEpochMs);
-    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, {}});
+    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, Nanos(0), {}});
   }
   for (int c = 0; c < config_.clients; ++c) {
     impl_->procs[c].name = process_name({ProcessId::Kind::kClient, c});
@@ -424,6 +460,11 @@ RunOutcome World::run() {
     e.believed_until = clock.true_at_mono(note.believed);
     e.granted_until = clock.true_at_mono(note.at_grant);
   }
+  for (const auto& [index, mono] : impl_->due_notes) {
+    Event& e = impl_->history.events[index];
+    e.due = impl_->procs[e.client].clock.true_at_mono(mono);
+  }
+  for (int c = 0; c < config_.clients; ++c) impl_->history.paused_at_end.push_back(impl_->paused_by(c, impl_->history.end));
   out.trace_hash = impl_->trace;
   out.events_run = loop_.events_run();
   out.messages_sent = impl_->messages;
@@ -462,7 +503,9 @@ void World::pause_if_armed(int client, Op op) {
 void World::pause(ProcessId p, Nanos d) {
   const int s = impl_->slot(p);
   Process& proc = impl_->procs[s];
-  proc.paused_until = std::max(proc.paused_until, loop_.now() + d);
+  const TrueInstant until = std::max(proc.paused_until, loop_.now() + d);
+  proc.paused_total += until - std::max(proc.paused_until, loop_.now());  // overlaps count once
+  proc.paused_until = until;
   loop_.at(proc.paused_until, [this, s]() { impl_->drain(s); });
 }
 
@@ -630,6 +673,27 @@ void World::note_validity(int client, MonoInstant valid_until) {
   LC_CHECK(impl_->history.events.back().kind == EventKind::kAcquireOk);
   LC_CHECK(impl_->history.events.back().client == client);
   impl_->validity_notes.push_back({impl_->history.events.size() - 1, valid_until, valid_until});
+}
+
+void World::note_extended(int client, MonoInstant valid_until) {
+  const auto& events = impl_->history.events;
+  LC_CHECK(!events.empty() && events.back().kind == EventKind::kExtendOk && events.back().client == client);
+  for (auto it = impl_->validity_notes.rbegin(); it != impl_->validity_notes.rend(); ++it) {
+    if (events[it->index].client != client) continue;
+    if (impl_->procs[client].clock.mono_at(loop_.now()) < it->believed) {
+      it->believed = std::max(it->believed, valid_until);  // still believed: it runs on
+      return;
+    }
+    break;
+  }
+  // Lapsed: a new belief from here.
+  impl_->validity_notes.push_back({events.size() - 1, valid_until, valid_until});
+}
+
+void World::note_due(int client, MonoInstant due) {
+  LC_CHECK(!impl_->history.events.empty());
+  LC_CHECK(impl_->history.events.back().client == client);
+  impl_->due_notes.emplace_back(impl_->history.events.size() - 1, due);
 }
 
 void World::extend_belief(int client, MonoInstant valid_until) {

@@ -132,6 +132,16 @@ class World {
   // Remembers the holder's monotonic validity end of the kAcquireOk event
   // just recorded, to be placed on the true time line after the run.
   void note_validity(int client, MonoInstant valid_until);
+  // The kExtendOk event just recorded for `client` renewed its lease to
+  // valid_until (monotonic). A belief that had not ended yet just runs
+  // longer; one that had (the lease lapsed before the extend came back, a
+  // pause say) starts again at the extend, as a belief of its own recorded
+  // on the kExtendOk event (its believed_until), so the lapse stays a gap.
+  void note_extended(int client, MonoInstant valid_until);
+  // The call whose invoke event was just recorded for `client` promises to
+  // return by `due` on the client's monotonic clock; placed on the true
+  // time line (Event::due) after the run, as validity is.
+  void note_due(int client, MonoInstant due);
   // A later validity check of the same grant judged the lease to end at
   // valid_until: the belief lasts at least that long (a wall-clock strategy
   // whose clock stepped back believes longer than it did at the grant).

@@ -4,6 +4,7 @@
 #ifndef LOCKCHECK_SIM_WORLD_IMPL_H_
 #define LOCKCHECK_SIM_WORLD_IMPL_H_
 
+#include <algorithm>
 #include <coroutine>
 #include <deque>
 #include <functional>
@@ -31,6 +32,7 @@ struct Process {
   uint64_t incarnation = 0;
   bool down = false;
   TrueInstant paused_until{};
+  Nanos paused_total{0};  // pause time scheduled so far, overlaps once (Event::paused)
   std::deque<std::function<void()>> inbox;  // work that arrived while paused
 };
 
@@ -147,6 +149,7 @@ struct World::Impl {
     MonoInstant believed{};
   };
   std::vector<ValidityNote> validity_notes;
+  std::vector<std::pair<size_t, MonoInstant>> due_notes;  // invoke index -> mono due
 
   TrueInstant now() const { return w.loop_.now(); }
   int node_slot(int n) const { return w.config_.clients + n; }
@@ -170,6 +173,11 @@ struct World::Impl {
   int64_t mono_ms(int s) const { return to_ms(procs[s].clock.mono_at(now()).time_since_epoch()); }
   bool up(int s) const { return !procs[s].down; }
   bool reachable(int s) const { return !procs[s].down && now() >= procs[s].paused_until; }
+  // Time process s has spent paused by true instant t (>= the last pause
+  // scheduled; a pause still running counts up to t).
+  Nanos paused_by(int s, TrueInstant t) const {
+    return procs[s].paused_total - std::max(Nanos(0), procs[s].paused_until - t);
+  }
 
   // ---- processes and network (world.cc) ----
   void deliver(int s, uint64_t inc, std::function<void()> fn);
@@ -181,11 +189,13 @@ struct World::Impl {
   void complete(int c, uint64_t id, Result<std::string> result, int from = -1);
   // A request from client c to process `dest`: `handler` runs at dest on
   // arrival and answers with respond(), whose payload travels back. The
-  // client gives up after the request timeout on its own clock. When the
+  // client gives up after the request timeout on its own clock, or when its
+  // clock reaches reply_by if that is sooner (Env::call_by). When the
   // request itself does not get out (cut or lost), `undelivered` (if set)
   // is told why, at once.
   void start_request(int c, int dest, std::function<void(const ReplyTo&)> handler, std::coroutine_handle<> waiter,
-                     Result<std::string>* slot, const std::function<void(Sent)>& undelivered = nullptr);
+                     Result<std::string>* slot, MonoInstant reply_by = MonoInstant::max(),
+                     const std::function<void(Sent)>& undelivered = nullptr);
   void respond(const ReplyTo& to, std::string payload);
   void record(Event e);
   void start_client(int c);

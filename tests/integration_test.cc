@@ -430,6 +430,64 @@ TEST_F(RealRedisTest, PausedServerTimesOutThenResyncs) {
   EXPECT_EQ(r->str, "after-resume") << "got a stale reply: the connection was reused";
 }
 
+// Catches: an acquire that overshoots its own time promise when Redis stops
+// answering. Each attempt's SET and its undo each waited a full request
+// timeout, so an attempt begun just before the deadline ran both past it
+// (measured before the fix: 1,339 ms for a 1,000 ms acquire with a 200 ms
+// request timeout). The promise: kAcquireTimeout within acquire_timeout +
+// one request timeout + one retry delay. With these numbers the old code
+// took about two request timeouts past the deadline (~2,000 ms against a
+// 1,560 ms promise); the test allows 200 ms of scheduling slack.
+TEST_F(RealRedisTest, AcquireFromAStoppedServerReturnsWithinItsPromise) {
+  constexpr Millis kSlowRequest{500};
+  auto a = make_client("single", kSlowRequest);
+  ASSERT_TRUE(a);
+  LockOptions o = options_for("lc:bound", Millis(10000), Millis(1050));
+  o.retry_delay_min = Millis(10);  // a second attempt starts at ~1,010 ms,
+  o.retry_delay_max = Millis(10);  // just before the 1,050 ms deadline
+  server_.pause();
+  const auto t0 = steady_clock::now();
+  auto r = a->acquire(o);
+  const Millis waited = since(t0);
+  server_.resume();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kAcquireTimeout) << r.error().to_string();
+  const Millis promise = o.acquire_timeout + kSlowRequest + o.retry_delay_max;
+  EXPECT_GE(waited, o.acquire_timeout) << "gave up before its deadline";
+  EXPECT_LE(waited, promise + Millis(200)) << "the promise is " << promise.count() << " ms";
+}
+
+// Catches: a guard that forgets a lock whose release nobody answered (the
+// key is still there, and nobody would release it), and release or extend
+// outliving one request timeout against a stopped server.
+TEST_F(RealRedisTest, UnansweredReleaseKeepsTheLockAndEverythingKeepsItsTime) {
+  constexpr Millis kSlowRequest{400};
+  auto a = make_client("single", kSlowRequest);
+  ASSERT_TRUE(a);
+  auto held = a->acquire(options_for("lc:bound-2", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(held.ok()) << held.error().to_string();
+  server_.pause();
+  auto t0 = steady_clock::now();
+  Status s = held->extend();
+  Millis waited = since(t0);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kTimeout) << s.error().to_string();
+  EXPECT_LE(waited, kSlowRequest + Millis(200));
+  EXPECT_TRUE(held->held()) << "an unanswered extend must not forget the lock";
+  t0 = steady_clock::now();
+  s = held->release();
+  waited = since(t0);
+  server_.resume();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kTimeout) << s.error().to_string();
+  EXPECT_LE(waited, kSlowRequest + Millis(200));
+  EXPECT_TRUE(held->held()) << "an unanswered release may have left the lock held: the guard keeps it";
+  EXPECT_EQ(raw_get("lc:bound-2"), held->lease().token);
+  ASSERT_TRUE(held->release().ok()) << "the guard releases what it kept";
+  EXPECT_FALSE(held->held());
+  EXPECT_EQ(raw_get("lc:bound-2"), std::nullopt);
+}
+
 // Catches: Redis error replies lost or misclassified.
 TEST_F(RealRedisTest, RedisErrorReplyIsAnErrorValue) {
   auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);

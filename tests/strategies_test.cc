@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 #include <atomic>
@@ -18,6 +19,10 @@
 #include "tests/redis_server.h"
 
 namespace lockcheck {
+
+// gtest prints ErrorCode by name in failure messages (found by ADL).
+void PrintTo(ErrorCode code, std::ostream* os) { *os << error_code_name(code); }
+
 namespace {
 
 using testing::options_for;
@@ -97,6 +102,50 @@ TEST_F(RedlockTest, AMajorityIsEnoughAndAMinorityIsNot) {
   EXPECT_FALSE(exists(servers_[0], "rl"));
 }
 
+// Nodes that do not answer say nothing about the lock: an extend or a
+// release that only they failed leaves the guard holding (it used to read
+// as "not held", and the guard forgot a lock that was still there).
+TEST_F(RedlockTest, UnansweredMajorityLeavesTheGuardHolding) {
+  auto a = client_for(endpoints_, "redlock");
+  ASSERT_TRUE(a);
+  auto guard = a->acquire(options_for("rl", Millis(10000), Millis(1000)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  servers_[1].pause();
+  servers_[2].pause();
+  Status s = guard->extend();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kOutcomeUnknown) << s.error().to_string();
+  EXPECT_TRUE(guard->held()) << "two nodes that did not answer still hold the lock";
+  s = guard->release();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, ErrorCode::kOutcomeUnknown) << s.error().to_string();
+  EXPECT_TRUE(guard->held());
+  servers_[1].resume();
+  servers_[2].resume();
+  EXPECT_TRUE(exists(servers_[1], "rl") && exists(servers_[2], "rl"));
+  ASSERT_TRUE(guard->release().ok());
+  EXPECT_FALSE(guard->held());
+  for (const auto& srv : servers_) EXPECT_FALSE(exists(srv, "rl"));
+}
+
+TEST_F(RedlockTest, AcquireFromStoppedNodesReturnsWithinItsPromise) {
+  // Each attempt sends a SET to every node and undoes it on every node: with
+  // three silent nodes that was six request timeouts per attempt (1.9 s for
+  // a 1 s acquire). Now nothing is sent after deadline + one request timeout.
+  auto a = client_for(endpoints_, "redlock");
+  ASSERT_TRUE(a);
+  for (auto& srv : servers_) srv.pause();
+  LockOptions o = options_for("rl", Millis(10000), Millis(1000));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto guard = a->acquire(o);
+  const auto waited = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0);
+  for (auto& srv : servers_) srv.resume();
+  ASSERT_FALSE(guard.ok());
+  EXPECT_EQ(guard.error().code, ErrorCode::kAcquireTimeout);
+  const Millis promise = o.acquire_timeout + kRequestTimeout + o.retry_delay_max;
+  EXPECT_LE(waited, promise + Millis(200)) << "the promise is " << promise.count() << " ms";
+}
+
 // ---- the broken ones, doing what breaks them ----
 
 class BrokenTest : public testing::RedisServerTest {
@@ -135,6 +184,47 @@ TEST_F(BrokenTest, ConstValueLetsAnyClientReleaseAnyonesLock) {
   EXPECT_FALSE(exists(server_, "cv")) << "B deleted the lock A holds";
   EXPECT_TRUE(b->acquire(options_for("cv", Millis(5000), Millis(500))).ok());
   (void)held_by_a->abandon();
+}
+
+TEST_F(BrokenTest, ExtendUncheckedRenewsALockAnotherClientHolds) {
+  auto a = client("extend-unchecked");
+  auto b = client("extend-unchecked");
+  ASSERT_TRUE(a && b);
+  auto held_by_a = a->acquire(options_for("eu", Millis(300), Millis(500)));
+  ASSERT_TRUE(held_by_a.ok()) << held_by_a.error().to_string();
+  std::this_thread::sleep_for(Millis(450));  // A stalls (a GC pause): its key expires
+  EXPECT_FALSE(held_by_a->valid());
+  auto held_by_b = b->acquire(options_for("eu", Millis(2000), Millis(500)));
+  ASSERT_TRUE(held_by_b.ok()) << held_by_b.error().to_string();
+  // A wakes and renews "its" lock: PEXPIRE renews B's.
+  Status s = held_by_a->extend(options_for("eu", Millis(8000), Millis(500)));
+  ASSERT_TRUE(s.ok()) << "nothing told A the lock was not its own: " << s.error().to_string();
+  EXPECT_TRUE(held_by_a->valid()) << "A believes it holds again";
+  EXPECT_EQ(server_.command({"GET", "eu"})->str, held_by_b->lease().token) << "the key is B's";
+  EXPECT_GT(pttl(server_, "eu"), 5000) << "B's 2 s lock now lives for A's 8 s";
+  (void)held_by_a->abandon();
+  // single's extend, on the same stale lease, is refused.
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), kRequestTimeout);
+  ASSERT_TRUE(env.ok());
+  auto refused = run_sync(make_strategy("single")->extend(**env, held_by_a->lease(), options_for("eu", Millis(8000), Millis(500))));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kNotHeld);
+}
+
+TEST_F(BrokenTest, RetryForeverWaitsFarPastItsTimeout) {
+  auto a = client("retry-forever");
+  auto b = client("retry-forever");
+  ASSERT_TRUE(a && b);
+  auto held_by_a = a->acquire(options_for("rf", Millis(1500), Millis(500)));
+  ASSERT_TRUE(held_by_a.ok());
+  (void)held_by_a->abandon();  // the key lives its 1.5 s TTL
+  const LockOptions o = options_for("rf", Millis(1500), Millis(200));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto held_by_b = b->acquire(o);
+  const auto waited = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0);
+  ASSERT_TRUE(held_by_b.ok()) << "it never gives up: " << held_by_b.error().to_string();
+  const Millis promise = o.acquire_timeout + kRequestTimeout + o.retry_delay_max;
+  EXPECT_GT(waited, promise + Millis(500)) << "asked to wait 200 ms, it waited for the holder's TTL";
 }
 
 TEST_F(BrokenTest, GetsetStoresAWallClockStampWithoutTtlAndTakesOverOldStamps) {
