@@ -37,7 +37,7 @@ TEST(Matrix, ShowsNotJudgedHarnessFaultsAndAShortPrefix) {
   EXPECT_NE(m.find("60/200  -         VIOLATED  -         VIOLATED  -  "), std::string::npos) << m;
   c.result.nondeterministic = true;
   c.result.nondeterminism = "seed 0x5 ran twice with different outcomes";
-  EXPECT_NE(matrix_text({c}).find("-         ?         -         ?         -         -         -         -         "
+  EXPECT_NE(matrix_text({c}).find("-         ?         -         ?         -         -         -         -         -         "
                                  "HARNESS FAULT: seed 0x5"),
             std::string::npos)
       << matrix_text({c});

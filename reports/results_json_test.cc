@@ -158,7 +158,7 @@ TEST(Merge, EveryShardMergedIsTheUnshardedResultsJson) {
   auto merged = merge_cells(shards);
   ASSERT_TRUE(merged.ok()) << merged.error().message;
   EXPECT_EQ(results_json(merged.value()), whole);
-  EXPECT_NE(whole.find("\"seed\": \"0x16\""), std::string::npos);  // resource's own lowest seed
+  EXPECT_NE(whole.find("\"seed\": \"0x18\""), std::string::npos);  // resource's own lowest seed
 }
 
 }  // namespace

@@ -64,12 +64,12 @@ expect_exit 1 "single under pauses" -- "$lockcheck" run --strategy single --faul
 grep -q "VIOLATED.*resource" "$work/.stdout" && pass || fail "single under pauses does not name resource"
 
 # --- every "ok" is earned over every seed: single under clock jumps breaks
-# mutex first at seed 0x2 and resource only at 0x16; both are reported,
+# mutex first at seed 0x2 and resource only at 0x18; both are reported,
 # each with its own lowest seed and counterexample ---
 expect_exit 1 "single under clock jumps" -- "$lockcheck" run --strategy single --faults clock_jump --seeds 30 --shrink-runs 30 --report ok1 -q
-grep -Eq "^single +clock_jump +30 +VIOLATED +VIOLATED .*VIOLATED mutex 0x2, resource 0x16, validity 0x2$" "$work/.stdout" && pass ||
-  fail "the matrix does not report resource's own lowest seed 0x16"
-grep -q "resource: violated on [0-9]* of 30 seeds, lowest 0x16" "$work/.stdout" && pass || fail "no resource violation line"
+grep -Eq "^single +clock_jump +30 +VIOLATED +VIOLATED .*VIOLATED mutex 0x2, resource 0x18, validity 0x2$" "$work/.stdout" && pass ||
+  fail "the matrix does not report resource's own lowest seed 0x18"
+grep -q "resource: violated on [0-9]* of 30 seeds, lowest 0x18" "$work/.stdout" && pass || fail "no resource violation line"
 [ -f ok1/single-clock_jump-resource.json ] && pass || fail "no resource counterexample"
 expect_exit 1 "replay of the later property's counterexample" -- "$lockcheck" replay ok1/single-clock_jump-resource.json
 grep -q "reproduced: violated resource" "$work/.stdout" && pass || fail "resource counterexample did not reproduce"

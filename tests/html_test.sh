@@ -84,8 +84,8 @@ for lane in client-0 client-1 node-0 node-1 node-2 node-3 node-4; do
   grep -q "class=\"lane [a-z]*-lane\" data-lane=\"$lane\"" kleppmann.dom && pass || fail "kleppmann: no lane $lane"
 done
 grep -q 'data-lane="node-5"' kleppmann.dom && fail "kleppmann: a lane for a node that is not there" || pass
-grep -q '<g class="violation" data-property="mutex" data-at-ms="383.000">' kleppmann.dom && pass ||
-  fail "kleppmann: no mutex marker at 383 ms"
+grep -q '<g class="violation" data-property="mutex" data-at-ms="381.000">' kleppmann.dom && pass ||
+  fail "kleppmann: no mutex marker at 381 ms"
 grep -q 'class="ev grant named" data-kind="granted" data-session="2"' kleppmann.dom && pass ||
   fail "kleppmann: client-1's grant is not highlighted"
 grep -q 'data-kind="clock_jump"' kleppmann.dom && pass || fail "kleppmann: no clock jump mark"
