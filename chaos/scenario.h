@@ -1,6 +1,6 @@
 // Scenario: one fully determined run as data — strategy, world
 // configuration, seed and an explicit fault schedule. A counterexample is a
-// scenario (with `expect` filled in). Files are JSON; see DESIGN.md.
+// scenario (with `expect` filled in). Files are JSON; see docs/scenarios.md and docs/DESIGN.md.
 #ifndef LOCKCHECK_CHAOS_SCENARIO_H_
 #define LOCKCHECK_CHAOS_SCENARIO_H_
 
