@@ -482,6 +482,8 @@ int cmd_report(const ReportArgs& a) {
   if (!a.out_dir.empty()) {
     if (auto s = lc::reports::prepare_report_dir(a.out_dir); !s.ok()) return usage_error(s.error().message);
     if (auto s = lc::reports::copy_counterexamples(&merged, a.out_dir); !s.ok()) return usage_error(s.error().message);
+    // Again, so its replay commands name the copies (it cannot fail now).
+    if (baseline) comparison = lc::reports::compare_with_baseline(merged, *baseline, a.expect).value();
   }
   std::cout << lc::reports::matrix_text(merged);
   if (baseline) std::cout << lc::reports::comparison_text(comparison);
@@ -599,9 +601,24 @@ int main(int argc, char** argv) {
     return usage_error(msg + " (see lockcheck --help)");
   }
   run.seeds_given = seeds_opt->count() > 0;
-  // The command as typed, for a baseline to say how it was made.
+  // The command as typed, for a baseline to say how it was made, without
+  // the options that cannot change a verdict (where files go, threads,
+  // quiet, the baseline compared with).
   std::string command_line = "lockcheck";
-  for (int i = 1; i < argc; ++i) command_line += " " + shell_word(argv[i]);
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-q" || arg == "--quiet") continue;
+    bool skipped = false;
+    for (const char* option : {"--report", "--jobs", "--expect", "--out", "--html", "--junit", "--markdown"}) {
+      if (arg == option) {
+        ++i;  // and its value
+        skipped = true;
+      } else if (arg.rfind(std::string(option) + "=", 0) == 0) {
+        skipped = true;
+      }
+    }
+    if (!skipped) command_line += " " + shell_word(arg);
+  }
   run.command_line = report.command_line = command_line;
   if (run_cmd->parsed()) return cmd_run(run);
   if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose);

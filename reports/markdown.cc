@@ -131,7 +131,10 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
     }
     out += " " + verdict(cells, i, cmp) + " |\n";
   }
-  std::string lines;
+  // Violations the baseline expects are folded away: the job summary
+  // shows what needs a person first.
+  std::string lines, expected_lines;
+  int expected = 0;
   for (size_t i = 0; i < cells.size(); ++i) {
     const auto& c = cells[i];
     const auto& r = c.result;
@@ -140,16 +143,28 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
       if (!p.violated()) continue;
       const Outcome o = outcome_of(cells, i, k, cmp);
       const std::string file = counterexample_file(c, k);
-      lines += "- " + markdown_escape(r.spec.strategy + " / " + r.spec.faults_label) + " **" +
-               markdown_escape(p.property) + "**" +
-               (o == Outcome::kExpectedViolation ? " (expected)" : is_failure(o) ? " (**" + std::string(outcome_word(o)) + "**)" : "") +
-               ": seed " + chaos::format_seed(p.seed) +
-               (p.counterexample ? ", TRACE=" + properties::format_trace(p.counterexample->trace) : "") + ", " +
-               markdown_escape(p.counterexample ? p.counterexample->explanation : p.explanation) +
-               (file.empty() ? "" : " — " + markdown_code(replay_command(file))) + "\n";
+      const std::string line =
+          "- " + markdown_escape(r.spec.strategy + " / " + r.spec.faults_label) + " **" + markdown_escape(p.property) +
+          "**" +
+          (!cmp.has_baseline() || o == Outcome::kExpectedViolation ? ""
+                                                                   : " (**" + std::string(outcome_word(o)) + "**)") +
+          ": seed " + chaos::format_seed(p.seed) +
+          (p.counterexample ? ", TRACE=" + properties::format_trace(p.counterexample->trace) : "") + ", " +
+          markdown_escape(p.counterexample ? p.counterexample->explanation : p.explanation) +
+          (file.empty() ? "" : " — " + markdown_code(replay_command(file))) + "\n";
+      if (o == Outcome::kExpectedViolation) {
+        expected_lines += line;
+        ++expected;
+      } else {
+        lines += line;
+      }
     }
   }
   if (!lines.empty()) out += "\n### Violations\n\n" + lines;
+  if (!expected_lines.empty()) {
+    out += "\n<details><summary>" + std::to_string(expected) + " violations the baseline expects</summary>\n\n" +
+           expected_lines + "\n</details>\n";
+  }
   if (cmp.has_baseline() && (!cmp.differences.empty() || !cmp.notes.empty())) {
     out += "\n### Baseline " + markdown_code(cmp.origin) + "\n\n";
     for (const auto& d : cmp.differences) out += "- " + markdown_escape(d) + "\n";
