@@ -365,10 +365,10 @@ int cmd_run(const RunArgs& a) {
   if (auto s = write_outputs(lc::reports::render_outputs(reports, comparison, files)); !s.ok()) {
     return usage_error(s.error().message);
   }
+  print_output_paths(files);
   if (!a.write_baseline.empty()) {
     if (const int code = write_baseline(reports, a.write_baseline, a.command_line); code != kExitHolds) return code;
   }
-  print_output_paths(files);
   // Without a baseline: the contract of old (exit_code above).
   return baseline ? verdict_exit_code(reports, comparison) : exit_code;
 }
@@ -490,10 +490,10 @@ int cmd_report(const ReportArgs& a) {
   if (auto s = write_outputs(lc::reports::render_outputs(merged, comparison, files)); !s.ok()) {
     return usage_error(s.error().message);
   }
+  print_output_paths(files);
   if (!a.write_baseline.empty()) {
     if (const int code = write_baseline(merged, a.write_baseline, a.command_line); code != kExitHolds) return code;
   }
-  print_output_paths(files);
   return verdict_exit_code(merged, comparison);
 }
 
