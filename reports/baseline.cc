@@ -1,7 +1,6 @@
 #include "reports/baseline.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "impl/lock.h"
@@ -35,9 +34,8 @@ std::string show(const json& value) {
 bool is_name(const json& v) {
   if (!v.is_string()) return false;
   const auto& s = v.get_ref<const std::string&>();
-  return !s.empty() && s.size() <= kNameMax && std::all_of(s.begin(), s.end(), [](char ch) {
-    return static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
-  });
+  return !s.empty() && s.size() <= kNameMax &&
+         std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f; });
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -76,7 +74,8 @@ std::string parse_cell(const json& c, const std::string& where, BaselineCell* ou
   out->first_seed = *seed;
   for (const char* key : {"violated", "held"}) {
     if (!c.contains(key) || !c[key].is_array()) return at + "." + key + ": must be an array of property names";
-    if (c[key].size() > kPropertiesMax) return at + "." + key + ": more than " + std::to_string(kPropertiesMax) + " properties";
+    if (c[key].size() > kPropertiesMax)
+      return at + "." + key + ": more than " + std::to_string(kPropertiesMax) + " properties";
     auto& list = std::string(key) == "violated" ? out->violated : out->held;
     for (const auto& p : c[key]) {
       if (!is_name(p)) return at + "." + key + ": must hold property names, got " + show(p);
@@ -108,9 +107,9 @@ Result<std::string> baseline_json(const std::vector<CellReport>& cells, const st
       return Error{ErrorCode::kInvalidArgument, "no baseline from " + name + ": it is a harness fault"};
     }
     if (r.spec.shard_count != 1) {
-      return Error{ErrorCode::kInvalidArgument,
-                   "no baseline from " + name + ": it covers shards " + format_shards(cells[i]) +
-                       " only (merge every shard with `lockcheck report` first)"};
+      return Error{ErrorCode::kInvalidArgument, "no baseline from " + name + ": it covers shards " +
+                                                    format_shards(cells[i]) +
+                                                    " only (merge every shard with `lockcheck report` first)"};
     }
     json violated = json::array(), held = json::array();
     for (const PropertyResult& p : r.properties) {
@@ -138,7 +137,8 @@ Result<Baseline> parse_baseline(std::string_view text, std::string_view origin) 
     return bad(std::string("not valid JSON (") + e.what() + ")");
   }
   if (j.is_discarded()) return bad("not valid JSON");
-  if (!j.is_object() || !j.contains("lockcheck_baseline")) return bad("not a lockcheck baseline (lockcheck_baseline: 1)");
+  if (!j.is_object() || !j.contains("lockcheck_baseline"))
+    return bad("not a lockcheck baseline (lockcheck_baseline: 1)");
   if (j["lockcheck_baseline"] != 1) {
     return bad("lockcheck_baseline " + show(j["lockcheck_baseline"]) + ": this lockcheck reads version 1");
   }
@@ -193,9 +193,9 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
     out.deltas.emplace_back(r.properties.size(), Delta::kNotCompared);
     auto& row = out.deltas.back();
     if (r.spec.shard_count != 1) {
-      return Error{ErrorCode::kInvalidArgument,
-                   "cannot compare " + name + " with the baseline: it covers shards " + format_shards(c) +
-                       " only (merge every shard with `lockcheck report` first)"};
+      return Error{ErrorCode::kInvalidArgument, "cannot compare " + name + " with the baseline: it covers shards " +
+                                                    format_shards(c) +
+                                                    " only (merge every shard with `lockcheck report` first)"};
     }
     if (r.nondeterministic) {
       harness_faults.push_back(name);
@@ -227,9 +227,9 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
       const PropertyResult& p = r.properties[k];
       if (!p.judged) continue;
       const std::string file = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
-      const std::string where =
-          p.violated() ? " (seed " + chaos::format_seed(p.seed) + (file.empty() ? "" : "; lockcheck replay " + file) + ")"
-                       : " over " + std::to_string(r.seeds_run) + " seeds";
+      const std::string where = p.violated() ? " (seed " + chaos::format_seed(p.seed) +
+                                                   (file.empty() ? "" : "; lockcheck replay " + file) + ")"
+                                             : " over " + std::to_string(r.seeds_run) + " seeds";
       if (contains(b.violated, p.property)) {
         row[k] = p.violated() ? Delta::kAsExpected : Delta::kImprovement;
       } else if (contains(b.held, p.property)) {
@@ -240,19 +240,20 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
       switch (row[k]) {
         case Delta::kRegression:
           ++out.regressions;
-          out.differences.push_back("REGRESSION " + name + ": " + p.property + " held in the baseline, violated now" + where);
+          out.differences.push_back("REGRESSION " + name + ": " + p.property + " held in the baseline, violated now" +
+                                    where);
           break;
         case Delta::kImprovement:
           ++out.improvements;
-          out.differences.push_back("IMPROVEMENT " + name + ": " + p.property + " violated in the baseline, held now" + where);
+          out.differences.push_back("IMPROVEMENT " + name + ": " + p.property + " violated in the baseline, held now" +
+                                    where);
           break;
         case Delta::kNew:
           ++out.unbaselined;
           out.differences.push_back("NEW " + name + ": " + p.property + " is not in the baseline; " +
                                     (p.violated() ? "violated now" : "held now") + where);
           break;
-        default:
-          break;
+        default: break;
       }
     }
     // What the baseline judged in this cell and the run did not.
@@ -279,12 +280,13 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
   };
   for (const auto& name : harness_faults) out.notes.push_back("not compared: " + name + " is a harness fault");
   if (!seeds_differ.empty()) {
-    out.notes.push_back(std::to_string(seeds_differ.size()) + " cells ran other seeds than the baseline's: " +
-                        listed(seeds_differ));
+    out.notes.push_back(std::to_string(seeds_differ.size()) +
+                        " cells ran other seeds than the baseline's: " + listed(seeds_differ));
   }
   for (const auto& [property, count] : not_judged) {
-    out.notes.push_back("baseline property " + property + " (" + std::to_string(count) + " cells) " +
-                        (properties::is_property(property) ? "was not judged by this run" : "is not one this build has"));
+    out.notes.push_back(
+        "baseline property " + property + " (" + std::to_string(count) + " cells) " +
+        (properties::is_property(property) ? "was not judged by this run" : "is not one this build has"));
   }
   std::vector<std::string> not_run, unknown_strategies;
   for (const auto& b : baseline.cells) {
@@ -313,8 +315,10 @@ std::string comparison_text(const BaselineComparison& c) {
     out += std::to_string(c.cells_compared) + " cells as expected\n";
   } else {
     std::vector<std::string> kinds;
-    if (c.regressions > 0) kinds.push_back(std::to_string(c.regressions) + (c.regressions == 1 ? " regression" : " regressions"));
-    if (c.improvements > 0) kinds.push_back(std::to_string(c.improvements) + (c.improvements == 1 ? " improvement" : " improvements"));
+    if (c.regressions > 0)
+      kinds.push_back(std::to_string(c.regressions) + (c.regressions == 1 ? " regression" : " regressions"));
+    if (c.improvements > 0)
+      kinds.push_back(std::to_string(c.improvements) + (c.improvements == 1 ? " improvement" : " improvements"));
     if (c.unbaselined > 0) kinds.push_back(std::to_string(c.unbaselined) + " not in the baseline");
     out += std::to_string(c.differences.size()) + (c.differences.size() == 1 ? " difference" : " differences") +
            " in " + std::to_string(c.cells_compared) + " cells (" + join(kinds) + ")\n";

@@ -35,7 +35,7 @@ struct BaselineCell {
 };
 
 struct Baseline {
-  std::string command;  // the command that wrote it (how to regenerate it)
+  std::string command;              // the command that wrote it (how to regenerate it)
   std::vector<BaselineCell> cells;  // each (strategy, faults) once
 };
 
@@ -60,7 +60,7 @@ enum class Delta {
 };
 
 struct BaselineComparison {
-  std::string origin;  // the baseline file; empty: no baseline
+  std::string origin;   // the baseline file; empty: no baseline
   std::string command;  // the baseline's regenerate command
   // deltas[i][k]: cell i's property k (as in CellResult::properties).
   std::vector<std::vector<Delta>> deltas;

@@ -51,7 +51,8 @@ TEST(Baseline, WritesOneLinePerCellAndReadsItBack) {
 TEST(Baseline, NotJudgedPropertiesAreLeftOut) {
   CellReport c = violated_cell();
   c.result.spec.properties = {"resource", "owner", "mutex"};
-  for (auto& p : c.result.properties) p.judged = p.property == "resource" || p.property == "owner" || p.property == "mutex";
+  for (auto& p : c.result.properties)
+    p.judged = p.property == "resource" || p.property == "owner" || p.property == "mutex";
   const Baseline b = baseline_of({c});
   EXPECT_EQ(b.cells[0].violated, (std::vector<std::string>{"resource", "owner"}));
   EXPECT_EQ(b.cells[0].held, (std::vector<std::string>{"mutex"}));
@@ -76,25 +77,32 @@ TEST(Baseline, MalformedFilesAreOneLineErrors) {
     EXPECT_FALSE(b.ok()) << text;
     return b.ok() ? std::string() : b.error().message;
   };
-  const std::string cell = R"({"strategy": "single", "faults": "none", "seeds": 10, "first_seed": "0x1", "violated": ["mutex"], "held": []})";
+  const std::string cell =
+      R"({"strategy": "single", "faults": "none", "seeds": 10, "first_seed": "0x1", "violated": ["mutex"], "held": []})";
   EXPECT_EQ(err("{"), "b.json: not valid JSON");
   EXPECT_EQ(err(R"({"cells": []})"), "b.json: not a lockcheck baseline (lockcheck_baseline: 1)");
-  EXPECT_EQ(err(R"({"lockcheck_baseline": 2, "cells": []})"), "b.json: lockcheck_baseline 2: this lockcheck reads version 1");
+  EXPECT_EQ(err(R"({"lockcheck_baseline": 2, "cells": []})"),
+            "b.json: lockcheck_baseline 2: this lockcheck reads version 1");
   EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [], "extra": 1})"), "b.json: unknown key \"extra\"");
   EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [)" + cell + "," + cell + "]}"),
             "b.json: cells[1]: single / none is given twice");
-  EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": 10, "first_seed": "0x1", "violated": ["mutex"], "held": ["mutex"]}]})"),
-            "b.json: cells[0] (single / none): mutex is listed twice");
-  EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": -1, "first_seed": "0x1", "violated": [], "held": []}]})"),
-            "b.json: cells[0] (single / none).seeds: must be a whole number in [1, 10000000]");
+  EXPECT_EQ(
+      err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": 10, "first_seed": "0x1", "violated": ["mutex"], "held": ["mutex"]}]})"),
+      "b.json: cells[0] (single / none): mutex is listed twice");
+  EXPECT_EQ(
+      err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": -1, "first_seed": "0x1", "violated": [], "held": []}]})"),
+      "b.json: cells[0] (single / none).seeds: must be a whole number in [1, 10000000]");
   EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "a\nb", "faults": "none"}]})"),
             "b.json: cells[0].strategy: must be a name on one line");
-  EXPECT_EQ(err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": [3], "held": []}]})"),
-            "b.json: cells[0] (single / none).violated: must hold property names, got 3");
+  EXPECT_EQ(
+      err(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "single", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": [3], "held": []}]})"),
+      "b.json: cells[0] (single / none).violated: must hold property names, got 3");
   // Names this build does not know are not errors: the comparison names them.
-  EXPECT_TRUE(parse_baseline(R"({"lockcheck_baseline": 1, "cells": [{"strategy": "retry-forever", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": ["timeout"], "held": []}]})",
-                             "b.json")
-                  .ok());
+  EXPECT_TRUE(
+      parse_baseline(
+          R"({"lockcheck_baseline": 1, "cells": [{"strategy": "retry-forever", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": ["timeout"], "held": []}]})",
+          "b.json")
+          .ok());
 }
 
 TEST(Compare, TheSameVerdictsMatch) {
@@ -123,14 +131,17 @@ TEST(Compare, RegressionsAndImprovementsAreListedWithSeedAndReplay) {
   EXPECT_EQ(c->delta(0, index_of(now_clean, "mutex")), Delta::kRegression);
   EXPECT_EQ(c->delta(1, index_of(now_violated, "owner")), Delta::kImprovement);
   EXPECT_EQ(c->delta(1, index_of(now_violated, "resource")), Delta::kAsExpected);
-  EXPECT_TRUE(has_line(c->differences, "REGRESSION single / none: mutex held in the baseline, violated now (seed 0x7; "
-                                       "lockcheck replay out/single-none-mutex.json)"));
   EXPECT_TRUE(has_line(c->differences,
-                       "IMPROVEMENT del-unchecked / pause+drop: owner violated in the baseline, held now over 60 seeds"));
+                       "REGRESSION single / none: mutex held in the baseline, violated now (seed 0x7; "
+                       "lockcheck replay out/single-none-mutex.json)"));
+  EXPECT_TRUE(
+      has_line(c->differences,
+               "IMPROVEMENT del-unchecked / pause+drop: owner violated in the baseline, held now over 60 seeds"));
   const std::string text = comparison_text(c.value());
   EXPECT_EQ(text.rfind("baseline b.json: 2 differences in 2 cells (1 regression, 1 improvement)\n", 0), 0u) << text;
-  EXPECT_NE(text.find("regenerate the baseline with the command that wrote it: lockcheck run -q --write-baseline b.json"),
-            std::string::npos);
+  EXPECT_NE(
+      text.find("regenerate the baseline with the command that wrote it: lockcheck run -q --write-baseline b.json"),
+      std::string::npos);
 }
 
 TEST(Compare, CellsAndPropertiesOnlyOneSideHasAreNamed) {
@@ -147,7 +158,8 @@ TEST(Compare, CellsAndPropertiesOnlyOneSideHasAreNamed) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->unbaselined, 2);
   EXPECT_TRUE(has_line(c->differences, "NEW single / none: reentry is not in the baseline; held now over 500 seeds"));
-  EXPECT_TRUE(has_line(c->differences, "NEW del-unchecked / pause+drop: not in the baseline; violated now: resource, owner"));
+  EXPECT_TRUE(
+      has_line(c->differences, "NEW del-unchecked / pause+drop: not in the baseline; violated now: resource, owner"));
   EXPECT_EQ(c->delta(1, index_of(cells[1], "mutex")), Delta::kNew);
   EXPECT_TRUE(has_line(c->notes, "baseline property timeout (1 cells) is not one this build has"));
   EXPECT_TRUE(has_line(c->notes, "1 baseline cells not in this run: retry-forever / none"));
@@ -155,14 +167,19 @@ TEST(Compare, CellsAndPropertiesOnlyOneSideHasAreNamed) {
 }
 
 TEST(Compare, BaselineCellsARestrictedRunLeavesOutAreNotesOnly) {
-  const std::vector<CellReport> all = {clean_cell(), violated_cell(), cell_of("single", "pause", 500),
-                                       cell_of("single", "drop", 500), cell_of("single", "crash", 500),
-                                       cell_of("single", "delay", 500), cell_of("single", "drift", 500)};
+  const std::vector<CellReport> all = {clean_cell(),
+                                       violated_cell(),
+                                       cell_of("single", "pause", 500),
+                                       cell_of("single", "drop", 500),
+                                       cell_of("single", "crash", 500),
+                                       cell_of("single", "delay", 500),
+                                       cell_of("single", "drift", 500)};
   auto c = compare_with_baseline({clean_cell()}, baseline_of(all), "b.json");
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->matches());
-  EXPECT_TRUE(has_line(c->notes, "6 baseline cells not in this run: del-unchecked / pause+drop, single / pause, single "
-                                 "/ drop, single / crash, single / delay and 1 more"));
+  EXPECT_TRUE(has_line(c->notes,
+                       "6 baseline cells not in this run: del-unchecked / pause+drop, single / pause, single "
+                       "/ drop, single / crash, single / delay and 1 more"));
 }
 
 TEST(Compare, OtherSeedsAndUnjudgedPropertiesAreNoted) {
@@ -173,7 +190,8 @@ TEST(Compare, OtherSeedsAndUnjudgedPropertiesAreNoted) {
   auto c = compare_with_baseline({fewer}, b, "b.json");
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->matches());
-  EXPECT_TRUE(has_line(c->notes, "1 cells ran other seeds than the baseline's: single / none (baseline 500 from 0x1, run 50 from 0x1)"));
+  EXPECT_TRUE(has_line(
+      c->notes, "1 cells ran other seeds than the baseline's: single / none (baseline 500 from 0x1, run 50 from 0x1)"));
   EXPECT_TRUE(has_line(c->notes, "baseline property resource (1 cells) was not judged by this run"));
   EXPECT_EQ(c->delta(0, index_of(fewer, "resource")), Delta::kNotCompared);
 }
@@ -184,8 +202,9 @@ TEST(Compare, LoneShardsCannotBeComparedAndHarnessFaultsAreNot) {
   shard.result.spec.shard_count = 2;
   auto bad = compare_with_baseline({shard}, b, "b.json");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message, "cannot compare single / none with the baseline: it covers shards 1/2 only (merge "
-                                 "every shard with `lockcheck report` first)");
+  EXPECT_EQ(bad.error().message,
+            "cannot compare single / none with the baseline: it covers shards 1/2 only (merge "
+            "every shard with `lockcheck report` first)");
   CellReport fault = violated_cell();
   fault.result.nondeterministic = true;
   auto c = compare_with_baseline({clean_cell(), fault}, b, "b.json");

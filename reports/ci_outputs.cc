@@ -55,9 +55,9 @@ Status check_counterexample_files(const std::vector<CellReport>& cells) {
       const auto& expect = scenario.value().expect;
       const std::string trace = properties::format_trace(p.counterexample->trace);
       if (!expect || expect->verdict != "violated" || expect->property != p.property) {
-        return Error{ErrorCode::kInvalidArgument,
-                     file + ": not the counterexample of " + p.property + " its results.json names (expect.property " +
-                         (expect ? "'" + expect->property + "'" : "missing") + ")"};
+        return Error{ErrorCode::kInvalidArgument, file + ": not the counterexample of " + p.property +
+                                                      " its results.json names (expect.property " +
+                                                      (expect ? "'" + expect->property + "'" : "missing") + ")"};
       }
       if (expect->trace != trace) {
         return Error{ErrorCode::kInvalidArgument, file + ": expect.trace '" + expect->trace +

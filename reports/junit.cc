@@ -26,8 +26,7 @@ std::string xml_escape(const std::string& s, bool attribute = true) {
       case '\n': out += attribute ? "&#10;" : "\n"; break;
       case '\t': out += attribute ? "&#9;" : "\t"; break;
       case '\r': out += "&#13;"; break;
-      default:
-        out += static_cast<unsigned char>(ch) < 0x20 ? '?' : ch;
+      default: out += static_cast<unsigned char>(ch) < 0x20 ? '?' : ch;
     }
   }
   return out;
@@ -80,8 +79,7 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
   const std::string explanation = p.counterexample ? p.counterexample->explanation : p.explanation;
   switch (o) {
     case Outcome::kHeld:
-    case Outcome::kNewHeld:
-      return out + "/>\n";
+    case Outcome::kNewHeld: return out + "/>\n";
     case Outcome::kNotJudged:
       ++counts->skipped;
       return out + ">\n      <skipped message=\"not judged by this run (--properties)\"/>\n    </testcase>\n";
@@ -90,25 +88,30 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
       return out + ">\n      <error message=\"" + xml_escape("harness fault: " + r.nondeterminism) +
              "\" type=\"harness fault\"/>\n    </testcase>\n";
     case Outcome::kExpectedViolation:
-      return out + ">\n      <system-out>" + xml_escape(violation_body(c, k), false) + "</system-out>\n    </testcase>\n";
+      return out + ">\n      <system-out>" + xml_escape(violation_body(c, k), false) +
+             "</system-out>\n    </testcase>\n";
     case Outcome::kImprovement:
       ++counts->failures;
       return out + ">\n      <failure message=\"" +
              xml_escape(p.property + " held over " + std::to_string(p.seeds_judged) +
                         " seeds, but the baseline expects it violated") +
              "\" type=\"improvement\">" +
-             xml_escape("the baseline " + cmp.origin + " expects " + p.property + " violated in " +
-                        r.spec.strategy + " / " + r.spec.faults_label +
-                        "; if the change is intended, regenerate the baseline with the command that wrote it: " +
-                        cmp.regenerate_command() + "\n", false) +
+             xml_escape("the baseline " + cmp.origin + " expects " + p.property + " violated in " + r.spec.strategy +
+                            " / " + r.spec.faults_label +
+                            "; if the change is intended, regenerate the baseline with the command that wrote it: " +
+                            cmp.regenerate_command() + "\n",
+                        false) +
              "</failure>\n    </testcase>\n";
     case Outcome::kViolated:
     case Outcome::kRegression:
     case Outcome::kNewViolation: {
       ++counts->failures;
-      const char* type = o == Outcome::kRegression ? "regression" : o == Outcome::kNewViolation ? "not in baseline" : "violation";
+      const char* type = o == Outcome::kRegression     ? "regression"
+                         : o == Outcome::kNewViolation ? "not in baseline"
+                                                       : "violation";
       std::string message = p.property + " violated: " + explanation;
-      if (o == Outcome::kRegression) message = p.property + " violated (regression: it held in the baseline): " + explanation;
+      if (o == Outcome::kRegression)
+        message = p.property + " violated (regression: it held in the baseline): " + explanation;
       return out + ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"" + type + "\">" +
              xml_escape(violation_body(c, k), false) + "</failure>\n    </testcase>\n";
     }

@@ -64,7 +64,8 @@ class XmlReader {
   }
   std::string name() {
     const size_t start = pos_;
-    while (pos_ < s_.size() && (isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-' || s_[pos_] == '_')) ++pos_;
+    while (pos_ < s_.size() && (isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '-' || s_[pos_] == '_'))
+      ++pos_;
     return s_.substr(start, pos_ - start);
   }
   void spaces() {
@@ -83,10 +84,12 @@ class XmlReader {
       const size_t semi = s_.find(';', pos_);
       if (semi == std::string::npos) return false;
       const std::string entity = s_.substr(pos_ + 1, semi - pos_ - 1);
-      static const std::map<std::string, char> kNamed = {{"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
+      static const std::map<std::string, char> kNamed = {
+          {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''}};
       if (kNamed.count(entity)) {
         *out += kNamed.at(entity);
-      } else if (entity.size() > 1 && entity[0] == '#' && entity.find_first_not_of("0123456789", 1) == std::string::npos) {
+      } else if (entity.size() > 1 && entity[0] == '#' &&
+                 entity.find_first_not_of("0123456789", 1) == std::string::npos) {
         *out += static_cast<char>(std::stoi(entity.substr(1)));
       } else {
         return false;
@@ -171,7 +174,8 @@ void expect_consistent(const Element& root) {
       EXPECT_FALSE(tc->attributes.at("classname").empty());
       suite_ms += millis(tc->attributes.at("time"));
       ++t;
-      const int outcomes = static_cast<int>(tc->all("failure").size() + tc->all("error").size() + tc->all("skipped").size());
+      const int outcomes =
+          static_cast<int>(tc->all("failure").size() + tc->all("error").size() + tc->all("skipped").size());
       EXPECT_LE(outcomes, 1) << tc->attributes.at("name");
       f += static_cast<int>(tc->all("failure").size());
       e += static_cast<int>(tc->all("error").size());
@@ -228,9 +232,10 @@ TEST(Junit, ASuitePerStrategyACasePerCellAndPropertyAFailurePerViolation) {
   ASSERT_TRUE(failure);
   EXPECT_EQ(failure->attributes.at("message"), "owner violated: shrunk: owner broke at seed 0x2c");
   EXPECT_EQ(failure->attributes.at("type"), "violation");
-  EXPECT_EQ(failure->text,
-            "SEED=0x2c\nTRACE=0000000000000ae8\nowner: shrunk: owner broke at seed 0x2c\n"
-            "violated on 1 of 60 seeds, lowest 0x2c\nreplay: lockcheck replay out/del-unchecked-pause_drop-owner.json\n");
+  EXPECT_EQ(
+      failure->text,
+      "SEED=0x2c\nTRACE=0000000000000ae8\nowner: shrunk: owner broke at seed 0x2c\n"
+      "violated on 1 of 60 seeds, lowest 0x2c\nreplay: lockcheck replay out/del-unchecked-pause_drop-owner.json\n");
 }
 
 TEST(Junit, NotJudgedIsSkippedAndAHarnessFaultIsAnError) {
@@ -251,7 +256,8 @@ TEST(Junit, NotJudgedIsSkippedAndAHarnessFaultIsAnError) {
   ASSERT_TRUE(skipped && skipped->first("skipped"));
   const Element* error = testcase(*root, "single", "none / mutex");
   ASSERT_TRUE(error && error->first("error"));
-  EXPECT_EQ(error->first("error")->attributes.at("message"), "harness fault: seed 0x5 ran twice with different outcomes");
+  EXPECT_EQ(error->first("error")->attributes.at("message"),
+            "harness fault: seed 0x5 ran twice with different outcomes");
 }
 
 TEST(Junit, AgainstABaselineExpectedViolationsPassAndSayItAndChangesFail) {

@@ -23,10 +23,8 @@ std::string mark(Outcome o) {
     case Outcome::kViolated:
     case Outcome::kRegression:
     case Outcome::kNewViolation:
-    case Outcome::kImprovement:
-      return std::string("**") + outcome_word(o) + "**";
-    default:
-      return outcome_word(o);
+    case Outcome::kImprovement: return std::string("**") + outcome_word(o) + "**";
+    default: return outcome_word(o);
   }
 }
 
@@ -124,7 +122,8 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
     const int64_t planned = seeds_planned(c);
     const std::string seeds =
         r.seeds_run == planned ? std::to_string(planned) : std::to_string(r.seeds_run) + "/" + std::to_string(planned);
-    out += "| " + markdown_escape(r.spec.strategy) + " | " + markdown_escape(r.spec.faults_label) + " | " + seeds + " |";
+    out +=
+        "| " + markdown_escape(r.spec.strategy) + " | " + markdown_escape(r.spec.faults_label) + " | " + seeds + " |";
     for (const auto& info : properties::property_catalog()) {
       const size_t k = index_in(r, std::string(info.id));
       out += " " + (k == std::string::npos ? std::string("-") : mark(outcome_of(cells, i, k, cmp))) + " |";
@@ -170,7 +169,8 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
     for (const auto& d : cmp.differences) out += "- " + markdown_escape(d) + "\n";
     for (const auto& n : cmp.notes) out += "- note: " + markdown_escape(n) + "\n";
     if (!cmp.matches()) {
-      out += "\nIf every difference is intended, regenerate the baseline with the command that wrote it: " + markdown_code(cmp.regenerate_command()) + "\n";
+      out += "\nIf every difference is intended, regenerate the baseline with the command that wrote it: " +
+             markdown_code(cmp.regenerate_command()) + "\n";
     }
   }
   return out;

@@ -30,20 +30,26 @@ std::vector<std::string> lines_starting(const std::string& text, const std::stri
 TEST(Markdown, OneTableRowPerCellAndOneLinePerViolationWithItsReplayCommand) {
   const std::vector<CellReport> cells = {clean_cell(), violated_cell()};
   const std::string md = summary_markdown(cells, without_baseline(cells));
-  EXPECT_EQ(md.rfind("## lockcheck safety matrix\n\n2 cells: 1 hold, 1 violated. No baseline: every violation fails.\n", 0), 0u) << md;
+  EXPECT_EQ(
+      md.rfind("## lockcheck safety matrix\n\n2 cells: 1 hold, 1 violated. No baseline: every violation fails.\n", 0),
+      0u)
+      << md;
   const auto rows = lines_starting(md, "| ");
   ASSERT_EQ(rows.size(), 3u) << md;  // the header and one row per cell
-  EXPECT_EQ(rows[0], "| strategy | faults | seeds | mutex | resource | fencing | owner | expiry | progress | reentry | "
-                     "validity | verdict |");
+  EXPECT_EQ(rows[0],
+            "| strategy | faults | seeds | mutex | resource | fencing | owner | expiry | progress | reentry | "
+            "validity | verdict |");
   EXPECT_EQ(rows[1], "| single | none | 500 | ok | ok | ok | ok | ok | ok | ok | ok | holds |");
-  EXPECT_EQ(rows[2], "| del-unchecked | pause+drop | 60 | ok | **VIOLATED** | ok | **VIOLATED** | ok | ok | ok | ok | "
-                     "VIOLATED resource 0x2a, owner 0x2c |");
+  EXPECT_EQ(rows[2],
+            "| del-unchecked | pause+drop | 60 | ok | **VIOLATED** | ok | **VIOLATED** | ok | ok | ok | ok | "
+            "VIOLATED resource 0x2a, owner 0x2c |");
   // Every row has as many columns as the header.
   for (const auto& row : rows) EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 13) << row;
   const auto violations = lines_starting(md, "- ");
   ASSERT_EQ(violations.size(), 2u);
-  EXPECT_EQ(violations[1], "- del-unchecked / pause+drop **owner**: seed 0x2c, TRACE=0000000000000ae8, shrunk: owner "
-                           "broke at seed 0x2c — `lockcheck replay out/del-unchecked-pause_drop-owner.json`");
+  EXPECT_EQ(violations[1],
+            "- del-unchecked / pause+drop **owner**: seed 0x2c, TRACE=0000000000000ae8, shrunk: owner "
+            "broke at seed 0x2c — `lockcheck replay out/del-unchecked-pause_drop-owner.json`");
 }
 
 TEST(Markdown, AgainstABaselineExpectedViolationsAreToldApartFromRegressions) {
@@ -72,20 +78,24 @@ TEST(Markdown, AgainstABaselineExpectedViolationsAreToldApartFromRegressions) {
   const std::vector<CellReport> now = {regressed, violated_cell()};
   auto changed = compare_with_baseline(now, b.value(), "b.json");
   const std::string bad = summary_markdown(now, changed.value());
-  EXPECT_NE(bad.find("**1 differences** (1 regressions, 0 improvements, 0 not in the baseline)"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("**1 differences** (1 regressions, 0 improvements, 0 not in the baseline)"), std::string::npos)
+      << bad;
   EXPECT_NE(bad.find("| single | none | 500 | **REGRESSION** | ok |"), std::string::npos) << bad;
   EXPECT_NE(bad.find("VIOLATED mutex 0x7 — **REGRESSION mutex** |"), std::string::npos) << bad;
-  EXPECT_NE(bad.find("### Violations\n\n- single / none **mutex** (**REGRESSION**): seed 0x7,"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("### Violations\n\n- single / none **mutex** (**REGRESSION**): seed 0x7,"), std::string::npos)
+      << bad;
   EXPECT_NE(bad.find("### Baseline `b.json`\n\n- REGRESSION single / none: mutex held in the baseline, violated now "
                      "(seed 0x7; lockcheck replay out/single-none-mutex.json)\n"),
             std::string::npos)
       << bad;
-  EXPECT_NE(bad.find("regenerate the baseline with the command that wrote it: `lockcheck run -q --write-baseline b.json`"),
-            std::string::npos);
+  EXPECT_NE(
+      bad.find("regenerate the baseline with the command that wrote it: `lockcheck run -q --write-baseline b.json`"),
+      std::string::npos);
 }
 
 TEST(Markdown, RunTextNeverBecomesMarkup) {
-  EXPECT_EQ(markdown_escape("a|b *c* _d_ <script> [x](y) `z` & \\"), "a\\|b \\*c\\* \\_d\\_ \\<script\\> \\[x\\](y) \\`z\\` &amp; \\\\");
+  EXPECT_EQ(markdown_escape("a|b *c* _d_ <script> [x](y) `z` & \\"),
+            "a\\|b \\*c\\* \\_d\\_ \\<script\\> \\[x\\](y) \\`z\\` &amp; \\\\");
   EXPECT_EQ(markdown_escape("two\nlines"), "two lines");
   EXPECT_EQ(markdown_code("lockcheck replay out/x.json"), "`lockcheck replay out/x.json`");
   EXPECT_EQ(markdown_code("a `b` c"), "``a `b` c``");

@@ -113,9 +113,11 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
   out += row("shards", html_text(distinct(shards)));
   out += row("properties judged", html_text(distinct(judged)));
   out += row("lock cycles", std::to_string(cycles));
-  out += row("seeds checked twice", std::to_string(checked_twice) + (checked_twice > 0 ? " (--check-determinism)" : ""));
+  out +=
+      row("seeds checked twice", std::to_string(checked_twice) + (checked_twice > 0 ? " (--check-determinism)" : ""));
   if (budget_hit > 0) out += row("stopped by --budget-ms", std::to_string(budget_hit) + " cells");
-  out += row("wall time (cells summed)", std::to_string(wall_ms / 1000) + "." + std::to_string(wall_ms % 1000 / 100) + " s");
+  out += row("wall time (cells summed)",
+             std::to_string(wall_ms / 1000) + "." + std::to_string(wall_ms % 1000 / 100) + " s");
   if (cmp.has_baseline()) out += row("baseline", "<code>" + html_text(cmp.origin) + "</code>");
   auto all_same = [](const std::vector<std::string>& v) {
     return std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); });
@@ -156,7 +158,8 @@ std::string verdict_cell(const std::vector<CellReport>& cells, size_t i, const B
   bool unbaselined = false;
   for (size_t k = 0; k < r.properties.size(); ++k) {
     const Outcome o = outcome_of(cells, i, k, cmp);
-    if (is_failure(o)) failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + r.properties[k].property;
+    if (is_failure(o))
+      failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + r.properties[k].property;
     unbaselined = unbaselined || o == Outcome::kNewHeld || o == Outcome::kNewViolation;
   }
   std::string out = r.violated ? "violated" : "holds";
@@ -177,7 +180,10 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
   const auto& p = r.properties[k];
   const Outcome o = outcome_of(cells, i, k, cmp);
   const std::string file = counterexample_file(c, k);
-  std::string out = "<section class=\"cx" + std::string(is_failure(o) ? " fails" : o == Outcome::kExpectedViolation ? " expected" : "") +
+  std::string out = "<section class=\"cx" +
+                    std::string(is_failure(o)                      ? " fails"
+                                : o == Outcome::kExpectedViolation ? " expected"
+                                                                   : "") +
                     "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_text(r.spec.strategy + " / " + r.spec.faults_label) +
                     ": " + html_text(p.property) + " — " + html_text(outcome_sentence(o)) + "</h3>\n<dl>\n";
   out += "<dt>lowest seed</dt><dd><code>SEED=" + chaos::format_seed(p.seed) + "</code>, violated on " +
@@ -214,8 +220,7 @@ std::string html_text(const std::string& text) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default:
-        out += static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch;
+      default: out += static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch;
     }
   }
   return out;
@@ -263,16 +268,18 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
   std::string headline = std::to_string(cells.size()) + " cells: " + std::to_string(holds) + " hold, " +
                          std::to_string(violated) + " violated";
   if (faults > 0) headline += ", " + std::to_string(faults) + " harness faults";
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lockcheck: " +
-                    html_text(headline) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lockcheck: " +
+      html_text(headline) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   out += "<h1>lockcheck safety matrix</h1>\n<p class=\"headline\">" + html_text(headline) + ". ";
   if (cmp.has_baseline()) {
-    out += cmp.matches() ? "Every verdict as the baseline expects (" + std::to_string(expected) + " expected violations)."
-                         : "<span class=\"bad\">" + std::to_string(cmp.differences.size()) +
-                               " differences from the baseline</span> (" + std::to_string(cmp.regressions) +
-                               " regressions, " + std::to_string(cmp.improvements) + " improvements, " +
-                               std::to_string(cmp.unbaselined) + " not in the baseline).";
+    out += cmp.matches()
+               ? "Every verdict as the baseline expects (" + std::to_string(expected) + " expected violations)."
+               : "<span class=\"bad\">" + std::to_string(cmp.differences.size()) +
+                     " differences from the baseline</span> (" + std::to_string(cmp.regressions) + " regressions, " +
+                     std::to_string(cmp.improvements) + " improvements, " + std::to_string(cmp.unbaselined) +
+                     " not in the baseline).";
   } else if (failures > 0) {
     out += "No baseline: every violation counts.";
   }
@@ -291,12 +298,15 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
   out += "<h2>Matrix</h2>\n<p class=\"legend\">";
   for (Outcome o : {Outcome::kHeld, Outcome::kViolated, Outcome::kExpectedViolation, Outcome::kRegression,
                     Outcome::kImprovement, Outcome::kNotJudged, Outcome::kHarnessFault}) {
-    if (!cmp.has_baseline() && (o == Outcome::kExpectedViolation || o == Outcome::kRegression || o == Outcome::kImprovement)) continue;
+    if (!cmp.has_baseline() &&
+        (o == Outcome::kExpectedViolation || o == Outcome::kRegression || o == Outcome::kImprovement))
+      continue;
     out += "<span class=\"" + std::string(css_class(o)) + "\"><b>" + html_text(outcome_word(o)) + "</b> " +
            html_text(outcome_sentence(o)) + "</span> ";
   }
-  out += "<br>A violated property links to its counterexample's timeline page, its lowest seed to the details "
-         "below, and <i>json</i> to the counterexample file.</p>\n";
+  out +=
+      "<br>A violated property links to its counterexample's timeline page, its lowest seed to the details "
+      "below, and <i>json</i> to the counterexample file.</p>\n";
   out += "<table class=\"matrix\">\n<thead><tr><th>strategy</th><th>faults</th><th>seeds</th>";
   for (const auto& info : properties::property_catalog()) out += "<th>" + html_text(std::string(info.id)) + "</th>";
   out += "<th>verdict</th></tr></thead>\n<tbody>\n";

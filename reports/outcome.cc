@@ -9,17 +9,12 @@ Outcome outcome_of(const std::vector<CellReport>& cells, size_t i, size_t k, con
   if (!p.judged) return Outcome::kNotJudged;
   if (r.nondeterministic) return Outcome::kHarnessFault;
   switch (comparison.delta(i, k)) {
-    case Delta::kAsExpected:
-      return p.violated() ? Outcome::kExpectedViolation : Outcome::kHeld;
-    case Delta::kRegression:
-      return Outcome::kRegression;
-    case Delta::kImprovement:
-      return Outcome::kImprovement;
-    case Delta::kNew:
-      return p.violated() ? Outcome::kNewViolation : Outcome::kNewHeld;
+    case Delta::kAsExpected: return p.violated() ? Outcome::kExpectedViolation : Outcome::kHeld;
+    case Delta::kRegression: return Outcome::kRegression;
+    case Delta::kImprovement: return Outcome::kImprovement;
+    case Delta::kNew: return p.violated() ? Outcome::kNewViolation : Outcome::kNewHeld;
     case Delta::kNoBaseline:
-    case Delta::kNotCompared:
-      break;
+    case Delta::kNotCompared: break;
   }
   return p.violated() ? Outcome::kViolated : Outcome::kHeld;
 }
@@ -65,8 +60,9 @@ const char* outcome_sentence(Outcome o) {
 }
 
 std::string replay_command(const std::string& file) {
-  const bool plain = !file.empty() && file.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789_./+:=@,-") == std::string::npos;
+  const bool plain = !file.empty() && file.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789_./+:=@,-") == std::string::npos;
   if (plain) return "lockcheck replay " + file;
   std::string quoted = "'";
   for (char ch : file) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
