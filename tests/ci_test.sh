@@ -9,7 +9,7 @@
 # cell missing from it, a lone shard, and malformed inputs.
 # Usage: ci_test.sh LOCKCHECK
 set -uo pipefail
-lockcheck="$1"
+lockcheck="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 workflow="$root/examples/ci/github-actions.yml"
 work="$(mktemp -d)"
@@ -159,6 +159,9 @@ expect_usage_error "missing counterexample" "$lockcheck" report shard-1 tampered
 head -c 300 shard-1/results.json >truncated.json
 expect_usage_error "truncated results.json" "$lockcheck" report truncated.json --out t4
 [ -e t4 ] && fail "a truncated results.json left output behind" || pass
+mkdir -p bdir
+expect_usage_error "--write-baseline is a directory" "$lockcheck" run "${matrix[@]}" --report bw --write-baseline bdir
+[ -e bw ] && fail "a run whose baseline cannot be written ran first" || pass
 ls -a lockcheck-report | grep -q '\.tmp$' && fail "temp files left in the report dir" || pass
 
 echo "$passes passed, $failures failed"
