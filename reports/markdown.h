@@ -18,10 +18,13 @@ namespace lockcheck::reports {
 // `comparison` is parallel to cells (without_baseline(cells) for none).
 std::string summary_markdown(const std::vector<CellReport>& cells, const BaselineComparison& comparison);
 
-// Text as Markdown shows it literally: ASCII punctuation that could be
-// markup backslash-escaped, '&' as an entity, line breaks as spaces.
+// Text as Markdown shows it literally, inside a table cell or after a list
+// marker: \ ` * _ [ ] < > | ~ backslash-escaped, '&' as an entity, line
+// breaks as spaces.
 std::string markdown_escape(const std::string& text);
-// An inline code span of text, fenced with more backticks than it holds.
+// An inline code span of text, fenced with more backticks than it holds
+// ('|' and line breaks become spaces: GitHub ends a table cell at '|' even
+// in code).
 std::string markdown_code(const std::string& text);
 
 }  // namespace lockcheck::reports

@@ -24,11 +24,6 @@ bool is_failure(Outcome o) {
          o == Outcome::kNewViolation;
 }
 
-bool is_violation(Outcome o) {
-  return o == Outcome::kViolated || o == Outcome::kExpectedViolation || o == Outcome::kRegression ||
-         o == Outcome::kNewViolation;
-}
-
 const char* outcome_word(Outcome o) {
   switch (o) {
     case Outcome::kNotJudged: return "-";

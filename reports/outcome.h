@@ -31,7 +31,6 @@ Outcome outcome_of(const std::vector<CellReport>& cells, size_t i, size_t k, con
 // expected violation that went away (the test lost its teeth, or the
 // baseline is stale). A harness fault is an error, not a failure.
 bool is_failure(Outcome o);
-bool is_violation(Outcome o);
 
 // Short words for the outcome: "ok", "VIOLATED", "expected", ...
 const char* outcome_word(Outcome o);
