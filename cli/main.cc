@@ -20,6 +20,8 @@
 #include "impl/lock.h"
 #include "properties/suite.h"
 #include "reports/html.h"
+#include "reports/baseline.h"
+#include "reports/ci_outputs.h"
 #include "reports/report.h"
 #include "reports/results_json.h"
 
@@ -36,6 +38,17 @@ constexpr int kExitHarness = 3;
 int usage_error(const std::string& what) {
   std::cerr << "lockcheck: error: " << what << "\n";
   return kExitUsage;
+}
+
+// A word as a POSIX shell reads it back: quoted only when it must be.
+std::string shell_word(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                              "_./+:=@,-") == std::string::npos) {
+    return word;
+  }
+  std::string out = "'";
+  for (char ch : word) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return out + "'";
 }
 
 struct CellPlan {
@@ -161,7 +174,59 @@ struct RunArgs {
   std::string shard;      // "K/N"; empty: the whole cell
   std::string properties;  // comma list; empty: all
   int64_t budget_ms = 0;  // per cell; 0: none
+  std::string expect;          // baseline to compare with; empty: none
+  std::string write_baseline;  // where to write this run's baseline; empty: nowhere
+  std::string command_line;    // as typed, recorded in a written baseline
 };
+
+// The baseline named by --expect, read before any work is done.
+lc::Result<lc::reports::Baseline> read_baseline(const std::string& path) {
+  auto text = lc::reports::read_file(path);
+  if (!text.ok()) return lc::Error{lc::ErrorCode::kInvalidArgument, "--expect: " + text.error().message};
+  return lc::reports::parse_baseline(text.value(), path);
+}
+
+// Writes the rendered outputs (each atomically) and says where they went.
+lc::Status write_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
+  for (const auto& [path, content] : outputs) {
+    if (auto s = lc::reports::write_file_atomic(path, content); !s.ok()) return s;
+  }
+  return lc::Ok{};
+}
+
+void print_output_paths(const lc::reports::OutputFiles& files) {
+  if (!files.results.empty()) std::cout << "results: " << files.results << "\n";
+  if (!files.html.empty()) std::cout << "html:    " << files.html << "\n";
+  if (!files.junit.empty()) std::cout << "junit:   " << files.junit << "\n";
+  if (!files.markdown.empty()) std::cout << "summary: " << files.markdown << "\n";
+}
+
+// The exit code of a run or merge: a harness fault above all; then, against
+// a baseline, whether every verdict matched it; without one, whether any
+// property was violated.
+int verdict_exit_code(const std::vector<lc::reports::CellReport>& cells,
+                      const lc::reports::BaselineComparison& comparison) {
+  bool violated = false;
+  for (const auto& c : cells) {
+    if (c.result.nondeterministic) return kExitHarness;
+    violated = violated || c.result.violated;
+  }
+  if (comparison.has_baseline()) return comparison.matches() ? kExitHolds : kExitViolated;
+  return violated ? kExitViolated : kExitHolds;
+}
+
+// --write-baseline: refused (exit 3) when a cell is a harness fault.
+int write_baseline(const std::vector<lc::reports::CellReport>& cells, const std::string& path,
+                   const std::string& command) {
+  auto text = lc::reports::baseline_json(cells, command);
+  if (!text.ok()) {
+    std::cout << "baseline not written: " << text.error().message << "\n";
+    return kExitHarness;
+  }
+  if (auto s = lc::reports::write_file_atomic(path, text.value()); !s.ok()) return usage_error(s.error().message);
+  std::cout << "baseline: " << path << " (" << cells.size() << " cells)\n";
+  return kExitHolds;
+}
 
 int cmd_run(const RunArgs& a) {
   auto strategies_or = parse_strategies(a.strategy);
@@ -199,6 +264,25 @@ int cmd_run(const RunArgs& a) {
     if (!s) return usage_error("--seed must be a decimal or 0x-hex 64-bit number, got '" + a.seed + "'");
     first_seed = *s;
     if (!a.seeds_given) seeds = 1;  // --seed alone re-runs exactly that seed
+  }
+  // A sharded run's verdicts cover only its seeds: they are compared (or
+  // recorded) once `lockcheck report` has merged every shard.
+  if (shard.second > 1 && !a.expect.empty()) {
+    return usage_error("--expect compares whole cells: merge the shards with `lockcheck report DIR... --expect " +
+                       a.expect + "`");
+  }
+  if (shard.second > 1 && !a.write_baseline.empty()) {
+    return usage_error("--write-baseline needs whole cells: merge the shards with `lockcheck report DIR... "
+                       "--write-baseline " + a.write_baseline + "`");
+  }
+  std::optional<lc::reports::Baseline> baseline;
+  if (!a.expect.empty()) {
+    auto b = read_baseline(a.expect);
+    if (!b.ok()) return usage_error(b.error().message);
+    baseline = std::move(b.value());
+  }
+  if (!a.write_baseline.empty()) {
+    if (auto s = lc::reports::prepare_output_file(a.write_baseline); !s.ok()) return usage_error(s.error().message);
   }
   // An unusable report directory is bad input, found before any cell runs.
   if (auto s = lc::reports::prepare_report_dir(a.report_dir); !s.ok()) return usage_error(s.error().message);
@@ -271,12 +355,23 @@ int cmd_run(const RunArgs& a) {
       std::cout << "determinism: " << checked_twice << " seeds checked twice; MISMATCH: " << first_mismatch << "\n";
     }
   }
-  const std::string results = a.report_dir + "/results.json";
-  if (auto s = lc::reports::write_file_atomic(results, lc::reports::results_json(reports)); !s.ok()) {
+  auto comparison = lc::reports::without_baseline(reports);
+  if (baseline) {
+    auto compared = lc::reports::compare_with_baseline(reports, *baseline, a.expect);
+    if (!compared.ok()) return usage_error(compared.error().message);
+    comparison = std::move(compared.value());
+    std::cout << lc::reports::comparison_text(comparison);
+  }
+  const auto files = lc::reports::outputs_in(a.report_dir);
+  if (auto s = write_outputs(lc::reports::render_outputs(reports, comparison, files)); !s.ok()) {
     return usage_error(s.error().message);
   }
-  std::cout << "results: " << results << "\n";
-  return exit_code;
+  print_output_paths(files);
+  if (!a.write_baseline.empty()) {
+    if (const int code = write_baseline(reports, a.write_baseline, a.command_line); code != kExitHolds) return code;
+  }
+  // Without a baseline: the contract of old (exit_code above).
+  return baseline ? verdict_exit_code(reports, comparison) : exit_code;
 }
 
 // One line per expectation of the file the run did not reproduce, each
@@ -357,12 +452,31 @@ int cmd_replay(const std::string& file, bool verbose, const std::string& html_ou
   return judged.violations.empty() ? kExitHolds : kExitViolated;
 }
 
-// `report DIR...`: merges the results.json of several runs (shards) and
-// prints the matrix; --out writes the merged results.json beside copies of
-// the counterexample files it names.
-int cmd_report(const std::vector<std::string>& inputs, const std::string& out_dir) {
+struct ReportArgs {
+  std::vector<std::string> inputs;
+  std::string out_dir;         // merged results.json, counterexamples, and the renders
+  std::string html;            // report.html elsewhere (or without --out)
+  std::string junit;           // junit.xml elsewhere
+  std::string markdown;        // summary.md elsewhere
+  std::string expect;          // baseline to compare with
+  std::string write_baseline;  // where to write the merged run's baseline
+  std::string command_line;
+};
+
+// `report DIR...`: merges the results.json of several runs (shards),
+// prints the matrix, and renders results.json, report.html, junit.xml and
+// summary.md from them. Every input (results.json and each counterexample
+// file it names) and the baseline are read and checked before anything is
+// written.
+int cmd_report(const ReportArgs& a) {
+  std::optional<lc::reports::Baseline> baseline;
+  if (!a.expect.empty()) {
+    auto b = read_baseline(a.expect);
+    if (!b.ok()) return usage_error(b.error().message);
+    baseline = std::move(b.value());
+  }
   std::vector<lc::reports::CellReport> all;
-  for (const auto& input : inputs) {
+  for (const auto& input : a.inputs) {
     std::error_code ec;
     const std::string path = std::filesystem::is_directory(input, ec) ? input + "/results.json" : input;
     auto text = lc::reports::read_file(path);
@@ -371,27 +485,41 @@ int cmd_report(const std::vector<std::string>& inputs, const std::string& out_di
     if (!cells.ok()) return usage_error(cells.error().message);
     for (auto& c : cells.value()) all.push_back(std::move(c));
   }
+  if (auto s = lc::reports::check_counterexample_files(all); !s.ok()) return usage_error(s.error().message);
   auto merged_or = lc::reports::merge_cells(all);
   if (!merged_or.ok()) return usage_error(merged_or.error().message);
   auto& merged = merged_or.value();
-  if (!out_dir.empty()) {
-    if (auto s = lc::reports::prepare_report_dir(out_dir); !s.ok()) return usage_error(s.error().message);
-    if (auto s = lc::reports::copy_counterexamples(&merged, out_dir); !s.ok()) return usage_error(s.error().message);
+  auto comparison = lc::reports::without_baseline(merged);
+  if (baseline) {
+    auto compared = lc::reports::compare_with_baseline(merged, *baseline, a.expect);
+    if (!compared.ok()) return usage_error(compared.error().message);
+    comparison = std::move(compared.value());
+  }
+  lc::reports::OutputFiles files;
+  if (!a.out_dir.empty()) files = lc::reports::outputs_in(a.out_dir);
+  if (!a.html.empty()) files.html = a.html;
+  if (!a.junit.empty()) files.junit = a.junit;
+  if (!a.markdown.empty()) files.markdown = a.markdown;
+  for (const std::string& path : {files.html, files.junit, files.markdown, a.write_baseline}) {
+    if (path.empty()) continue;
+    if (auto s = lc::reports::prepare_output_file(path); !s.ok()) return usage_error(s.error().message);
+  }
+  if (!a.out_dir.empty()) {
+    if (auto s = lc::reports::prepare_report_dir(a.out_dir); !s.ok()) return usage_error(s.error().message);
+    if (auto s = lc::reports::copy_counterexamples(&merged, a.out_dir); !s.ok()) return usage_error(s.error().message);
+    // Again, so its replay commands name the copies (it cannot fail now).
+    if (baseline) comparison = lc::reports::compare_with_baseline(merged, *baseline, a.expect).value();
   }
   std::cout << lc::reports::matrix_text(merged);
-  if (!out_dir.empty()) {
-    const std::string results = out_dir + "/results.json";
-    if (auto s = lc::reports::write_file_atomic(results, lc::reports::results_json(merged)); !s.ok()) {
-      return usage_error(s.error().message);
-    }
-    std::cout << "results: " << results << "\n";
+  if (baseline) std::cout << lc::reports::comparison_text(comparison);
+  if (auto s = write_outputs(lc::reports::render_outputs(merged, comparison, files)); !s.ok()) {
+    return usage_error(s.error().message);
   }
-  int code = kExitHolds;
-  for (const auto& c : merged) {
-    if (c.result.nondeterministic) return kExitHarness;
-    if (c.result.violated) code = kExitViolated;
+  print_output_paths(files);
+  if (!a.write_baseline.empty()) {
+    if (const int code = write_baseline(merged, a.write_baseline, a.command_line); code != kExitHolds) return code;
   }
-  return code;
+  return verdict_exit_code(merged, comparison);
 }
 
 int cmd_list(const std::string& what) {
@@ -446,6 +574,11 @@ int main(int argc, char** argv) {
                       "comma list of the properties to judge (see `lockcheck list properties`); default all");
   run_cmd->add_option("--shard", run.shard,
                       "run shard K of N of every cell's seeds (merge shards' report dirs with `lockcheck report`)");
+  run_cmd->add_option("--expect", run.expect,
+                      "compare every cell's per-property verdicts with this baseline file: exit 0 when all match, "
+                      "1 when any differs (each regression, improvement or cell missing from it is listed)");
+  run_cmd->add_option("--write-baseline", run.write_baseline,
+                      "write this run's per-property verdicts as a baseline file (for --expect)");
   run_cmd->add_option("--budget-ms", run.budget_ms,
                       "per-cell wall-clock budget: start no new seed after it (0: none); the seeds run are a "
                       "prefix, so the verdict replays with --seeds <count>")
@@ -459,14 +592,23 @@ int main(int argc, char** argv) {
   std::string replay_html;
   replay_cmd->add_option("--html", replay_html, "also write the run as a self-contained HTML page (timeline) to this file");
 
-  std::vector<std::string> report_inputs;
-  std::string report_out;
-  auto* report_cmd =
-      app.add_subcommand("report", "merge the results of several runs (e.g. --shard K/N) and print the matrix");
-  report_cmd->add_option("DIR", report_inputs, "report directories (or results.json files)")->required();
-  report_cmd->add_option("--out", report_out,
-                         "also write the merged results.json, with copies of the counterexample files it names, "
-                         "into this directory");
+  ReportArgs report;
+  auto* report_cmd = app.add_subcommand(
+      "report", "merge the results of several runs (e.g. --shard K/N), print the matrix and render the reports");
+  report_cmd->add_option("DIR", report.inputs, "report directories (or results.json files)")->required();
+  report_cmd->add_option("--out", report.out_dir,
+                         "write the merged results.json, copies of the counterexample files it names, report.html, "
+                         "junit.xml and summary.md into this directory");
+  report_cmd->add_option("--html", report.html, "write the HTML matrix page here (instead of --out's report.html)");
+  report_cmd->add_option("--junit", report.junit, "write JUnit XML here (instead of --out's junit.xml)");
+  report_cmd->add_option("--markdown", report.markdown,
+                         "write the Markdown summary here (instead of --out's summary.md), e.g. for "
+                         "$GITHUB_STEP_SUMMARY");
+  report_cmd->add_option("--expect", report.expect,
+                         "compare the merged verdicts with this baseline file: exit 0 when all match, 1 when any "
+                         "differs");
+  report_cmd->add_option("--write-baseline", report.write_baseline,
+                         "write the merged per-property verdicts as a baseline file");
 
   std::string list_what;
   auto* list_cmd = app.add_subcommand("list", "list strategies, faults or properties");
@@ -486,9 +628,28 @@ int main(int argc, char** argv) {
     return usage_error(msg + " (see lockcheck --help)");
   }
   run.seeds_given = seeds_opt->count() > 0;
+  // The command as typed, for a baseline to say how it was made, without
+  // the options that cannot change a verdict (where files go, threads,
+  // quiet, the baseline compared with).
+  std::string command_line = "lockcheck";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-q" || arg == "--quiet") continue;
+    bool skipped = false;
+    for (const char* option : {"--report", "--jobs", "--expect", "--out", "--html", "--junit", "--markdown"}) {
+      if (arg == option) {
+        ++i;  // and its value
+        skipped = true;
+      } else if (arg.rfind(std::string(option) + "=", 0) == 0) {
+        skipped = true;
+      }
+    }
+    if (!skipped) command_line += " " + shell_word(arg);
+  }
+  run.command_line = report.command_line = command_line;
   if (run_cmd->parsed()) return cmd_run(run);
   if (replay_cmd->parsed()) return cmd_replay(replay_file, verbose, replay_html);
   if (list_cmd->parsed()) return cmd_list(list_what);
-  if (report_cmd->parsed()) return cmd_report(report_inputs, report_out);
+  if (report_cmd->parsed()) return cmd_report(report);
   return usage_error("no subcommand (see lockcheck --help)");
 }

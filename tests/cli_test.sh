@@ -39,6 +39,11 @@ grep -q '^SEED=0x' "$work/.stdout" && pass || fail "no SEED= line"
 cx="out/del-unchecked-pause-owner.json"
 [ -f "$cx" ] && pass || fail "no counterexample file $cx"
 [ -f out/results.json ] && pass || fail "no results.json"
+for f in report.html junit.xml summary.md; do
+  [ -s "out/$f" ] && pass || fail "run wrote no $f"
+done
+grep -q '^html:    out/report.html$' "$work/.stdout" && grep -q '^junit:   out/junit.xml$' "$work/.stdout" &&
+  grep -q '^summary: out/summary.md$' "$work/.stdout" && pass || fail "run does not say where report.html, junit.xml, summary.md are"
 grep -q "replay: lockcheck replay $cx" "$work/.stdout" && pass || fail "no replay command printed"
 trace_run=$(awk -v f="$cx" '/^TRACE=/{t=$0} index($0, "replay " f){print t}' "$work/.stdout")
 expect_exit 1 "replay of the counterexample" -- "$lockcheck" replay "$cx"
@@ -131,17 +136,17 @@ for k in 1 2 3; do
   expect_exit 1 "shard $k/3" -- "$lockcheck" run --strategy single,del-unchecked --faults none,pause --seeds 40 --shard "$k/3" --report "sh$k" -q
 done
 expect_exit 1 "report merges shards" -- "$lockcheck" report sh3 sh1 sh2 --out merged
-grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' >merged.txt
+grep -A100 '^strategy' "$work/.stdout" | grep -Ev '^(results|html|junit|summary):' >merged.txt
 expect_exit 1 "unsharded run" -- "$lockcheck" run --strategy single,del-unchecked --faults none,pause --seeds 40 --report whole -q
-grep -A100 '^strategy' "$work/.stdout" | grep -v '^results' >whole.txt
+grep -A100 '^strategy' "$work/.stdout" | grep -Ev '^(results|html|junit|summary):' >whole.txt
 diff merged.txt whole.txt >/dev/null && pass || { fail "merged shards differ from the whole run"; diff merged.txt whole.txt; }
 [ -f merged/results.json ] && pass || fail "report --out wrote no results.json"
 diff <(grep -v wall_ms merged/results.json) <(grep -v wall_ms whole/results.json) >/dev/null && pass ||
   { fail "merged results.json differs from the unsharded one"; diff <(grep -v wall_ms merged/results.json) <(grep -v wall_ms whole/results.json) | head -20; }
-(cd whole && ls *.json) >whole-files.txt
-(cd merged && ls *.json) >merged-files.txt
+(cd whole && ls) >whole-files.txt
+(cd merged && ls) >merged-files.txt
 diff merged-files.txt whole-files.txt >/dev/null && pass || fail "report --out did not copy the counterexample files"
-for f in $(grep -v results.json whole-files.txt); do cmp -s "whole/$f" "merged/$f" || fail "merged $f differs from the unsharded one"; done
+for f in $(grep -v results.json whole-files.txt | grep '\.json$'); do cmp -s "whole/$f" "merged/$f" || fail "merged $f differs from the unsharded one"; done
 expect_exit 1 "report reads its own merged output" -- "$lockcheck" report merged
 expect_usage_error "report of a shard given twice" "$lockcheck" report sh1 sh2 sh1
 grep -q "shard 1/3 given twice" "$work/.stderr" && pass || fail "overlapping shards not named"
