@@ -20,6 +20,7 @@
 #include "impl/lock.h"
 #include "properties/suite.h"
 #include "reports/html.h"
+#include "reports/matrix_html.h"
 #include "reports/baseline.h"
 #include "reports/ci_outputs.h"
 #include "reports/report.h"
@@ -187,6 +188,25 @@ lc::Result<lc::reports::Baseline> read_baseline(const std::string& path) {
 }
 
 // Writes the rendered outputs (each atomically) and says where they went.
+// The timeline page beside each counterexample file the cells name (the
+// files were checked to parse by check_counterexample_files).
+lc::Status write_counterexample_pages(const std::vector<lc::reports::CellReport>& cells) {
+  std::vector<std::string_view> properties;
+  for (const auto& p : lc::properties::property_catalog()) properties.push_back(p.id);
+  for (const auto& c : cells) {
+    for (const std::string& file : c.counterexample_files) {
+      if (file.empty()) continue;
+      auto text = lc::reports::read_file(file);
+      if (!text.ok()) return text.error();
+      auto scenario = lc::chaos::parse_scenario(text.value(), file, properties);
+      if (!scenario.ok()) return scenario.error();
+      const std::string page = lc::reports::render_counterexample_page(file, scenario.value());
+      if (auto s = lc::reports::write_file_atomic(lc::reports::counterexample_page(file), page); !s.ok()) return s;
+    }
+  }
+  return lc::Ok{};
+}
+
 lc::Status write_outputs(const std::vector<std::pair<std::string, std::string>>& outputs) {
   for (const auto& [path, content] : outputs) {
     if (auto s = lc::reports::write_file_atomic(path, content); !s.ok()) return s;
@@ -336,6 +356,11 @@ int cmd_run(const RunArgs& a) {
             return usage_error(s.error().message);
           }
           report.counterexample_files[k] = path;
+          // Its timeline page, where report.html links.
+          const std::string page = lc::reports::render_counterexample_page(path, p.counterexample->scenario);
+          if (auto s = lc::reports::write_file_atomic(lc::reports::counterexample_page(path), page); !s.ok()) {
+            return usage_error(s.error().message);
+          }
         }
         print_counterexamples(report);
         if (exit_code == kExitHolds) exit_code = kExitViolated;
@@ -507,6 +532,7 @@ int cmd_report(const ReportArgs& a) {
   if (!a.out_dir.empty()) {
     if (auto s = lc::reports::prepare_report_dir(a.out_dir); !s.ok()) return usage_error(s.error().message);
     if (auto s = lc::reports::copy_counterexamples(&merged, a.out_dir); !s.ok()) return usage_error(s.error().message);
+    if (auto s = write_counterexample_pages(merged); !s.ok()) return usage_error(s.error().message);
     // Again, so its replay commands name the copies (it cannot fail now).
     if (baseline) comparison = lc::reports::compare_with_baseline(merged, *baseline, a.expect).value();
   }

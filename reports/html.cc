@@ -254,4 +254,9 @@ std::string render_replay_page(const ReplayPage& page) {
   return out;
 }
 
+std::string render_counterexample_page(const std::string& file, const chaos::Scenario& scenario) {
+  const properties::Judged judged = properties::judge(scenario);
+  return render_replay_page({file, &scenario, &judged.outcome, &judged.violations});
+}
+
 }  // namespace lockcheck::reports

@@ -35,6 +35,12 @@ struct ReplayPage {
 // scenario and violations what the checkers found in it.
 std::string render_replay_page(const ReplayPage& page);
 
+// The page of a counterexample file `file` whose content is `scenario`:
+// replays it and renders the result. `run` and `report --out` write it
+// beside the file as counterexample_page(file) (reports/matrix_html.h),
+// where the matrix page links.
+std::string render_counterexample_page(const std::string& file, const chaos::Scenario& scenario);
+
 // The script the page embeds: it adds the time cursor and, last, sets
 // data-script="ok" on <html> (the headless browser test looks for it).
 std::string timeline_script();

@@ -45,6 +45,12 @@ done
 grep -q '^html:    out/report.html$' "$work/.stdout" && grep -q '^junit:   out/junit.xml$' "$work/.stdout" &&
   grep -q '^summary: out/summary.md$' "$work/.stdout" && pass || fail "run does not say where report.html, junit.xml, summary.md are"
 grep -q "replay: lockcheck replay $cx" "$work/.stdout" && pass || fail "no replay command printed"
+# Each counterexample has its timeline page beside it, and report.html
+# links to it.
+page="out/del-unchecked-pause-owner.html"
+grep -q '<svg' "$page" 2>/dev/null && grep -q 'data-property="owner"' "$page" && pass ||
+  fail "no timeline page $page with the owner violation"
+grep -q 'href="del-unchecked-pause-owner.html"' out/report.html && pass || fail "report.html does not link $page"
 trace_run=$(awk -v f="$cx" '/^TRACE=/{t=$0} index($0, "replay " f){print t}' "$work/.stdout")
 expect_exit 1 "replay of the counterexample" -- "$lockcheck" replay "$cx"
 trace_replay=$(grep '^TRACE=' "$work/.stdout")
