@@ -34,7 +34,7 @@ TEST(Baseline, WritesOneLinePerCellAndReadsItBack) {
   ASSERT_TRUE(text.ok());
   EXPECT_NE(text.value().find("\n    {\"strategy\": \"del-unchecked\", \"faults\": \"pause+drop\", \"seeds\": 60, "
                               "\"first_seed\": \"0x1\", \"violated\": [\"resource\",\"owner\"], \"held\": "
-                              "[\"mutex\",\"fencing\",\"expiry\",\"progress\",\"reentry\",\"validity\"]}\n"),
+                              "[\"mutex\",\"fencing\",\"expiry\",\"progress\",\"reentry\",\"validity\",\"timeout\"]}\n"),
             std::string::npos)
       << text.value();
   auto b = parse_baseline(text.value(), "b.json");
@@ -100,7 +100,7 @@ TEST(Baseline, MalformedFilesAreOneLineErrors) {
   // Names this build does not know are not errors: the comparison names them.
   EXPECT_TRUE(
       parse_baseline(
-          R"({"lockcheck_baseline": 1, "cells": [{"strategy": "retry-forever", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": ["timeout"], "held": []}]})",
+          R"({"lockcheck_baseline": 1, "cells": [{"strategy": "zookeeper-lock", "faults": "none", "seeds": 1, "first_seed": "0x1", "violated": ["linearizable"], "held": []}]})",
           "b.json")
           .ok());
 }
@@ -149,9 +149,9 @@ TEST(Compare, CellsAndPropertiesOnlyOneSideHasAreNamed) {
   // The baseline has a cell of a strategy this build lacks, and a property
   // this build lacks; the run has a cell the baseline lacks.
   BaselineCell gone = b.cells[0];
-  gone.strategy = "retry-forever";
+  gone.strategy = "zookeeper-lock";
   b.cells.push_back(gone);
-  b.cells[0].held.push_back("timeout");
+  b.cells[0].held.push_back("linearizable");
   b.cells[0].held.erase(std::find(b.cells[0].held.begin(), b.cells[0].held.end(), "reentry"));
   const std::vector<CellReport> cells = {clean_cell(), violated_cell()};
   auto c = compare_with_baseline(cells, b, "b.json");
@@ -161,9 +161,9 @@ TEST(Compare, CellsAndPropertiesOnlyOneSideHasAreNamed) {
   EXPECT_TRUE(
       has_line(c->differences, "NEW del-unchecked / pause+drop: not in the baseline; violated now: resource, owner"));
   EXPECT_EQ(c->delta(1, index_of(cells[1], "mutex")), Delta::kNew);
-  EXPECT_TRUE(has_line(c->notes, "baseline property timeout (1 cells) is not one this build has"));
-  EXPECT_TRUE(has_line(c->notes, "1 baseline cells not in this run: retry-forever / none"));
-  EXPECT_TRUE(has_line(c->notes, "the baseline names strategies this build does not have: retry-forever"));
+  EXPECT_TRUE(has_line(c->notes, "baseline property linearizable (1 cells) is not one this build has"));
+  EXPECT_TRUE(has_line(c->notes, "1 baseline cells not in this run: zookeeper-lock / none"));
+  EXPECT_TRUE(has_line(c->notes, "the baseline names strategies this build does not have: zookeeper-lock"));
 }
 
 TEST(Compare, BaselineCellsARestrictedRunLeavesOutAreNotesOnly) {

@@ -38,13 +38,13 @@ TEST(Markdown, OneTableRowPerCellAndOneLinePerViolationWithItsReplayCommand) {
   ASSERT_EQ(rows.size(), 3u) << md;  // the header and one row per cell
   EXPECT_EQ(rows[0],
             "| strategy | faults | seeds | mutex | resource | fencing | owner | expiry | progress | reentry | "
-            "validity | verdict |");
-  EXPECT_EQ(rows[1], "| single | none | 500 | ok | ok | ok | ok | ok | ok | ok | ok | holds |");
+            "validity | timeout | verdict |");
+  EXPECT_EQ(rows[1], "| single | none | 500 | ok | ok | ok | ok | ok | ok | ok | ok | ok | holds |");
   EXPECT_EQ(rows[2],
-            "| del-unchecked | pause+drop | 60 | ok | **VIOLATED** | ok | **VIOLATED** | ok | ok | ok | ok | "
+            "| del-unchecked | pause+drop | 60 | ok | **VIOLATED** | ok | **VIOLATED** | ok | ok | ok | ok | ok | "
             "VIOLATED resource 0x2a, owner 0x2c |");
   // Every row has as many columns as the header.
-  for (const auto& row : rows) EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 13) << row;
+  for (const auto& row : rows) EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 14) << row;
   const auto violations = lines_starting(md, "- ");
   ASSERT_EQ(violations.size(), 2u);
   EXPECT_EQ(violations[1],

@@ -116,7 +116,7 @@ grep -q '^  NEW fenced / pause: not in the baseline; ' changed.txt && pass || fa
 grep -q '^baseline ../changed.json: 3 differences in 9 cells (1 regression, 1 improvement, 1 not in the baseline)$' changed.txt && pass ||
   { fail "wrong difference headline"; grep '^baseline' changed.txt; }
 # The regression, the improvement, and the unbaselined cell's violation.
-grep -q '<testsuites name="lockcheck" tests="72" failures="3" ' changed/junit.xml && pass ||
+grep -q '<testsuites name="lockcheck" tests="81" failures="3" ' changed/junit.xml && pass ||
   fail "junit.xml does not fail the regression, the improvement and the new cell"
 grep -q 'REGRESSION del-unchecked / pause' changed/summary.md && pass || fail "summary.md does not list the regression"
 
