@@ -100,7 +100,10 @@ int table_remove(lua_State* L) {
 void concat_field(lua_State* L, luaL_Buffer* b, int i, WorkMeter* meter) {
   meter->add_ops(1);
   lua_rawgeti(L, 1, i);
-  if (!lua_isstring(L, -1)) luaL_error(L, "invalid value (at index %d) in table for 'concat'", i);
+  if (!lua_isstring(L, -1)) {
+    // Redis's Lua (and Debian's) word it as Lua 5.2 does.
+    luaL_error(L, "invalid value (%s) at index %d in table for 'concat'", luaL_typename(L, -1), i);
+  }
   size_t len = 0;
   lua_tolstring(L, -1, &len);
   meter->add_bytes(static_cast<int64_t>(len));

@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "model/check.h"
@@ -41,14 +42,20 @@ constexpr size_t kLuaMemoryMin = 1024 * 1024;
 
 struct LuaEngine::State {
   lua_State* L = nullptr;
-  std::set<std::string> scripts;  // shas with a compiled function in the registry
+  // Shas with a compiled function in the registry, and the heap each one
+  // holds (its code and constants).
+  std::map<std::string, size_t> scripts;
   NodeLimits limits;
 
   // The heap, as the allocator counts it.
   size_t heap_used = 0;
   size_t heap_peak = 0;      // the most heap_used since the last instruction
   size_t heap_base = 0;      // the interpreter alone, before any script
+  size_t heap_cached = 0;    // what the cached scripts hold
   size_t heap_after_gc = 0;  // heap_used after the last full collection
+  // What the running script holds beyond heap_base + heap_cached: its own
+  // compiled code and constants (the other scripts' it cannot reach).
+  size_t heap_own_code = 0;
 
   ScriptBudget budget;
 
@@ -63,6 +70,7 @@ struct LuaEngine::State {
   // Arguments of the protected calls (see load() and run()).
   const char* load_code = nullptr;
   size_t load_len = 0;
+  size_t load_size = 0;  // what the script just loaded holds
   std::string function_key;  // registry key of the script being loaded or run
   const std::vector<std::string>* run_keys = nullptr;
   const std::vector<std::string>* run_args = nullptr;
@@ -121,14 +129,23 @@ void push_error_table(lua_State* L, const char* msg) { push_error_table(L, msg, 
 
 // ---- the step budget ----------------------------------------------------------
 
+// The heap the running script may reach, at its peak since the last
+// instruction: its KEYS, ARGV, code and constants, and all it allocated
+// (and garbage not yet collected, an overestimate the collection at the
+// start of each script bounds). Not the interpreter, not other scripts.
+size_t script_heap(const State& s) {
+  const size_t shared = s.heap_base + s.heap_cached;
+  return (s.heap_peak > shared ? s.heap_peak - shared : 0) + s.heap_own_code;
+}
+
 // Runs before every VM instruction of a script (count 1: a bigger count
 // would let one stretch of instructions run on a heap that grew inside
 // it). The instruction costs a step, plus one per kHeapBytesPerStep of
-// heap the scripts hold: an instruction may copy or compare any string
-// alive, and the heap's peak since the last instruction bounds that.
+// heap the script holds: an instruction may copy or compare any string it
+// can reach, and that heap bounds them.
 void count_hook(lua_State* L, lua_Debug*) {
   State* s = state_of(L);
-  const size_t held = s->heap_peak > s->heap_base ? s->heap_peak - s->heap_base : 0;
+  const size_t held = script_heap(*s);
   s->heap_peak = s->heap_used;
   charge_steps(L, &s->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
 }
@@ -501,6 +518,7 @@ int run_script(lua_State* L) {
   lua_gc(L, LUA_GCRESTART, 0);
   lua_gc(L, LUA_GCSETPAUSE, 200);
   lua_gc(L, LUA_GCSETSTEPMUL, 200);
+  s->heap_peak = s->heap_used;  // from here on KEYS and ARGV count
   set_global_array(L, "KEYS", *s->run_keys);
   set_global_array(L, "ARGV", *s->run_args);
   lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
@@ -508,7 +526,6 @@ int run_script(lua_State* L) {
 
   s->budget.steps_used = 0;
   s->budget.exhausted = false;
-  s->heap_peak = s->heap_used;
   lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
   lua_call(L, 0, 1);
   lua_sethook(L, nullptr, 0, 0);
@@ -517,11 +534,17 @@ int run_script(lua_State* L) {
 }
 
 // Compiles the script in State's load_* fields and stores it under
-// function_key; on failure raises the compiler's message.
+// function_key; on failure raises the compiler's message. Collects before
+// and after, so that the growth of the heap is what the script holds.
 int load_script(lua_State* L) {
   State* s = static_cast<State*>(lua_touserdata(L, 1));
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  const size_t before = s->heap_used;
   if (load_text_chunk(L, s->load_code, s->load_len, "@user_script") != 0) return lua_error(L);
   lua_setfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  s->heap_after_gc = s->heap_used;
+  s->load_size = s->heap_used > before ? s->heap_used - before : 0;
   return 0;
 }
 
@@ -555,6 +578,7 @@ int set_up_sandbox(lua_State* L) {
   s->ref_line = ref_string(L, "line");
   s->ref_error_handler = ref_function(L, error_handler);
   s->ref_run_script = ref_function(L, run_script);
+  lua_gc(L, LUA_GCCOLLECT, 0);
   return 0;
 }
 
@@ -674,7 +698,8 @@ std::optional<std::string> LuaEngine::load(const std::string& sha, const std::st
     lua_pop(L, 1);
     return error_text(text.data(), text.size());
   }
-  s.scripts.insert(sha);
+  s.scripts.emplace(sha, s.load_size);
+  s.heap_cached += s.load_size;
   return std::nullopt;
 }
 
@@ -684,6 +709,7 @@ Reply LuaEngine::run(const std::string& sha, const std::vector<std::string>& key
   lua_State* L = s.L;
   MODEL_CHECK(has_script(sha));
   s.function_key = function_name(sha);
+  s.heap_own_code = s.scripts.at(sha);
   s.run_keys = &keys;
   s.run_args = &args;
   s.host = &host;

@@ -58,6 +58,10 @@ TEST_F(HostileScriptTest, PatternMatchingIsCharged) {
   EXPECT_TRUE(starts_with(
       eval("local s = string.rep('a', 3e4) for i = 1, 3 do local x = s:find('.-b') end return 1"),
       kStepLimit));
+  // Exponential backtracking (2^40 tries in stock Lua).
+  EXPECT_TRUE(starts_with(
+      eval("return string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40))"),
+      kStepLimit));
   // Ordinary matching is unaffected.
   EXPECT_EQ(eval("return {string.find('hello world', 'o w')}"), Reply::array({num(5), num(7)}));
   EXPECT_EQ(eval("return (string.gsub('a-b-c', '-', '+'))"), bulk("a+b+c"));
@@ -88,6 +92,8 @@ TEST_F(HostileScriptTest, LibraryLoopsAreCharged) {
       eval("local t = {} for i = 1, 200 do t[i] = -i end "
            "for k = 1, 1e5 do table.sort(t) end return 1"),
       kStepLimit));
+  // A reader that never ends the chunk (stock Lua reads until memory runs out).
+  EXPECT_TRUE(starts_with(eval("return load(function() return 1 end)"), kStepLimit));
   // collectgarbage('collect') walks the whole heap every time.
   EXPECT_TRUE(starts_with(eval("for k = 1, 1e5 do collectgarbage() end return 1"), kStepLimit));
 }
