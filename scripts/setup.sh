@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages lockcheck needs, only when something is missing.
 # Idempotent; works as root or through sudo. Prints nothing when all is there.
+# `setup.sh fuzz` also installs clang and its libFuzzer runtime (bookworm:
+# libclang-rt-14-dev) for scripts/fuzz.sh.
 set -euo pipefail
 
 packages=(
@@ -9,6 +11,9 @@ packages=(
   libhiredis-dev liblua5.1-0-dev redis-server
   nlohmann-json3-dev libcli11-dev
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
