@@ -13,6 +13,7 @@ inline model::NodeLimits fuzz_node_limits() {
   model::NodeLimits limits;
   limits.lua_steps_max = 100'000;
   limits.keys_max = 64;
+  limits.data_bytes_max = 32 * 1024 * 1024;
   limits.multi_commands_max = 64;
   limits.watched_keys_max = 16;
   limits.connections_max = 8;

@@ -43,6 +43,7 @@ void set_string(CommandContext& ctx, const std::string& key, const std::string& 
   e->is_hash = false;
   e->hash.clear();
   e->hash_order.clear();
+  e->hash_bytes = 0;
   e->str = value;
 }
 

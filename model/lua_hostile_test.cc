@@ -157,6 +157,25 @@ TEST_F(HostileScriptTest, ExecRepliesAreBounded) {
   EXPECT_EQ(node.execute({"GET", "big"}, at(kT0), nullptr), err(kErrReplyTooLarge));
 }
 
+// A few bytes of script can store far more than they send: maxmemory in
+// bytes refuses the writes once the node is full, as Redis's OOM does.
+TEST_F(HostileScriptTest, ScriptsCannotFillTheNodeBeyondItsDataBound) {
+  Node node(NodeLimits{.lua_steps_max = 100'000'000, .data_bytes_max = 64 * 1024 * 1024});
+  const Reply r = eval(
+      "local s = string.rep('x', 8 * 1024 * 1024) "
+      "for i = 1, 100 do redis.call('set', 'k' .. i, s) end return 1", &node);
+  EXPECT_EQ(r.str.rfind("OOM command not allowed when used memory > 'maxmemory'.", 0), 0u) << r.str;
+  // The eighth write found the node full: 8 keys of 8 MB stored.
+  EXPECT_EQ(node.key_count(at(kT0)), 8u);
+  EXPECT_EQ(node.execute({"DEL", "k1", "k2"}, at(kT0), nullptr), num(2));
+  EXPECT_EQ(node.execute({"SET", "k", "v"}, at(kT0), nullptr), Reply::status("OK"));
+  // Hash fields count as they come and go.
+  EXPECT_EQ(node.execute({"HSET", "h", "f", std::string(20 * 1024 * 1024, 'v')}, at(kT0), nullptr), num(1));
+  EXPECT_EQ(node.execute({"SET", "k2", "v"}, at(kT0), nullptr).type, Reply::Type::kError);
+  EXPECT_EQ(node.execute({"HDEL", "h", "f"}, at(kT0), nullptr), num(1));
+  EXPECT_EQ(node.execute({"SET", "k2", "v"}, at(kT0), nullptr), Reply::status("OK"));
+}
+
 // ---- the sandbox, as strong as Redis 7.0's ---------------------------------
 
 TEST_F(HostileScriptTest, StringMetatableIsReadOnly) {

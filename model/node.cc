@@ -208,13 +208,16 @@ struct Node::Impl final : ScriptHost {
     return run_data(*spec, argv, /*check_oom=*/true);
   }
 
-  // keys_max stands in for maxmemory with noeviction: true if the node is
-  // full of live keys.
+  // keys_max and data_bytes_max stand in for maxmemory with noeviction:
+  // true if the node is full of live keys or live data.
   bool out_of_memory() {
-    if (keys.stored_count() < limits.keys_max) return false;
+    const auto full = [&] {
+      return keys.stored_count() >= limits.keys_max || keys.data_bytes() >= limits.data_bytes_max;
+    };
+    if (!full()) return false;
     keys.purge_expired(now_ms);
     signal_expired();
-    return keys.stored_count() >= limits.keys_max;
+    return full();
   }
 
   Reply run_data(const CommandSpec& spec, const std::vector<std::string>& argv, bool check_oom) {
@@ -223,7 +226,10 @@ struct Node::Impl final : ScriptHost {
     CommandContext ctx{keys, now_ms, mutations, &touched, bugs};
     Reply reply = spec.run(ctx, argv);
     signal_expired();
-    for (const std::string& key : touched) signal_modified(key);
+    for (const std::string& key : touched) {
+      keys.account(key);  // every write touches its key (KeyWatch::commit)
+      signal_modified(key);
+    }
     touched.clear();
     return reply;
   }

@@ -90,7 +90,12 @@ struct NodeLimits {
   // replies). A script over budget stops with "ERR Script exceeded the step
   // limit". The default stops the worst script within about a second.
   int64_t lua_steps_max = 1'000'000;
-  size_t keys_max = 100'000;          // memory bound of one modeled node
+  // maxmemory with noeviction, in keys and in bytes (keys, values, fields,
+  // and a fixed overhead per key and field): a command that may grow the
+  // data is refused with the OOM error while the node is over either.
+  // (A script can store far more than it sends: the bytes bound that.)
+  size_t keys_max = 100'000;
+  size_t data_bytes_max = 1024 * 1024 * 1024;
   // Per connection: commands queued after MULTI, and keys under WATCH. Real
   // Redis bounds both only by maxmemory; past these the model answers as an
   // out-of-memory Redis does (OOM error, and a MULTI is flagged to abort).
