@@ -51,7 +51,10 @@ int math_random(lua_State* L) {
       const int l = luaL_checkint(L, 1);
       const int u = luaL_checkint(L, 2);
       luaL_argcheck(L, l <= u, 2, "interval is empty");
-      lua_pushnumber(L, std::floor(r * (u - l + 1)) + l);
+      // Redis computes u - l + 1 in int, which wraps for intervals wider
+      // than INT_MAX (undefined in C); the same wrapped value, defined.
+      const auto span = static_cast<int32_t>(static_cast<uint32_t>(u) - static_cast<uint32_t>(l) + 1u);
+      lua_pushnumber(L, std::floor(r * span) + l);
       break;
     }
     default:
