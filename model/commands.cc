@@ -43,6 +43,7 @@ void set_string(CommandContext& ctx, const std::string& key, const std::string& 
   e->is_hash = false;
   e->hash.clear();
   e->hash_order.clear();
+  e->hash_bytes = 0;
   e->str = value;
 }
 
@@ -94,9 +95,10 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
     const bool seconds = flags & (kEx | kExAt);
     if (*ms <= 0 || (seconds && *ms > kInt64Max / 1000)) return invalid_expire("set");
     if (seconds) *ms *= 1000;
-    if (flags & (kEx | kPx)) {
-      if (*ms > kInt64Max - ctx.now_ms) return invalid_expire("set");
-      *ms += ctx.now_ms;
+    // Redis checks `ms > LLONG_MAX - now`, which cannot overflow for its
+    // clock; the node's clock here may read anything, so check the sum.
+    if ((flags & (kEx | kPx)) && __builtin_add_overflow(*ms, ctx.now_ms, &*ms)) {
+      return invalid_expire("set");
     }
     if (*ms <= 0) return invalid_expire("set");
     expire_at_ms = *ms;
@@ -233,8 +235,10 @@ Reply expire_generic(CommandContext& ctx, const Argv& argv, bool seconds, const 
     if (*when > kInt64Max / 1000 || *when < kInt64Min / 1000) return invalid_expire(name);
     *when *= 1000;
   }
-  if (*when > kInt64Max - ctx.now_ms) return invalid_expire(name);
-  *when += ctx.now_ms;
+  // Redis: `when > LLONG_MAX - basetime` with a basetime that is never
+  // negative. The node's clock may read anything (a fuzzer or a clock
+  // fault), so an overflow of the sum either way is the same error.
+  if (__builtin_add_overflow(*when, ctx.now_ms, &*when)) return invalid_expire(name);
 
   const std::string& key = argv[1];
   Entry* e = ctx.keys.find(key, ctx.now_ms);
@@ -267,9 +271,13 @@ Reply ttl_generic(CommandContext& ctx, const Argv& argv, bool ms) {
   const Entry* e = ctx.keys.find(argv[1], ctx.now_ms);
   if (!e) return Reply::integer_reply(-2);
   if (!e->expire_ms) return Reply::integer_reply(-1);
-  int64_t ttl = *e->expire_ms - ctx.now_ms;
+  // A deadline and a clock at opposite ends of int64 differ by more than
+  // int64 holds: such a TTL saturates (Redis's clock never gets there).
+  int64_t ttl = 0;
+  if (__builtin_sub_overflow(*e->expire_ms, ctx.now_ms, &ttl)) ttl = kInt64Max;
   if (ttl < 0) ttl = 0;
-  return Reply::integer_reply(ms ? ttl : (ttl + 500) / 1000);
+  // (ttl + 500) / 1000 as Redis rounds, without overflowing near INT64_MAX.
+  return Reply::integer_reply(ms ? ttl : ttl / 1000 + (ttl % 1000 >= 500 ? 1 : 0));
 }
 
 Reply cmd_ttl(CommandContext& ctx, const Argv& argv) { return ttl_generic(ctx, argv, false); }

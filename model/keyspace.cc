@@ -7,13 +7,40 @@ namespace {
 
 bool expired(const Entry& e, int64_t now_ms) { return e.expire_ms && *e.expire_ms <= now_ms; }
 
+// Per key: the map node, the Entry, the expiry (Redis's dictEntry and
+// robj cost about as much).
+constexpr size_t kKeyOverheadBytes = 64;
+// Per hash field: its order entry and map node.
+constexpr size_t kFieldOverheadBytes = 48;
+
 }  // namespace
+
+size_t entry_bytes(const std::string& key, const Entry& e) {
+  return kKeyOverheadBytes + key.size() + (e.is_hash ? e.hash_bytes : e.str.size());
+}
+
+void Keyspace::put(const std::string& key, Entry entry) {
+  auto it = entries_.find(key);
+  if (it != entries_.end()) forget(it->second);
+  entry.accounted_bytes = entry_bytes(key, entry);
+  data_bytes_ += entry.accounted_bytes;
+  entries_[key] = std::move(entry);
+}
+
+void Keyspace::account(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  forget(it->second);
+  it->second.accounted_bytes = entry_bytes(key, it->second);
+  data_bytes_ += it->second.accounted_bytes;
+}
 
 Entry* Keyspace::find(const std::string& key, int64_t now_ms) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (expired(it->second, now_ms)) {
     if (expired_sink_) expired_sink_->push_back(key);
+    forget(it->second);
     entries_.erase(it);
     return nullptr;
   }
@@ -31,12 +58,19 @@ const Entry* Keyspace::peek(const std::string& key) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
-bool Keyspace::erase(const std::string& key) { return entries_.erase(key) > 0; }
+bool Keyspace::erase(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  forget(it->second);
+  entries_.erase(it);
+  return true;
+}
 
 void Keyspace::purge_expired(int64_t now_ms) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (expired(it->second, now_ms)) {
       if (expired_sink_) expired_sink_->push_back(it->first);
+      forget(it->second);
       it = entries_.erase(it);
     } else {
       ++it;
@@ -45,14 +79,20 @@ void Keyspace::purge_expired(int64_t now_ms) {
 }
 
 bool hash_set(Entry& e, const std::string& field, const std::string& value) {
+  auto it = e.hash.find(field);
+  if (it != e.hash.end()) e.hash_bytes -= it->second.size();
   const bool created = e.hash.insert_or_assign(field, value).second;
+  e.hash_bytes += value.size() + (created ? field.size() + kFieldOverheadBytes : 0);
   if (created) e.hash_order.push_back(field);
   MODEL_CHECK(e.hash.size() == e.hash_order.size());
   return created;
 }
 
 bool hash_erase(Entry& e, const std::string& field) {
-  if (e.hash.erase(field) == 0) return false;
+  auto it = e.hash.find(field);
+  if (it == e.hash.end()) return false;
+  e.hash_bytes -= field.size() + it->second.size() + kFieldOverheadBytes;
+  e.hash.erase(it);
   std::erase(e.hash_order, field);
   MODEL_CHECK(e.hash.size() == e.hash_order.size());
   return true;

@@ -24,7 +24,15 @@ struct Entry {
   // through hash_set / hash_erase.
   std::vector<std::string> hash_order;
   std::optional<int64_t> expire_ms;         // absolute unix ms; nullopt = persistent
+  // Bytes of the hash's fields and values (kept by hash_set / hash_erase).
+  size_t hash_bytes = 0;
+  // What Keyspace::data_bytes() counts for this entry (Keyspace's own).
+  size_t accounted_bytes = 0;
 };
+
+// The data bytes an entry stands for in NodeLimits::data_bytes_max: its
+// key, its value (or fields and values) and a fixed overhead per key.
+size_t entry_bytes(const std::string& key, const Entry& e);
 
 // Sets `field` of a hash entry; true if the field is new (appended to the
 // order, as a listpack appends), false if an existing value was replaced
@@ -51,7 +59,7 @@ class Keyspace {
   const Entry* peek(const std::string& key) const;
 
   // Stores `entry` under `key`, replacing what was there.
-  void put(const std::string& key, Entry entry) { entries_[key] = std::move(entry); }
+  void put(const std::string& key, Entry entry);
 
   // Inserts a fresh entry; the key must be absent (programmer error else).
   Entry& insert(const std::string& key);
@@ -64,7 +72,16 @@ class Keyspace {
 
   size_t stored_count() const { return entries_.size(); }
   size_t live_count(int64_t now_ms) const;
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    data_bytes_ = 0;
+  }
+
+  // The entry_bytes() of every stored key, as of each key's last account().
+  size_t data_bytes() const { return data_bytes_; }
+  // Re-counts `key` after a command changed its entry in place (a no-op
+  // for an absent key: erasing already un-counted it).
+  void account(const std::string& key);
 
   // Every key find() or purge_expired() drops because its time ran out is
   // appended to *sink (may be null), so the node can signal WATCHers as
@@ -75,7 +92,11 @@ class Keyspace {
   std::optional<KeyState> state_of(const std::string& key, int64_t now_ms);
 
  private:
+  // Un-counts an entry about to be dropped.
+  void forget(const Entry& e) { data_bytes_ -= e.accounted_bytes; }
+
   std::map<std::string, Entry> entries_;
+  size_t data_bytes_ = 0;
   std::vector<std::string>* expired_sink_ = nullptr;
 };
 

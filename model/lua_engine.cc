@@ -3,8 +3,14 @@
 // Lua reports errors with longjmp, which skips C++ destructors. Every C
 // function Lua calls here therefore keeps its C++ objects in State (owned by
 // the engine, never on the stack) or lets them die before any Lua call that
-// may raise. Conversions after lua_pcall run unprotected but with the memory
-// cap lifted, so they cannot fail short of real exhaustion (then: abort).
+// may raise.
+//
+// The heap cap applies to every allocation, so anything that may allocate
+// runs in protected mode (lua_pcall / lua_cpcall): setting up the
+// interpreter, compiling, KEYS/ARGV, the script itself. What runs outside
+// (reading the result, the failure's error table) only reads: registry
+// references instead of pushed strings, and stack room reserved before the
+// protected call returns.
 #include "model/lua_engine.h"
 
 #include <lua.hpp>
@@ -14,37 +20,60 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "model/check.h"
+#include "model/lua_bounded_lib.h"
+#include "model/lua_budget.h"
 #include "model/lua_sandbox.h"
 #include "model/sha1.h"
 #include "model/text.h"
 
 namespace lockcheck::model {
 
-// A script may allocate this much before allocations fail ("not enough
-// memory"); bounds string.rep and friends, which the step hook cannot see.
-constexpr size_t kMemoryMax = 64 * 1024 * 1024;
-// The hook fires at most every kStepTick instructions: cheap, yet the budget
-// is enforced exactly (the last tick is shortened to what remains).
-constexpr int64_t kStepTick = 1000;
 // Nested tables deeper than this in a script's return value are refused
 // (a self-referencing table would recurse forever; real Redis crashes).
 constexpr int kReplyDepthMax = 128;
-
+// Stack slots the conversion of a result may use: a few per nesting level.
+constexpr int kConversionStack = 4 * kReplyDepthMax + 16;
+// The interpreter itself (libraries, sandbox) takes about 30 KB.
+constexpr size_t kLuaMemoryMin = 1024 * 1024;
 
 struct LuaEngine::State {
   lua_State* L = nullptr;
-  std::set<std::string> scripts;  // shas with a compiled function in the registry
+  // Shas with a compiled function in the registry, and the heap each one
+  // holds (its code and constants).
+  std::map<std::string, size_t> scripts;
+  NodeLimits limits;
 
-  size_t mem_used = 0;
-  bool mem_limited = false;
+  // The heap, as the allocator counts it.
+  size_t heap_used = 0;
+  size_t heap_peak = 0;      // the most heap_used since the last instruction
+  size_t heap_base = 0;      // the interpreter alone, before any script
+  size_t heap_cached = 0;    // what the cached scripts hold
+  size_t heap_after_gc = 0;  // heap_used after the last full collection
+  // What the running script holds beyond heap_base + heap_cached: its own
+  // compiled code and constants (the other scripts' it cannot reach).
+  size_t heap_own_code = 0;
 
-  int64_t steps_max = 0;
-  int64_t steps_used = 0;
-  int64_t tick = 0;
-  bool over_budget = false;
+  ScriptBudget budget;
+
+  // Registry references (lua_rawgeti reads them without allocating).
+  int ref_err = LUA_NOREF;     // the strings "err", "ok", "source", "line"
+  int ref_ok = LUA_NOREF;
+  int ref_source = LUA_NOREF;
+  int ref_line = LUA_NOREF;
+  int ref_error_handler = LUA_NOREF;
+  int ref_run_script = LUA_NOREF;
+
+  // Arguments of the protected calls (see load() and run()).
+  const char* load_code = nullptr;
+  size_t load_len = 0;
+  size_t load_size = 0;  // what the script just loaded holds
+  std::string function_key;  // registry key of the script being loaded or run
+  const std::vector<std::string>* run_keys = nullptr;
+  const std::vector<std::string>* run_args = nullptr;
 
   // redis.call scratch space (see the file comment).
   ScriptHost* host = nullptr;
@@ -65,17 +94,20 @@ State* state_of(lua_State* L) {
   return static_cast<State*>(ud);
 }
 
-void* counting_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+// Every allocation of the interpreter counts against lua_memory_max; one
+// that would pass it fails, which Lua reports as "not enough memory".
+void* bounded_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   State* s = static_cast<State*>(ud);
   if (nsize == 0) {
     std::free(ptr);
-    s->mem_used -= osize;
+    s->heap_used -= osize;
     return nullptr;
   }
-  if (s->mem_limited && nsize > osize && s->mem_used - osize + nsize > kMemoryMax) return nullptr;
+  if (nsize > osize && s->heap_used - osize + nsize > s->limits.lua_memory_max) return nullptr;
   void* p = std::realloc(ptr, nsize);
   if (p == nullptr) return nullptr;
-  s->mem_used = s->mem_used - osize + nsize;
+  s->heap_used = s->heap_used - osize + nsize;
+  s->heap_peak = std::max(s->heap_peak, s->heap_used);
   return p;
 }
 
@@ -95,29 +127,27 @@ void push_error_table(lua_State* L, const char* msg, size_t len) {
 
 void push_error_table(lua_State* L, const char* msg) { push_error_table(L, msg, std::strlen(msg)); }
 
-// ---- instruction budget ------------------------------------------------------
+// ---- the step budget ----------------------------------------------------------
 
+// The heap the running script may reach, at its peak since the last
+// instruction: its KEYS, ARGV, code and constants, and all it allocated
+// (and garbage not yet collected, an overestimate the collection at the
+// start of each script bounds). Not the interpreter, not other scripts.
+size_t script_heap(const State& s) {
+  const size_t shared = s.heap_base + s.heap_cached;
+  return (s.heap_peak > shared ? s.heap_peak - shared : 0) + s.heap_own_code;
+}
+
+// Runs before every VM instruction of a script (count 1: a bigger count
+// would let one stretch of instructions run on a heap that grew inside
+// it). The instruction costs a step, plus one per kHeapBytesPerStep of
+// heap the script holds: an instruction may copy or compare any string it
+// can reach, and that heap bounds them.
 void count_hook(lua_State* L, lua_Debug*) {
   State* s = state_of(L);
-  if (!s->over_budget) {
-    s->steps_used += s->tick;
-    if (s->steps_used < s->steps_max) {
-      s->tick = std::min(kStepTick, s->steps_max - s->steps_used);
-    } else {
-      // Exactly steps_max instructions ran; the next one is over budget.
-      // Firing on every instruction from now on also defeats a script that
-      // catches the error with pcall and keeps looping.
-      s->over_budget = true;
-      s->tick = 1;
-    }
-    lua_sethook(L, count_hook, LUA_MASKCOUNT, static_cast<int>(s->tick));
-    return;
-  }
-  char msg[128];
-  std::snprintf(msg, sizeof msg, "ERR Script exceeded the step limit of %lld Lua instructions",
-                static_cast<long long>(s->steps_max));
-  push_error_table(L, msg);
-  lua_error(L);
+  const size_t held = script_heap(*s);
+  s->heap_peak = s->heap_used;
+  charge_steps(L, &s->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
 }
 
 // ---- error handler (Redis's __redis__err__handler, in C) ---------------------
@@ -216,18 +246,57 @@ std::string error_text(const char* p, size_t n) {
   return sanitize_error(std::move(s));
 }
 
-// The string field `name` of the table on top, or null.
-const char* string_field(lua_State* L, const char* name, size_t* len) {
-  lua_pushstring(L, name);
+// The string field of the table on top whose key is the registry
+// reference `key` ("err", "ok", ...), or null. Allocates nothing.
+const char* string_field(lua_State* L, int key, size_t* len) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, key);
   lua_rawget(L, -2);
   const char* p = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, len) : nullptr;
   lua_pop(L, 1);  // the string stays alive: the table still references it
   return p;
 }
 
-// Lua value on top -> Reply, as luaReplyToRedisReply() (RESP2). Sets
-// *too_deep when nesting exceeds kReplyDepthMax.
-Reply to_reply(lua_State* L, int depth, bool* too_deep) {
+// The reply the Lua value on top would convert to, counted but not built:
+// a reply over the bounds is refused before it costs any memory (200
+// references to one 16 MB string would make a 3.2 GB reply). False when
+// the value nests deeper than kReplyDepthMax (*too_deep) or its size goes
+// over the limits.
+bool measure_result(lua_State* L, const State& s, int depth, ReplySize* size, bool* too_deep) {
+  size->elements += 1;
+  if (size->elements > s.limits.reply_elements_max) return false;
+  switch (lua_type(L, -1)) {
+    case LUA_TSTRING:
+      size->bytes += static_cast<int64_t>(lua_objlen(L, -1));
+      return size->bytes <= s.limits.reply_bytes_max;
+    case LUA_TTABLE: {
+      if (depth > kReplyDepthMax) {
+        *too_deep = true;
+        return false;
+      }
+      size_t n = 0;
+      if (string_field(L, s.ref_err, &n) || string_field(L, s.ref_ok, &n)) {
+        size->bytes += static_cast<int64_t>(n);
+        return size->bytes <= s.limits.reply_bytes_max;
+      }
+      for (int j = 1;; ++j) {
+        lua_rawgeti(L, -1, j);
+        if (lua_isnil(L, -1)) {
+          lua_pop(L, 1);
+          return true;
+        }
+        const bool fits = measure_result(L, s, depth + 1, size, too_deep);
+        lua_pop(L, 1);
+        if (!fits) return false;
+      }
+    }
+    default:
+      return true;
+  }
+}
+
+// Lua value on top -> Reply, as luaReplyToRedisReply() (RESP2). The value
+// passed measure_result(): its depth and size are within bounds.
+Reply to_reply(lua_State* L, const State& s) {
   switch (lua_type(L, -1)) {
     case LUA_TSTRING: {
       size_t n = 0;
@@ -239,13 +308,9 @@ Reply to_reply(lua_State* L, int depth, bool* too_deep) {
     case LUA_TNUMBER:
       return Reply::integer_reply(truncate_number(lua_tonumber(L, -1)));
     case LUA_TTABLE: {
-      if (depth > kReplyDepthMax || !lua_checkstack(L, 4)) {
-        *too_deep = true;
-        return Reply::nil();
-      }
       size_t n = 0;
-      if (const char* err = string_field(L, "err", &n)) return Reply::error(error_text(err, n));
-      if (const char* ok = string_field(L, "ok", &n)) {
+      if (const char* err = string_field(L, s.ref_err, &n)) return Reply::error(error_text(err, n));
+      if (const char* ok = string_field(L, s.ref_ok, &n)) {
         return Reply::status(sanitize_error(std::string(ok, n)));
       }
       std::vector<Reply> elements;
@@ -255,8 +320,7 @@ Reply to_reply(lua_State* L, int depth, bool* too_deep) {
           lua_pop(L, 1);
           break;
         }
-        elements.push_back(to_reply(L, depth + 1, too_deep));
-        if (*too_deep) return Reply::nil();
+        elements.push_back(to_reply(L, s));
         lua_pop(L, 1);
       }
       return Reply::array(std::move(elements));
@@ -298,6 +362,9 @@ int redis_call_generic(lua_State* L, bool raise) {
   }
   MODEL_CHECK(s->host != nullptr);
   s->call_reply = s->host->call_from_script(s->call_argv);
+  // The command's own work is not a Lua instruction: charge its reply.
+  const ReplySize size = reply_size(s->call_reply);
+  charge_steps(L, &s->budget, 1 + steps_for(size.elements, kOpsPerStep) + steps_for(size.bytes, kBytesPerStep));
   push_reply(L, s->call_reply);
   if (raise && s->call_reply.type == Reply::Type::kError) return lua_error(L);
   return 1;
@@ -412,13 +479,80 @@ void register_fn(lua_State* L, const char* name, lua_CFunction fn) {
   lua_setfield(L, -2, name);
 }
 
+// The strings the conversions look up, kept in the registry so that
+// reading them later allocates nothing.
+int ref_string(lua_State* L, const char* text) {
+  lua_pushstring(L, text);
+  return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+int ref_function(lua_State* L, lua_CFunction fn) {
+  lua_pushcfunction(L, fn);
+  return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
+  lua_pushstring(L, name);
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (size_t i = 0; i < items.size(); ++i) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+// The script function, run in protected mode with the error handler (see
+// LuaEngine::run): KEYS and ARGV, the function from the cache, the script
+// under its budget, then stack room for the conversion of its result.
+int run_script(lua_State* L) {
+  State* s = state_of(L);
+  // Garbage of earlier scripts would count as this one's heap: collect
+  // whenever it may have doubled the heap (amortized, and deterministic).
+  if (s->heap_used > 2 * s->heap_after_gc) {
+    lua_gc(L, LUA_GCCOLLECT, 0);
+    s->heap_after_gc = s->heap_used;
+  }
+  // A script may have stopped or retuned the collector: not for this one.
+  lua_gc(L, LUA_GCRESTART, 0);
+  lua_gc(L, LUA_GCSETPAUSE, 200);
+  lua_gc(L, LUA_GCSETSTEPMUL, 200);
+  s->heap_peak = s->heap_used;  // from here on KEYS and ARGV count
+  set_global_array(L, "KEYS", *s->run_keys);
+  set_global_array(L, "ARGV", *s->run_args);
+  lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
+  MODEL_CHECK(lua_isfunction(L, -1));
+
+  s->budget.steps_used = 0;
+  s->budget.exhausted = false;
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  lua_call(L, 0, 1);
+  lua_sethook(L, nullptr, 0, 0);
+  luaL_checkstack(L, kConversionStack, "reply too deep");
+  return 1;
+}
+
+// Compiles the script in State's load_* fields and stores it under
+// function_key; on failure raises the compiler's message. Collects before
+// and after, so that the growth of the heap is what the script holds.
+int load_script(lua_State* L) {
+  State* s = static_cast<State*>(lua_touserdata(L, 1));
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  const size_t before = s->heap_used;
+  if (load_text_chunk(L, s->load_code, s->load_len, "@user_script") != 0) return lua_error(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  s->heap_after_gc = s->heap_used;
+  s->load_size = s->heap_used > before ? s->heap_used - before : 0;
+  return 0;
+}
+
 // Builds the interpreter as Redis 7.0 presents it to scripts: allow-listed
 // libraries, a `redis` table, read-only globals whose unknown names raise.
-lua_State* new_sandboxed_state(State* s) {
-  lua_State* L = lua_newstate(counting_alloc, s);
-  MODEL_CHECK(L != nullptr);
-  lua_atpanic(L, panic);
-  open_script_libraries(L, &s->rand48);
+int set_up_sandbox(lua_State* L) {
+  State* s = static_cast<State*>(lua_touserdata(L, 1));
+  open_script_libraries(L, &s->rand48, &s->budget);
 
   lua_createtable(L, 0, 12);
   register_fn(L, "call", redis_call);
@@ -437,33 +571,29 @@ lua_State* new_sandboxed_state(State* s) {
   lua_setglobal(L, "redis");
 
   seal_globals(L);
-  return L;
-}
 
-void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items) {
-  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
-  lua_pushstring(L, name);
-  lua_createtable(L, static_cast<int>(items.size()), 0);
-  for (size_t i = 0; i < items.size(); ++i) {
-    lua_pushlstring(L, items[i].data(), items[i].size());
-    lua_rawseti(L, -2, static_cast<int>(i + 1));
-  }
-  lua_rawset(L, -3);
-  lua_pop(L, 1);
+  s->ref_err = ref_string(L, "err");
+  s->ref_ok = ref_string(L, "ok");
+  s->ref_source = ref_string(L, "source");
+  s->ref_line = ref_string(L, "line");
+  s->ref_error_handler = ref_function(L, error_handler);
+  s->ref_run_script = ref_function(L, run_script);
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  return 0;
 }
 
 std::string function_name(const std::string& sha) { return "f_" + sha; }
 
 // The reply for a failed lua_pcall, shaped as Redis's luaCallFunction().
-Reply failure_reply(lua_State* L, int status, const std::string& sha) {
+Reply failure_reply(lua_State* L, const State& s, int status, const std::string& sha) {
   if (status == LUA_ERRRUN && lua_istable(L, -1)) {
     size_t n = 0;
-    const char* err = string_field(L, "err", &n);
+    const char* err = string_field(L, s.ref_err, &n);
     // Redis crashes on error({}); the model names the problem instead.
     std::string text = err ? std::string(err, n) : "ERR script raised an error without 'err' field";
     size_t src_len = 0;
-    const char* source = string_field(L, "source", &src_len);
-    lua_pushstring(L, "line");
+    const char* source = string_field(L, s.ref_source, &src_len);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_line);
     lua_rawget(L, -2);
     const bool has_line = lua_type(L, -1) == LUA_TNUMBER;
     const int64_t line = has_line ? truncate_number(lua_tonumber(L, -1)) : 0;
@@ -474,8 +604,8 @@ Reply failure_reply(lua_State* L, int status, const std::string& sha) {
     }
     return Reply::error(sanitize_error(std::move(text)));
   }
-  // Out of memory, error in the handler, or a non-table error object.
-  const char* msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "execution failure";
+  // Out of memory, or an error in the error handler: Lua's message.
+  const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "execution failure";
   std::string text = "ERR Error running script " + sha + ", " + std::string(msg).substr(0, 100);
   return Reply::error(error_text(text.data(), text.size()));
 }
@@ -518,8 +648,10 @@ std::optional<std::string> check_shebang(const std::string& body, size_t* len) {
 
 }  // namespace
 
-LuaEngine::LuaEngine(int64_t steps_max) : steps_max_(steps_max) {
-  MODEL_CHECK(steps_max_ > 0);
+LuaEngine::LuaEngine(const NodeLimits& limits) : limits_(limits) {
+  MODEL_CHECK(limits_.lua_steps_max > 0);
+  MODEL_CHECK(limits_.lua_memory_max >= kLuaMemoryMin);
+  MODEL_CHECK(limits_.reply_bytes_max > 0 && limits_.reply_elements_max > 0);
   restart();
 }
 
@@ -536,27 +668,38 @@ void LuaEngine::flush() {
 void LuaEngine::restart() {
   if (state_ && state_->L) lua_close(state_->L);
   state_ = std::make_unique<State>();
-  state_->steps_max = steps_max_;
-  state_->L = new_sandboxed_state(state_.get());
+  State& s = *state_;
+  s.limits = limits_;
+  s.budget.steps_max = limits_.lua_steps_max;
+  s.L = lua_newstate(bounded_alloc, &s);
+  MODEL_CHECK(s.L != nullptr);
+  lua_atpanic(s.L, panic);
+  // Fails only if lua_memory_max cannot hold the interpreter.
+  MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
+  s.heap_base = s.heap_used;
+  s.heap_after_gc = s.heap_used;
 }
 
 bool LuaEngine::has_script(const std::string& sha) const { return state_->scripts.count(sha) > 0; }
 
 std::optional<std::string> LuaEngine::load(const std::string& sha, const std::string& body) {
-  lua_State* L = state_->L;
+  State& s = *state_;
+  lua_State* L = s.L;
   if (has_script(sha)) return std::nullopt;
   size_t shebang_len = 0;
   if (std::optional<std::string> err = check_shebang(body, &shebang_len)) return err;
   // The shebang line is cut but its newline kept, so line numbers hold.
-  const char* code = body.data() + shebang_len;
-  if (luaL_loadbuffer(L, code, body.size() - shebang_len, "@user_script") != 0) {
-    const char* msg = lua_tostring(L, -1);
-    std::string text = "ERR Error compiling script (new function): " + std::string(msg ? msg : "");
+  s.load_code = body.data() + shebang_len;
+  s.load_len = body.size() - shebang_len;
+  s.function_key = function_name(sha);
+  if (lua_cpcall(L, load_script, &s) != 0) {
+    const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    std::string text = "ERR Error compiling script (new function): " + std::string(msg);
     lua_pop(L, 1);
     return error_text(text.data(), text.size());
   }
-  lua_setfield(L, LUA_REGISTRYINDEX, function_name(sha).c_str());
-  state_->scripts.insert(sha);
+  s.scripts.emplace(sha, s.load_size);
+  s.heap_cached += s.load_size;
   return std::nullopt;
 }
 
@@ -565,30 +708,33 @@ Reply LuaEngine::run(const std::string& sha, const std::vector<std::string>& key
   State& s = *state_;
   lua_State* L = s.L;
   MODEL_CHECK(has_script(sha));
-  // Garbage from earlier scripts must not count against this one's cap.
-  if (s.mem_used > kMemoryMax / 2) lua_gc(L, LUA_GCCOLLECT, 0);
-  set_global_array(L, "KEYS", keys);
-  set_global_array(L, "ARGV", args);
+  s.function_key = function_name(sha);
+  s.heap_own_code = s.scripts.at(sha);
+  s.run_keys = &keys;
+  s.run_args = &args;
+  s.host = &host;
 
   const int base = lua_gettop(L);
-  lua_pushcfunction(L, error_handler);
-  lua_getfield(L, LUA_REGISTRYINDEX, function_name(sha).c_str());
-  MODEL_CHECK(lua_isfunction(L, -1));
-
-  s.host = &host;
-  s.steps_used = 0;
-  s.over_budget = false;
-  s.tick = std::min(kStepTick, s.steps_max);
-  lua_sethook(L, count_hook, LUA_MASKCOUNT, static_cast<int>(s.tick));
-  s.mem_limited = true;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_error_handler);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_run_script);
   const int status = lua_pcall(L, 0, 1, base + 1);
-  s.mem_limited = false;
-  lua_sethook(L, nullptr, 0, 0);
+  lua_sethook(L, nullptr, 0, 0);  // the script may have ended with an error
   s.host = nullptr;
+  s.run_keys = nullptr;
+  s.run_args = nullptr;
 
-  bool too_deep = false;
-  Reply reply = status == 0 ? to_reply(L, 0, &too_deep) : failure_reply(L, status, sha);
-  if (too_deep) reply = Reply::error("ERR reached lua stack limit");
+  Reply reply;
+  if (status != 0) {
+    reply = failure_reply(L, s, status, sha);
+  } else {
+    ReplySize size;
+    bool too_deep = false;
+    if (measure_result(L, s, 0, &size, &too_deep)) {
+      reply = to_reply(L, s);
+    } else {
+      reply = Reply::error(too_deep ? "ERR reached lua stack limit" : kErrReplyTooLarge);
+    }
+  }
   lua_settop(L, base);
   return reply;
 }

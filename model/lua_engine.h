@@ -1,6 +1,8 @@
 // The embedded Lua 5.1 of one node: script cache, sandbox, redis.* library,
-// Redis<->Lua conversions and the instruction budget. One lua_State per node,
-// as one Redis server has one.
+// Redis<->Lua conversions and the bounds of NodeLimits: the step budget of
+// every script (model/lua_budget.h), a heap cap on every allocation of the
+// interpreter, and the size of a script's reply. One lua_State per node, as
+// one Redis server has one.
 #ifndef LOCKCHECK_MODEL_LUA_ENGINE_H_
 #define LOCKCHECK_MODEL_LUA_ENGINE_H_
 
@@ -26,18 +28,23 @@ class ScriptHost {
 
 class LuaEngine {
  public:
-  explicit LuaEngine(int64_t steps_max);
+  // The lua_* and reply_* fields of `limits` apply; lua_memory_max must
+  // leave room for the interpreter itself (at least 1 MB).
+  explicit LuaEngine(const NodeLimits& limits);
   ~LuaEngine();
   LuaEngine(const LuaEngine&) = delete;
   LuaEngine& operator=(const LuaEngine&) = delete;
 
   // Compiles `body` and caches it under `sha` (its SHA1 hex). On a compile
   // error returns Redis's error reply text ("ERR Error compiling script...").
+  // A body is always compiled as text: bytecode fails as on Redis.
   std::optional<std::string> load(const std::string& sha, const std::string& body);
 
   bool has_script(const std::string& sha) const;
 
-  // Runs a cached script atomically. Commands go through `host`.
+  // Runs a cached script atomically. Commands go through `host`. A script
+  // over its budget or the heap cap, or whose reply is over the reply
+  // bounds, gets an error reply.
   Reply run(const std::string& sha, const std::vector<std::string>& keys,
             const std::vector<std::string>& args, ScriptHost& host);
 
@@ -50,7 +57,7 @@ class LuaEngine {
   struct State;  // public only so the C callbacks in lua_engine.cc can name it
 
  private:
-  int64_t steps_max_;
+  NodeLimits limits_;
   std::unique_ptr<State> state_;
 };
 

@@ -8,11 +8,16 @@
 #include <limits>
 
 #include "model/check.h"
+#include "model/lua_bounded_lib.h"
+#include "model/lua_pattern.h"
 
 namespace lockcheck::model {
 namespace {
 
+// Keys of a read-only proxy's metatable: the table behind the proxy, and
+// what getmetatable(proxy) shows (absent: nil).
 constexpr const char* kReadonlyMarker = "__lockcheck_readonly";
+constexpr const char* kShownMetatable = "__lockcheck_shown";
 constexpr const char* kReadonlyError = "Attempt to modify a readonly table";
 
 // ---- math.random: Redis's rand48, so sequences match a real server ------
@@ -46,7 +51,10 @@ int math_random(lua_State* L) {
       const int l = luaL_checkint(L, 1);
       const int u = luaL_checkint(L, 2);
       luaL_argcheck(L, l <= u, 2, "interval is empty");
-      lua_pushnumber(L, std::floor(r * (u - l + 1)) + l);
+      // Redis computes u - l + 1 in int, which wraps for intervals wider
+      // than INT_MAX (undefined in C); the same wrapped value, defined.
+      const auto span = static_cast<int32_t>(static_cast<uint32_t>(u) - static_cast<uint32_t>(l) + 1u);
+      lua_pushnumber(L, std::floor(r * span) + l);
       break;
     }
     default:
@@ -86,12 +94,10 @@ bool push_backing_table(lua_State* L, int idx) {
   return false;
 }
 
-// Calls the original function (upvalue 1) with this call's arguments.
-int call_original(lua_State* L) {
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
+bool is_readonly(lua_State* L, int idx) {
+  if (!push_backing_table(L, idx)) return false;
+  lua_pop(L, 1);
+  return true;
 }
 
 int raise_readonly(lua_State* L) {
@@ -99,21 +105,62 @@ int raise_readonly(lua_State* L) {
   return lua_error(L);
 }
 
-// rawset / setmetatable refuse the protected tables.
-int guarded_modify(lua_State* L) {
-  if (push_backing_table(L, 1)) return raise_readonly(L);
-  return call_original(L);
+// rawset, rawget, setmetatable and getmetatable as Lua 5.1's (same
+// argument checks, same texts), where Redis's read-only tables show
+// through: rawset and setmetatable refuse them, rawget reads them.
+int guarded_rawset(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  luaL_checkany(L, 3);
+  lua_settop(L, 3);
+  if (is_readonly(L, 1)) return raise_readonly(L);
+  lua_rawset(L, 1);
+  return 1;
 }
 
-// rawget reads through a proxy, as it would on Redis's read-only table.
 int guarded_rawget(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  lua_settop(L, 2);
   if (push_backing_table(L, 1)) lua_replace(L, 1);
-  return call_original(L);
+  lua_rawget(L, 1);
+  return 1;
 }
 
-void wrap_global(lua_State* L, const char* name, lua_CFunction wrapper) {
-  lua_getglobal(L, name);
-  lua_pushcclosure(L, wrapper, 1);
+int guarded_setmetatable(lua_State* L) {
+  const int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argcheck(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table expected");
+  if (luaL_getmetafield(L, 1, "__metatable")) luaL_error(L, "cannot change a protected metatable");
+  lua_settop(L, 2);
+  if (is_readonly(L, 1)) return raise_readonly(L);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+// A proxy's own metatable holds the table behind it: scripts must never
+// get it (writing through it would outlive the script).
+int guarded_getmetatable(lua_State* L) {
+  luaL_checkany(L, 1);
+  if (!lua_getmetatable(L, 1)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushstring(L, kReadonlyMarker);
+  lua_rawget(L, -2);
+  const bool proxy = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  if (proxy) {
+    lua_pushstring(L, kShownMetatable);
+    lua_rawget(L, -2);
+    return 1;
+  }
+  luaL_getmetafield(L, 1, "__metatable");  // pushed if present; else the metatable shows
+  return 1;
+}
+
+void set_global_function(lua_State* L, const char* name, lua_CFunction fn) {
+  lua_pushcfunction(L, fn);
   lua_setglobal(L, name);
 }
 
@@ -153,11 +200,30 @@ void push_readonly_metatable(lua_State* L, int index) {
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, readonly_newindex);
   lua_setfield(L, -2, "__newindex");
-  // getmetatable() sees an empty table, not the machinery.
-  lua_newtable(L);
-  lua_setfield(L, -2, "__metatable");
   lua_pushvalue(L, index);
   lua_setfield(L, -2, kReadonlyMarker);
+}
+
+// Pushes a new read-only proxy for the table at `index`.
+void push_readonly_proxy(lua_State* L, int index) {
+  if (index < 0 && index > LUA_REGISTRYINDEX) index = lua_gettop(L) + index + 1;  // absolute
+  lua_newtable(L);
+  push_readonly_metatable(L, index);
+  lua_setmetatable(L, -2);
+}
+
+// The metatable every string shares: Redis's is read-only, so a script
+// cannot re-point ('x'):upper() for the scripts after it. Its __index
+// becomes the read-only string proxy, and getmetatable('') shows a
+// read-only view of it.
+void protect_string_metatable(lua_State* L) {
+  lua_pushliteral(L, "");
+  MODEL_CHECK(lua_getmetatable(L, -1));
+  lua_getglobal(L, LUA_STRLIBNAME);  // the proxy by now
+  lua_setfield(L, -2, "__index");
+  push_readonly_proxy(L, -1);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 2);
 }
 
 // Replaces global `name` (a library table) by an empty read-only proxy.
@@ -179,11 +245,19 @@ void open_library(lua_State* L, lua_CFunction open, const char* name) {
 
 }  // namespace
 
-void open_script_libraries(lua_State* L, uint64_t* rand48) {
+void open_script_libraries(lua_State* L, uint64_t* rand48, ScriptBudget* budget) {
   open_library(L, luaopen_base, "");
   open_library(L, luaopen_table, LUA_TABLIBNAME);
   open_library(L, luaopen_string, LUA_STRLIBNAME);
   open_library(L, luaopen_math, LUA_MATHLIBNAME);
+  lua_getglobal(L, LUA_STRLIBNAME);
+  open_bounded_patterns(L, budget);
+  open_bounded_string_functions(L, budget);
+  lua_pop(L, 1);
+  lua_getglobal(L, LUA_TABLIBNAME);
+  open_bounded_table_functions(L, budget);
+  lua_pop(L, 1);
+  open_bounded_base_functions(L, budget);
   // Not reachable from a Redis 7.0 script (checked on redis-server 7.0.15).
   for (const char* name : {"print", "setfenv", "getfenv", "newproxy", "dofile", "loadfile"}) {
     lua_pushnil(L);
@@ -199,17 +273,18 @@ void open_script_libraries(lua_State* L, uint64_t* rand48) {
   lua_setfield(L, -2, "randomseed");
   lua_pop(L, 1);
 
-  wrap_global(L, "rawset", guarded_modify);
-  wrap_global(L, "setmetatable", guarded_modify);
-  wrap_global(L, "rawget", guarded_rawget);
-  lua_pushcfunction(L, redis_style_pcall);
-  lua_setglobal(L, "pcall");
+  set_global_function(L, "rawset", guarded_rawset);
+  set_global_function(L, "rawget", guarded_rawget);
+  set_global_function(L, "setmetatable", guarded_setmetatable);
+  set_global_function(L, "getmetatable", guarded_getmetatable);
+  set_global_function(L, "pcall", redis_style_pcall);
 }
 
 void seal_globals(lua_State* L) {
   for (const char* name : {"redis", LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "coroutine"}) {
     protect_library(L, name);
   }
+  protect_string_metatable(L);
 
   // Keep the real table in the registry (KEYS/ARGV are stored there), and
   // give code an empty proxy whose reads fall through to it.
@@ -220,6 +295,13 @@ void seal_globals(lua_State* L) {
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_pushcclosure(L, globals_index, 1);
   lua_setfield(L, -2, "__index");
+  // Redis's _G has a (read-only) metatable; getmetatable(_G) shows an
+  // empty read-only table.
+  lua_pushstring(L, kShownMetatable);
+  lua_newtable(L);
+  push_readonly_proxy(L, -1);
+  lua_remove(L, -2);
+  lua_rawset(L, -3);
   lua_setmetatable(L, -2);
   lua_pushstring(L, "_G");
   lua_pushvalue(L, -2);

@@ -240,8 +240,7 @@ TEST_F(LuaTest, StepLimitStopsInfiniteLoops) {
   Node node(NodeLimits{.lua_steps_max = 10'000, .keys_max = 100});
   const Reply r = node.execute({"EVAL", "while true do end", "0"}, at(kT0), nullptr);
   ASSERT_EQ(r.type, Reply::Type::kError);
-  EXPECT_EQ(r.str.rfind("ERR Script exceeded the step limit of 10000 Lua instructions", 0), 0u)
-      << r.str;
+  EXPECT_EQ(r.str.rfind("ERR Script exceeded the step limit of 10000 steps", 0), 0u) << r.str;
   // pcall inside the script cannot swallow the abort.
   const Reply r2 = node.execute(
       {"EVAL", "while true do pcall(function() while true do end end) end", "0"}, at(kT0),
@@ -264,7 +263,8 @@ TEST_F(LuaTest, StepLimitIsExactEnough) {
 }
 
 TEST_F(LuaTest, MemoryCapStopsHugeAllocations) {
-  const Reply r = eval("local s = string.rep('x', 1024 * 1024 * 1024) return #s");
+  // 128 MB in 8 M repetitions: within the step budget, past the heap cap.
+  const Reply r = eval("local s = string.rep('0123456789abcdef', 8 * 1024 * 1024) return #s");
   ASSERT_EQ(r.type, Reply::Type::kError);
   EXPECT_NE(r.str.find("not enough memory"), std::string::npos) << r.str;
   EXPECT_EQ(eval("return 1"), num(1));
@@ -331,6 +331,12 @@ TEST_F(LuaTest, MathRandomMatchesRedisSequence) {
             Reply::array({num(171), num(750)}));
   node_.clear();
   EXPECT_EQ(eval("return math.random(1000)"), num(397));
+  // Intervals wider than INT_MAX: Redis's int arithmetic wraps (undefined
+  // behaviour in its C; UBSan flags the model's old copy of it). Values of
+  // redis-server 7.0.15.
+  EXPECT_EQ(eval("return {math.random(-2147483648, 2147483647), math.random(-2147483648, 2147483647), "
+                 "math.random(-2147483647, 2147483647)}"),
+            Reply::array({num(-2147483648), num(-2147483648), num(-2147483648)}));
 }
 
 }  // namespace

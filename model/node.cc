@@ -104,7 +104,7 @@ std::string unknown_command_error(const std::vector<std::string>& argv) {
 }  // namespace
 
 struct Node::Impl final : ScriptHost {
-  Impl(NodeLimits l, ModelBugs b) : limits(l), bugs(b), lua(l.lua_steps_max) {
+  Impl(NodeLimits l, ModelBugs b) : limits(l), bugs(b), lua(l) {
     keys.set_expired_sink(&expired);
   }
 
@@ -208,13 +208,16 @@ struct Node::Impl final : ScriptHost {
     return run_data(*spec, argv, /*check_oom=*/true);
   }
 
-  // keys_max stands in for maxmemory with noeviction: true if the node is
-  // full of live keys.
+  // keys_max and data_bytes_max stand in for maxmemory with noeviction:
+  // true if the node is full of live keys or live data.
   bool out_of_memory() {
-    if (keys.stored_count() < limits.keys_max) return false;
+    const auto full = [&] {
+      return keys.stored_count() >= limits.keys_max || keys.data_bytes() >= limits.data_bytes_max;
+    };
+    if (!full()) return false;
     keys.purge_expired(now_ms);
     signal_expired();
-    return keys.stored_count() >= limits.keys_max;
+    return full();
   }
 
   Reply run_data(const CommandSpec& spec, const std::vector<std::string>& argv, bool check_oom) {
@@ -223,7 +226,10 @@ struct Node::Impl final : ScriptHost {
     CommandContext ctx{keys, now_ms, mutations, &touched, bugs};
     Reply reply = spec.run(ctx, argv);
     signal_expired();
-    for (const std::string& key : touched) signal_modified(key);
+    for (const std::string& key : touched) {
+      keys.account(key);  // every write touches its key (KeyWatch::commit)
+      signal_modified(key);
+    }
     touched.clear();
     return reply;
   }
@@ -315,12 +321,31 @@ struct Node::Impl final : ScriptHost {
     // queue; no other connection runs in between: EXEC is atomic.
     std::vector<std::vector<std::string>> queued = std::move(cs->queued);
     end_transaction(conn);
+    // Every command runs, as on Redis; once the replies together pass the
+    // reply bounds they are dropped as they come (memory stays bounded)
+    // and EXEC answers kErrReplyTooLarge.
     std::vector<Reply> replies;
     replies.reserve(queued.size());
+    ReplySize total{0, 1};  // the EXEC array itself
+    bool too_large = false;
     for (const std::vector<std::string>& argv : queued) {
-      replies.push_back(dispatch(argv, conn, /*check_oom=*/false));
+      Reply reply = dispatch(argv, conn, /*check_oom=*/false);
+      const ReplySize size = reply_size(reply);
+      total.bytes += size.bytes;
+      total.elements += size.elements;
+      too_large = too_large || !within_reply_bounds(total);
+      if (too_large) {
+        replies.clear();
+      } else {
+        replies.push_back(std::move(reply));
+      }
     }
+    if (too_large) return Reply::error(kErrReplyTooLarge);
     return Reply::array(std::move(replies));
+  }
+
+  bool within_reply_bounds(const ReplySize& size) const {
+    return size.bytes <= limits.reply_bytes_max && size.elements <= limits.reply_elements_max;
   }
 
   Reply watch(const std::vector<std::string>& argv, ConnId conn) {
@@ -434,6 +459,8 @@ Reply Node::execute(const std::vector<std::string>& argv, NodeWallMs now,
   Reply reply = impl_->execute(argv, conn);
   impl_->signal_expired();  // (every path drains it already; cheap to be sure)
   impl_->mutations = nullptr;
+  // A single value or a hash can be bigger than one reply may be.
+  if (!impl_->within_reply_bounds(reply_size(reply))) return Reply::error(kErrReplyTooLarge);
   return reply;
 }
 

@@ -79,9 +79,23 @@ struct KeyImage {
 // A client connection to a node (per-connection state: MULTI, WATCH).
 using ConnId = uint32_t;
 
+// Every bound of one node. Each ends the command that hits it with an error
+// reply (never a crash or a hang); where Redis has no such bound the model
+// answers as an out-of-memory Redis would, or says which limit it hit.
 struct NodeLimits {
-  int64_t lua_steps_max = 1'000'000;  // a script running longer gets an error
-  size_t keys_max = 100'000;          // memory bound of one modeled node
+  // A script's step budget (model/lua_budget.h): one step per Lua VM
+  // instruction, plus one per 4 KB of Lua heap in use per instruction, plus
+  // the library work the heap does not bound (pattern matching, string.rep,
+  // table.sort/insert/remove/concat/foreach, collectgarbage, redis.call's
+  // replies). A script over budget stops with "ERR Script exceeded the step
+  // limit". The default stops the worst script within about a second.
+  int64_t lua_steps_max = 1'000'000;
+  // maxmemory with noeviction, in keys and in bytes (keys, values, fields,
+  // and a fixed overhead per key and field): a command that may grow the
+  // data is refused with the OOM error while the node is over either.
+  // (A script can store far more than it sends: the bytes bound that.)
+  size_t keys_max = 100'000;
+  size_t data_bytes_max = 1024 * 1024 * 1024;
   // Per connection: commands queued after MULTI, and keys under WATCH. Real
   // Redis bounds both only by maxmemory; past these the model answers as an
   // out-of-memory Redis does (OOM error, and a MULTI is flagged to abort).
@@ -89,7 +103,29 @@ struct NodeLimits {
   size_t watched_keys_max = 1'000;
   // Connections with MULTI or WATCH state at once (idle ones cost nothing).
   size_t connections_max = 10'000;
+  // The Lua interpreter's heap: compiled scripts, every script's data, its
+  // compilation and its KEYS/ARGV. Every allocation counts; one past it
+  // fails ("not enough memory"). Redis bounds Lua only by the machine.
+  size_t lua_memory_max = 64 * 1024 * 1024;
+  // One reply: the bytes of its strings and its elements (nested ones
+  // included). A bigger reply is not built: the command answers
+  // kErrReplyTooLarge instead (its effects stay, as on Redis, whose output
+  // buffer limit would drop such a client after running the command). The
+  // bytes allow a full-size value (proto-max-bulk-len, 512 MB).
+  int64_t reply_bytes_max = 512LL * 1024 * 1024 + 64 * 1024;
+  int64_t reply_elements_max = 1024 * 1024;
 };
+
+// What a reply over NodeLimits' reply bounds is answered with instead.
+inline constexpr const char* kErrReplyTooLarge =
+    "ERR reply too large for the model (NodeLimits::reply_bytes_max or reply_elements_max)";
+
+// The size of a reply as NodeLimits bounds it.
+struct ReplySize {
+  int64_t bytes = 0;     // of every status, error and bulk string in it
+  int64_t elements = 0;  // every reply in it, itself and nested ones included
+};
+ReplySize reply_size(const Reply& reply);
 
 // Deliberate model bugs. They exist ONLY so tests/conformance_test.cc can
 // prove that the differential test catches a wrong rule (a mutation test);

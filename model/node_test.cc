@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -212,6 +213,32 @@ TEST_F(NodeTest, ExpireInThePastDeletes) {
   run({"SET", "k", "v"});
   EXPECT_EQ(run({"EXPIRE", "k", "-5"}), num(1));
   EXPECT_EQ(run({"EXISTS", "k"}), num(0));
+}
+
+// The node's clock may read anything (a fuzzer, a clock fault): expiry
+// arithmetic must neither overflow nor wrap. Where Redis's own check
+// (`when > LLONG_MAX - now`) would overflow, the model checks the sum.
+TEST_F(NodeTest, ExpiryArithmeticAtExtremeClocks) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  const int64_t far_past = kMin / 2;  // -4611686018427387904
+  run({"SET", "k", "v"}, far_past);
+  // A deadline that fits: now + INT64_MAX at a negative clock.
+  EXPECT_EQ(run({"PEXPIRE", "k", std::to_string(kMax)}, far_past), num(1));
+  EXPECT_EQ(run({"PTTL", "k"}, far_past), num(kMax));
+  // Read at the other end of the clock, the TTL is more than int64 holds.
+  EXPECT_EQ(run({"PTTL", "k"}, kMin), num(kMax));
+  EXPECT_EQ(run({"TTL", "k"}, kMin), num(kMax / 1000 + 1));
+  // A sum below INT64_MIN is as invalid as one above INT64_MAX.
+  EXPECT_EQ(run({"PEXPIRE", "k", std::to_string(kMin + 1)}, far_past),
+            err("ERR invalid expire time in 'pexpire' command"));
+  EXPECT_EQ(run({"EXPIRE", "k", std::to_string(kMin / 1000)}, far_past),
+            err("ERR invalid expire time in 'expire' command"));
+  EXPECT_EQ(run({"PTTL", "k"}, far_past), num(kMax));  // unchanged
+  EXPECT_EQ(run({"SET", "k", "v", "PX", std::to_string(kMax)}, -1), ok());
+  EXPECT_EQ(run({"PTTL", "k"}, -1), num(kMax));
+  EXPECT_EQ(run({"SET", "k", "v", "PX", std::to_string(kMax)}, 1),
+            err("ERR invalid expire time in 'set' command"));
 }
 
 TEST_F(NodeTest, IncrFamily) {

@@ -120,6 +120,22 @@ std::optional<int64_t> read_header(std::string_view bytes, size_t& pos, char pre
 
 }  // namespace
 
+namespace {
+
+void add_size(const Reply& reply, ReplySize& size) {
+  size.elements += 1;
+  size.bytes += static_cast<int64_t>(reply.str.size());
+  for (const Reply& e : reply.elements) add_size(e, size);
+}
+
+}  // namespace
+
+ReplySize reply_size(const Reply& reply) {
+  ReplySize size;
+  add_size(reply, size);
+  return size;
+}
+
 std::string encode_reply(const Reply& reply) {
   std::string out;
   encode_into(reply, out);

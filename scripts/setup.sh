@@ -3,6 +3,8 @@
 # Idempotent; works as root or through sudo. Prints nothing when all is there.
 # chromium (with a font, as recommends are skipped) renders the HTML report
 # headless in tests/html_test.sh.
+# `setup.sh fuzz` also installs clang and its libFuzzer runtime (bookworm:
+# libclang-rt-14-dev) for scripts/fuzz.sh.
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,9 @@ packages=(
   nlohmann-json3-dev libcli11-dev
   chromium fonts-dejavu-core
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -24,11 +24,22 @@ const std::vector<std::string> kLongArgs = {std::string(150, 'x') + "y", std::st
 const std::vector<std::string> kIncrements = {"1", "-1", "5", "abc", "9223372036854775807",
                                               "-9223372036854775808", "1.5", ""};
 // Expiry arguments whose effect does not depend on timing: non-positive,
-// unparsable or overflowing. (A small positive one would race the clock.)
-const std::vector<std::string> kBadRelative = {"0", "-1", "abc", "9223372036854775807",
-                                               "-9223372036854775808", "9223372036854775", "1.5"};
+// unparsable, overflowing, or so far ahead (2^62 ms) that no clock reaches
+// them. (A small positive one would race the clock.) The extremes probe
+// the overflow checks on both sides of int64 and of the seconds-to-ms
+// conversion.
+const std::vector<std::string> kBadRelative = {
+    "0", "-1", "abc", "9223372036854775807", "-9223372036854775808", "9223372036854775", "1.5",
+    "-9223372036854775807", "9223372036854775806", "4611686018427387904", "-4611686018427387904",
+    "-9223372036854775", "-9223372036854776", "9223372036854776"};
 // Absolute deadlines in the past (or invalid).
 const std::vector<std::string> kPastAbsolute = {"1", "0", "-1", "abc", "1000000000"};
+
+// Lua 5.1 binary chunks (a header, then a body claiming 2^32-1 of
+// everything), which the model once loaded as bytecode.
+const std::vector<std::string> kBinaryChunks = {
+    std::string("\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00", 12) + std::string(300, '\xff'),
+    "\x1b", "\x1bLua", std::string("\x1bLuaQ\x00", 5)};
 
 Arg lit(std::string s) { return Arg{std::move(s), TimeArg::kNone}; }
 Arg timed(TimeArg t) { return Arg{std::string(), t}; }
@@ -252,6 +263,21 @@ std::string lua_script() {
         "return redis.setresp('x')",
         "return setmetatable({}, {})",
         "rawset(_G, 'y', 1)",
+        // The sandbox: shared tables are read-only, binary chunks never load.
+        "getmetatable('').__index.upper = function() return 'x' end return ('a'):upper()",
+        "local mt = getmetatable('') mt.__index = {} return 1",
+        "setmetatable(getmetatable(''), {})",
+        "return {type(getmetatable(string)), type(getmetatable(_G)), type(getmetatable(''))}",
+        "local m = getmetatable(_G) m.x = 1 return 1",
+        "return rawget(getmetatable(''), '__index') == string",
+        "return loadstring(string.dump(function() return 1 end))",
+        "local f, e = loadstring(string.dump(function() return 1 end)) return e",
+        "local f, e = loadstring(string.dump(function() return 1 end), '=n') return e",
+        "return loadstring('return 5')()",
+        "return table.concat({1, {}})",
+        "return {string.find('a(b)c', '%b()')}",
+        "return {string.gsub('hello world', 'o', '0', 1)}",
+        "return string.rep('ab', 2)",
     });
   }
   std::string s;
@@ -361,7 +387,12 @@ std::vector<Arg> script_command() {
       return a;
     }
     case 4: {
-      switch (choice(4)) {
+      switch (choice(5)) {
+        case 4: {  // a binary chunk: Redis compiles every body as text
+          const std::string chunk = pick(kBinaryChunks);
+          if (one_in(2)) return {lit("SCRIPT"), lit("LOAD"), lit(chunk)};
+          return {lit("EVAL"), lit(chunk), lit("0")};
+        }
         case 0:
           return {lit("SCRIPT"), lit("LOAD"), lit(one_in(2) ? kReleaseScript : lua_script())};
         case 1:

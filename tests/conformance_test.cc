@@ -200,6 +200,9 @@ struct Coverage {
   int exec_nil = 0;
   int exec_abort = 0;
   int script_errors = 0;
+  int binary_chunks = 0;     // EVAL / SCRIPT LOAD of a Lua binary chunk
+  int extreme_expiries = 0;  // EXPIRE / PEXPIRE with an argument beyond +-2^62
+  int sandbox_probes = 0;    // scripts poking at shared metatables or bytecode
   int steps = 0;
   int sequences = 0;
 };
@@ -251,7 +254,7 @@ class Harness {
            << "    model: " << resp(m) << "\n    redis: " << resp(*real);
         return os.str();
       }
-      note(name, m);
+      note(name, argv, m);
       std::vector<std::string>& q = queued[step.conn];
       if (m == Reply::status("QUEUED")) {
         q.push_back(name);
@@ -279,9 +282,20 @@ class Harness {
     return std::nullopt;
   }
 
-  void note(const std::string& name, const Reply& m) {
+  void note(const std::string& name, const std::vector<std::string>& argv, const Reply& m) {
     ++coverage_.steps;
     ++coverage_.commands[name];
+    const bool script_body = (name == "eval" && argv.size() > 1) || (name == "script" && argv.size() > 2);
+    const std::string& body = script_body ? argv[name == "eval" ? 1 : 2] : argv[0];
+    if (script_body && !body.empty() && body[0] == '\x1b') ++coverage_.binary_chunks;
+    if (script_body && (body.find("getmetatable") != std::string::npos ||
+                        body.find("string.dump") != std::string::npos)) {
+      ++coverage_.sandbox_probes;
+    }
+    if ((name == "expire" || name == "pexpire") && argv.size() > 2) {
+      const std::optional<int64_t> v = model::parse_int64(argv[2]);
+      if (v && (*v > (int64_t{1} << 62) || *v < -(int64_t{1} << 62))) ++coverage_.extreme_expiries;
+    }
     if (name == "exec") {
       if (m.type == Reply::Type::kArray) ++coverage_.exec_arrays;
       if (m.type == Reply::Type::kNilArray) ++coverage_.exec_nil;
@@ -382,6 +396,11 @@ TEST(Conformance, ModelRepliesAsRealRedis) {
   EXPECT_GT(c.exec_nil, 0) << "no WATCH ever aborted an EXEC";
   EXPECT_GT(c.exec_abort, 0) << "no EXECABORT";
   EXPECT_GT(c.script_errors, 0);
+  EXPECT_GT(c.binary_chunks, 0) << "no bytecode body";
+  EXPECT_GT(c.extreme_expiries, 0) << "no EXPIRE at the ends of int64";
+  EXPECT_GT(c.sandbox_probes, 0) << "no script probing the sandbox";
+  std::cout << "conformance: " << c.binary_chunks << " bytecode bodies, " << c.extreme_expiries
+            << " extreme expiries, " << c.sandbox_probes << " sandbox probes\n";
 }
 
 // The mutation test: with a deliberately broken rule (SET NX overwrites)
