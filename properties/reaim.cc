@@ -73,30 +73,6 @@ std::optional<Anchor> anchor_of(const Scenario& s, const sim::History& h, const 
   return a;
 }
 
-std::optional<Anchor> anchor_after(const Scenario& s, const sim::History& h, const Fault& f) {
-  const auto target = aim_of(f, s.world);
-  if (!target) return std::nullopt;
-  const size_t fired = fault_event(h, f);
-  // What the fault itself records: a client's death or return, a node's
-  // lost keys (a mutation without a client).
-  auto caused_by_fault = [](const sim::Event& e) {
-    return e.kind == sim::EventKind::kCrash || e.kind == sim::EventKind::kRestart ||
-           (e.kind == sim::EventKind::kMutation && e.client < 0);
-  };
-  std::optional<size_t> first;
-  for (size_t i = fired + 1; i < h.events.size() && !first; ++i) {
-    if (belongs(h.events[i], *target) && !caused_by_fault(h.events[i])) first = i;
-  }
-  if (!first) return std::nullopt;
-  Anchor a;
-  a.event = h.events[*first];
-  for (size_t i = 0; i <= *first; ++i) {
-    a.ordinal += belongs(h.events[i], *target) && same_kind(h.events[i], a.event);
-  }
-  a.offset = sim::at_ms(f.at_ms) - a.event.at;
-  return a;
-}
-
 std::optional<int64_t> reaimed_at_ms(const Scenario& c, const sim::History& h, size_t i, const Anchor& a, int ordinal,
                                      size_t before) {
   const auto target = aim_of(c.faults[i], c.world);

@@ -34,15 +34,6 @@ size_t fault_event(const sim::History& h, const chaos::Fault& f);
 // partition, lost or duplicated replies) is aimed at everyone's events.
 std::optional<Anchor> anchor_of(const chaos::Scenario& s, const sim::History& h, const chaos::Fault& f);
 
-// The other side: the first event of f's target after the fault fired,
-// leaving out what the fault itself recorded (a crash, a restart, a node's
-// own losses); its offset is negative or zero. A client crashed while its
-// SETNX was in flight: the command still lands after the crash, and the
-// last event before it (the acquire call, hundreds of ms earlier) says
-// nothing about where the crash must fall. nullopt: not re-aimed, or
-// nothing of its target came after it.
-std::optional<Anchor> anchor_after(const chaos::Scenario& s, const sim::History& h, const chaos::Fault& f);
-
 // The time (whole ms, rounded up) at which the `ordinal`-th occurrence of
 // a's event falls, plus a's offset, in h (a run of candidate c) for c's
 // fault i, looking only at h.events[0, before). With fewer occurrences than

@@ -1,7 +1,6 @@
 #include "properties/shrink.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <optional>
 
@@ -452,47 +451,36 @@ class Shrinker {
       }
       if (!same) continue;
       used[*same] = true;
-      // Both of the target's events around the fault, the nearer first: a
-      // crash while a command was in flight sits just before that
-      // command's landing, not after the target's last event before it.
-      const sim::History& b = best_run_.outcome.history;
-      std::vector<Anchor> anchors;
-      for (auto a : {anchor_of(best_, b, best_.faults[*same]), anchor_after(best_, b, best_.faults[*same])}) {
-        if (a) anchors.push_back(*a);
-      }
-      std::stable_sort(anchors.begin(), anchors.end(),
-                       [](const Anchor& x, const Anchor& y) { return std::chrono::abs(x.offset) < std::chrono::abs(y.offset); });
+      const auto anchor = anchor_of(best_, best_run_.outcome.history, best_.faults[*same]);
+      if (!anchor) continue;
+      // The same occurrence as in the best run, then the first one (every
+      // client starts contending at once, so the first is often as good);
+      // each once, so an anchor that was the first is tried just once (not
+      // skipped: `break` on it here once skipped every first occurrence).
+      std::vector<int> ordinals = {anchor->ordinal};
+      if (anchor->ordinal != 1) ordinals.push_back(1);
       std::optional<Judged> without_run;
-      std::vector<int64_t> tried = {c.faults[i].at_ms};
-      for (const Anchor& anchor : anchors) {
-        // The same occurrence as in the best run, then the first one (every
-        // client starts contending at once, so the first is often as good).
-        // (Each once: an anchor that was the first already is tried.)
-        std::vector<int> ordinals = {anchor.ordinal};
-        if (anchor.ordinal != 1) ordinals.push_back(1);
-        for (int ordinal : ordinals) {
-          const sim::History& h = c_run.outcome.history;
-          auto at_ms = reaimed_at_ms(c, h, i, anchor, ordinal, fault_event(h, c.faults[i]));
-          if (!at_ms) {
-            // The anchor comes after the fault in c's run: see where it
-            // falls without the fault.
-            if (!without_run) {
-              if (spent()) return false;
-              Scenario without = c;
-              without.faults.erase(without.faults.begin() + static_cast<long>(i));
-              without_run = run(without);
-            }
-            const sim::History& w = without_run->outcome.history;
-            at_ms = reaimed_at_ms(c, w, i, anchor, ordinal, w.events.size());
+      for (int ordinal : ordinals) {
+        const sim::History& h = c_run.outcome.history;
+        auto at_ms = reaimed_at_ms(c, h, i, *anchor, ordinal, fault_event(h, c.faults[i]));
+        if (!at_ms) {
+          // The anchor comes after the fault in c's run: see where it
+          // falls without the fault.
+          if (!without_run) {
+            if (spent()) return false;
+            Scenario without = c;
+            without.faults.erase(without.faults.begin() + static_cast<long>(i));
+            without_run = run(without);
           }
-          if (!at_ms || std::find(tried.begin(), tried.end(), *at_ms) != tried.end() || spent()) continue;
-          tried.push_back(*at_ms);
-          Scenario moved = c;
-          moved.faults[i].at_ms = *at_ms;
-          sort_faults(moved);
-          Judged j = run(moved);
-          if (keep_if_violates(moved, j)) return true;
+          const sim::History& w = without_run->outcome.history;
+          at_ms = reaimed_at_ms(c, w, i, *anchor, ordinal, w.events.size());
         }
+        if (!at_ms || *at_ms == c.faults[i].at_ms || spent()) continue;
+        Scenario moved = c;
+        moved.faults[i].at_ms = *at_ms;
+        sort_faults(moved);
+        Judged j = run(moved);
+        if (keep_if_violates(moved, j)) return true;
       }
     }
     return false;
