@@ -454,10 +454,13 @@ class Shrinker {
       const auto anchor = anchor_of(best_, best_run_.outcome.history, best_.faults[*same]);
       if (!anchor) continue;
       // The same occurrence as in the best run, then the first one (every
-      // client starts contending at once, so the first is often as good).
+      // client starts contending at once, so the first is often as good);
+      // each once, so an anchor that was the first is tried just once (not
+      // skipped: `break` on it here once skipped every first occurrence).
+      std::vector<int> ordinals = {anchor->ordinal};
+      if (anchor->ordinal != 1) ordinals.push_back(1);
       std::optional<Judged> without_run;
-      for (int ordinal : {anchor->ordinal, 1}) {
-        if (ordinal == 1 && anchor->ordinal == 1) break;
+      for (int ordinal : ordinals) {
         const sim::History& h = c_run.outcome.history;
         auto at_ms = reaimed_at_ms(c, h, i, *anchor, ordinal, fault_event(h, c.faults[i]));
         if (!at_ms) {

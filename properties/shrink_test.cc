@@ -90,6 +90,27 @@ TEST(Shrink, ACrashBetweenSetnxAndExpireShrinksToOneClientAndOneCycle) {
   EXPECT_LE(stats.runs, 400);
 }
 
+// The world lasts the run's whole duration even once its only client is
+// dead: the key its SETNX left without a TTL outlives the lease. (The run
+// used to end with its last event, so no one-client counterexample of
+// this story could violate expiry, and shrinking kept the others.)
+TEST(Shrink, AKeyLeftByTheOnlyClientOutlivesItsLeaseAfterTheClientDies) {
+  Scenario s;
+  s.world = chaos::default_world("setnx-expire");
+  s.world.clients = 1;
+  s.world.workload.acquires_per_client = 1;
+  s.world.duration = Millis(2000);
+  s.world.network.latency_min = s.world.network.latency_max = Millis(1);
+  chaos::Fault crash;
+  crash.kind = FaultKind::kCrash;
+  crash.target = "client-0";
+  crash.at_ms = 2;  // SETNX landed at 1 ms; its reply (and so EXPIRE) is not back yet
+  s.faults.push_back(crash);
+  const Judged j = judge(s);
+  EXPECT_EQ(j.outcome.history.end, sim::TrueInstant{} + Millis(2000));
+  EXPECT_TRUE(find_violation(j.violations, "expiry") != nullptr);
+}
+
 // The generator gives watchdog worlds (holds of 2 x TTL) a busy time past
 // duration_ms, so some of their faults never fire. A counterexample must
 // not list them: the parser refuses such a file. Even a shrink of one run

@@ -453,7 +453,10 @@ RunOutcome World::run() {
   const TrueInstant stop = TrueInstant{} + config_.duration;
   RunOutcome out;
   out.event_limit_hit = !loop_.run_until(stop);
-  impl_->history.end = loop_.empty() ? loop_.now() : stop;
+  // The world lasts the whole run even when nothing is left to happen (its
+  // last client died): a key it left without a TTL is still there at the
+  // end, and expiry must see it live that long.
+  impl_->history.end = stop;
   for (const auto& note : impl_->validity_notes) {
     Event& e = impl_->history.events[note.index];
     const LocalClock& clock = impl_->procs[e.client].clock;
