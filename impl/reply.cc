@@ -90,10 +90,48 @@ std::string encode_command(const std::vector<std::string>& argv) {
   return out;
 }
 
+namespace {
+
+// Whether every aggregate header in `bytes` promises no more elements than
+// the bytes left could hold (each element takes at least 3: a type byte and
+// CRLF). hiredis 0.14 (Debian bookworm) has no maxelements and callocs the
+// promised count up front, so "*2147483647\r\n" alone would ask for 16 GB;
+// decode_one takes one complete reply, so such a header is malformed.
+bool headers_fit(std::string_view bytes) {
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    const char type = bytes[pos];
+    const size_t eol = bytes.find("\r\n", pos);
+    if (eol == std::string_view::npos) return true;  // truncated: hiredis says so
+    if (type == '*' || type == '$') {
+      const std::string_view digits = bytes.substr(pos + 1, eol - pos - 1);
+      long long n = 0;
+      bool negative = !digits.empty() && digits[0] == '-';
+      for (size_t i = negative ? 1 : 0; i < digits.size(); ++i) {
+        if (digits[i] < '0' || digits[i] > '9') return true;  // malformed: hiredis says so
+        if (n > static_cast<long long>(bytes.size())) return false;
+        n = n * 10 + (digits[i] - '0');
+      }
+      const size_t left = bytes.size() - (eol + 2);
+      if (!negative && type == '*' && static_cast<unsigned long long>(n) > left / 3) return false;
+      if (!negative && type == '$') {
+        if (static_cast<unsigned long long>(n) > left) return false;
+        pos = eol + 2 + static_cast<size_t>(n) + 2;
+        continue;
+      }
+    }
+    pos = eol + 2;
+  }
+  return true;
+}
+
+}  // namespace
+
 ReplyReader::ReplyReader() : reader_(redisReaderCreate()) { LC_CHECK(reader_ != nullptr); }
 ReplyReader::~ReplyReader() { redisReaderFree(reader_); }
 
 Result<Reply> ReplyReader::decode_one(std::string_view bytes) {
+  if (!headers_fit(bytes)) return Error{ErrorCode::kProtocol, "reply promises more elements or bytes than it has"};
   if (redisReaderFeed(reader_, bytes.data(), bytes.size()) != REDIS_OK) {
     return Error{ErrorCode::kProtocol, "reader refused input"};
   }

@@ -43,6 +43,21 @@ TEST(ReplyReader, RejectsTruncatedTrailingAndMalformed) {
   EXPECT_TRUE(ok->is_integer(7));
 }
 
+// hiredis 0.14 callocs an array's promised size before its elements
+// arrive: a header alone must not ask for gigabytes (ASan aborts on it).
+TEST(ReplyReader, RefusesHeadersThatPromiseMoreThanTheBytesHold) {
+  ReplyReader r;
+  for (const char* bytes : {"*2147483647\r\n", "*3\r\n:1\r\n", "*1\r\n*4294967295\r\n", "$99\r\nabc\r\n"}) {
+    auto got = r.decode_one(bytes);
+    ASSERT_FALSE(got.ok()) << bytes;
+    EXPECT_EQ(got.error().code, ErrorCode::kProtocol) << bytes;
+  }
+  // Bulk strings holding CRLF and nested arrays still decode.
+  auto ok = r.decode_one("*2\r\n$4\r\n\r\n\r\n\r\n*1\r\n:7\r\n");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->elements.size(), 2u);
+}
+
 TEST(ReplyToResult, ErrorReplyBecomesErrorValue) {
   Reply e;
   e.type = Reply::Type::kError;
