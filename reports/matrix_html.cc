@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "reports/html.h"
 #include "reports/outcome.h"
 
 namespace lockcheck::reports {
@@ -78,7 +79,7 @@ std::string distinct(const std::vector<std::string>& values) {
 }
 
 std::string row(const std::string& name, const std::string& value_html) {
-  return "<tr><td>" + html_text(name) + "</td><td>" + value_html + "</td></tr>\n";
+  return "<tr><td>" + html_escape(name) + "</td><td>" + value_html + "</td></tr>\n";
 }
 
 // The run's parameters as results.json records them, and the command
@@ -107,18 +108,18 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
   }
   std::string out = "<table class=\"params\">\n";
   out += row("cells", std::to_string(cells.size()));
-  out += row("strategies", html_text(distinct(strategies)));
-  out += row("fault cells", html_text(distinct(faults)));
-  out += row("seeds per cell", html_text(distinct(seeds)) + " from " + html_text(distinct(first_seeds)));
-  out += row("shards", html_text(distinct(shards)));
-  out += row("properties judged", html_text(distinct(judged)));
+  out += row("strategies", html_escape(distinct(strategies)));
+  out += row("fault cells", html_escape(distinct(faults)));
+  out += row("seeds per cell", html_escape(distinct(seeds)) + " from " + html_escape(distinct(first_seeds)));
+  out += row("shards", html_escape(distinct(shards)));
+  out += row("properties judged", html_escape(distinct(judged)));
   out += row("lock cycles", std::to_string(cycles));
   out +=
       row("seeds checked twice", std::to_string(checked_twice) + (checked_twice > 0 ? " (--check-determinism)" : ""));
   if (budget_hit > 0) out += row("stopped by --budget-ms", std::to_string(budget_hit) + " cells");
   out += row("wall time (cells summed)",
              std::to_string(wall_ms / 1000) + "." + std::to_string(wall_ms % 1000 / 100) + " s");
-  if (cmp.has_baseline()) out += row("baseline", "<code>" + html_text(cmp.origin) + "</code>");
+  if (cmp.has_baseline()) out += row("baseline", "<code>" + html_escape(cmp.origin) + "</code>");
   auto all_same = [](const std::vector<std::string>& v) {
     return std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); });
   };
@@ -128,7 +129,7 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
                           " --seeds " + seeds.front() + " --seed " + first_seeds.front();
     // Every property judged is the default.
     if (!cells.front().result.spec.properties.empty()) command += " --properties " + judged.front();
-    out += row("run it again", "<code>" + html_text(command) + "</code>");
+    out += row("run it again", "<code>" + html_escape(command) + "</code>");
   }
   return out + "</table>\n";
 }
@@ -139,21 +140,21 @@ std::string property_cell(const std::vector<CellReport>& cells, size_t i, size_t
   const auto& p = c.result.properties[k];
   const Outcome o = outcome_of(cells, i, k, cmp);
   std::string out = "<td class=\"p " + std::string(css_class(o)) + "\" title=\"" +
-                    html_text(p.property + ": " + outcome_sentence(o)) + "\">";
+                    html_escape(p.property + ": " + outcome_sentence(o)) + "\">";
   const std::string file = counterexample_file(c, k);
-  if (!p.violated()) return out + html_text(outcome_word(o)) + "</td>";
-  if (file.empty()) return out + html_text(outcome_word(o)) + "<small>" + chaos::format_seed(p.seed) + "</small></td>";
-  out += "<a href=\"" + html_text(relative_url(page_path, counterexample_page(file))) + "\" title=\"" +
-         html_text(p.counterexample ? p.counterexample->explanation : p.explanation) + "\">" +
-         html_text(outcome_word(o)) + "</a>";
+  if (!p.violated()) return out + html_escape(outcome_word(o)) + "</td>";
+  if (file.empty()) return out + html_escape(outcome_word(o)) + "<small>" + chaos::format_seed(p.seed) + "</small></td>";
+  out += "<a href=\"" + html_escape(relative_url(page_path, counterexample_page(file))) + "\" title=\"" +
+         html_escape(p.counterexample ? p.counterexample->explanation : p.explanation) + "\">" +
+         html_escape(outcome_word(o)) + "</a>";
   out += "<small><a href=\"#" + anchor(i, k) + "\">" + chaos::format_seed(p.seed) + "</a> · <a href=\"" +
-         html_text(relative_url(page_path, file)) + "\">json</a></small>";
+         html_escape(relative_url(page_path, file)) + "\">json</a></small>";
   return out + "</td>";
 }
 
 std::string verdict_cell(const std::vector<CellReport>& cells, size_t i, const BaselineComparison& cmp) {
   const CellResult& r = cells[i].result;
-  if (r.nondeterministic) return "<td class=\"harness\">HARNESS FAULT: " + html_text(r.nondeterminism) + "</td>";
+  if (r.nondeterministic) return "<td class=\"harness\">HARNESS FAULT: " + html_escape(r.nondeterminism) + "</td>";
   std::string failing;
   bool unbaselined = false;
   for (size_t k = 0; k < r.properties.size(); ++k) {
@@ -164,7 +165,7 @@ std::string verdict_cell(const std::vector<CellReport>& cells, size_t i, const B
   }
   std::string out = r.violated ? "violated" : "holds";
   if (cmp.has_baseline()) {
-    out = !failing.empty() ? out + " — <span class=\"bad\">" + html_text(failing) + "</span>"
+    out = !failing.empty() ? out + " — <span class=\"bad\">" + html_escape(failing) + "</span>"
           : unbaselined    ? out + " (not in the baseline)"
                            : out + " as expected";
   } else {
@@ -184,14 +185,14 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
                     std::string(is_failure(o)                      ? " fails"
                                 : o == Outcome::kExpectedViolation ? " expected"
                                                                    : "") +
-                    "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_text(r.spec.strategy + " / " + r.spec.faults_label) +
-                    ": " + html_text(p.property) + " — " + html_text(outcome_sentence(o)) + "</h3>\n<dl>\n";
+                    "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_escape(r.spec.strategy + " / " + r.spec.faults_label) +
+                    ": " + html_escape(p.property) + " — " + html_escape(outcome_sentence(o)) + "</h3>\n<dl>\n";
   out += "<dt>lowest seed</dt><dd><code>SEED=" + chaos::format_seed(p.seed) + "</code>, violated on " +
          std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) + " seeds</dd>\n";
-  out += "<dt>at that seed</dt><dd>" + html_text(p.explanation) + "</dd>\n";
+  out += "<dt>at that seed</dt><dd>" + html_escape(p.explanation) + "</dd>\n";
   if (p.counterexample) {
     const auto& cx = *p.counterexample;
-    out += "<dt>shrunk</dt><dd>" + html_text(cx.explanation) + "</dd>\n";
+    out += "<dt>shrunk</dt><dd>" + html_escape(cx.explanation) + "</dd>\n";
     out += "<dt>trace</dt><dd><code>TRACE=" + properties::format_trace(cx.trace) + "</code></dd>\n";
     out += "<dt>shrinking</dt><dd>" + std::to_string(cx.stats.runs) + " runs: faults " +
            std::to_string(cx.stats.faults_before) + " → " + std::to_string(cx.stats.faults_after) + ", clients " +
@@ -200,31 +201,15 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
            std::to_string(cx.stats.acquires_after) + "</dd>\n";
   }
   if (!file.empty()) {
-    out += "<dt>files</dt><dd><a href=\"" + html_text(relative_url(page_path, counterexample_page(file))) +
-           "\">timeline</a> · <a href=\"" + html_text(relative_url(page_path, file)) + "\">" +
-           html_text(std::filesystem::path(file).filename().string()) + "</a></dd>\n";
-    out += "<dt>replay</dt><dd><pre>" + html_text(replay_command(file)) + "</pre></dd>\n";
+    out += "<dt>files</dt><dd><a href=\"" + html_escape(relative_url(page_path, counterexample_page(file))) +
+           "\">timeline</a> · <a href=\"" + html_escape(relative_url(page_path, file)) + "\">" +
+           html_escape(std::filesystem::path(file).filename().string()) + "</a></dd>\n";
+    out += "<dt>replay</dt><dd><pre>" + html_escape(replay_command(file)) + "</pre></dd>\n";
   }
   return out + "</dl>\n</section>\n";
 }
 
 }  // namespace
-
-std::string html_text(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += static_cast<unsigned char>(ch) < 0x20 && ch != '\n' && ch != '\t' ? '?' : ch;
-    }
-  }
-  return out;
-}
 
 std::string counterexample_page(const std::string& file) {
   std::filesystem::path p(file);
@@ -271,8 +256,8 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>lockcheck: " +
-      html_text(headline) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
-  out += "<h1>lockcheck safety matrix</h1>\n<p class=\"headline\">" + html_text(headline) + ". ";
+      html_escape(headline) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += "<h1>lockcheck safety matrix</h1>\n<p class=\"headline\">" + html_escape(headline) + ". ";
   if (cmp.has_baseline()) {
     out += cmp.matches()
                ? "Every verdict as the baseline expects (" + std::to_string(expected) + " expected violations)."
@@ -286,11 +271,11 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
   out += "</p>\n";
   if (cmp.has_baseline() && (!cmp.differences.empty() || !cmp.notes.empty())) {
     out += "<ul>\n";
-    for (const auto& d : cmp.differences) out += "<li class=\"bad\">" + html_text(d) + "</li>\n";
-    for (const auto& n : cmp.notes) out += "<li>note: " + html_text(n) + "</li>\n";
+    for (const auto& d : cmp.differences) out += "<li class=\"bad\">" + html_escape(d) + "</li>\n";
+    for (const auto& n : cmp.notes) out += "<li>note: " + html_escape(n) + "</li>\n";
     if (!cmp.matches()) {
       out += "<li>if every difference is intended, regenerate the baseline with the command that wrote it: <code>" +
-             html_text(cmp.regenerate_command()) + "</code></li>\n";
+             html_escape(cmp.regenerate_command()) + "</code></li>\n";
     }
     out += "</ul>\n";
   }
@@ -301,14 +286,14 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
     if (!cmp.has_baseline() &&
         (o == Outcome::kExpectedViolation || o == Outcome::kRegression || o == Outcome::kImprovement))
       continue;
-    out += "<span class=\"" + std::string(css_class(o)) + "\"><b>" + html_text(outcome_word(o)) + "</b> " +
-           html_text(outcome_sentence(o)) + "</span> ";
+    out += "<span class=\"" + std::string(css_class(o)) + "\"><b>" + html_escape(outcome_word(o)) + "</b> " +
+           html_escape(outcome_sentence(o)) + "</span> ";
   }
   out +=
       "<br>A violated property links to its counterexample's timeline page, its lowest seed to the details "
       "below, and <i>json</i> to the counterexample file.</p>\n";
   out += "<table class=\"matrix\">\n<thead><tr><th>strategy</th><th>faults</th><th>seeds</th>";
-  for (const auto& info : properties::property_catalog()) out += "<th>" + html_text(std::string(info.id)) + "</th>";
+  for (const auto& info : properties::property_catalog()) out += "<th>" + html_escape(std::string(info.id)) + "</th>";
   out += "<th>verdict</th></tr></thead>\n<tbody>\n";
   for (size_t i = 0; i < cells.size(); ++i) {
     const auto& c = cells[i];
@@ -318,10 +303,10 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
     if (i == 0 || cells[i - 1].result.spec.strategy != r.spec.strategy) {
       size_t span = 1;
       while (i + span < cells.size() && cells[i + span].result.spec.strategy == r.spec.strategy) ++span;
-      out += "<td class=\"strategy\" rowspan=\"" + std::to_string(span) + "\">" + html_text(r.spec.strategy) + "</td>";
+      out += "<td class=\"strategy\" rowspan=\"" + std::to_string(span) + "\">" + html_escape(r.spec.strategy) + "</td>";
     }
     const int64_t planned = seeds_planned(c);
-    out += "<td>" + html_text(r.spec.faults_label) + "</td><td>" +
+    out += "<td>" + html_escape(r.spec.faults_label) + "</td><td>" +
            (r.seeds_run == planned ? std::to_string(planned)
                                    : std::to_string(r.seeds_run) + "/" + std::to_string(planned)) +
            "</td>";

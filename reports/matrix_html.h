@@ -30,9 +30,6 @@ std::string counterexample_page(const std::string& counterexample_file);
 // segment percent-encoded.
 std::string relative_url(const std::string& page_path, const std::string& target);
 
-// Text safe in HTML text and in quoted attribute values.
-std::string html_text(const std::string& text);
-
 }  // namespace lockcheck::reports
 
 #endif  // LOCKCHECK_REPORTS_MATRIX_HTML_H_

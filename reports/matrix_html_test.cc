@@ -1,4 +1,5 @@
 #include "reports/matrix_html.h"
+#include "reports/html.h"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +79,7 @@ TEST(MatrixHtml, LinksAreRelativeToThePageAndEncoded) {
 }
 
 TEST(MatrixHtml, EveryTextIsEscaped) {
-  EXPECT_EQ(html_text("<a href=\"x\">'&'</a>\x01"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;?");
+  EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>\x01"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;&#xFFFD;");
   CellReport c = cell_of("<script>alert(1)</script>", "\"><img>", 10);
   violate(&c, "mutex", 0x3, 1, "o\"ut");
   c.result.properties[index_of(c, "mutex")].counterexample->explanation = "<b>boom</b>";
