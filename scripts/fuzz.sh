@@ -39,7 +39,9 @@ run_target() {
   local target="$1" seconds="$2" jobs="$3"
   local corpus="$build/corpus/$target" findings="$build/findings/$target" log="$build/logs/$target.log"
   mkdir -p "$corpus" "$findings" "$build/logs"
-  local seeds=("$root/fuzz/corpus/$target")
+  # Only the seed folders git has (an empty one is not kept in a clone).
+  local seeds=()
+  [ -d "$root/fuzz/corpus/$target" ] && seeds+=("$root/fuzz/corpus/$target")
   [ -d "$root/fuzz/regressions/$target" ] && seeds+=("$root/fuzz/regressions/$target")
   local status=0
   local parallel=()
