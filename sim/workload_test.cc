@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/test_history.h"
 #include "sim/world.h"
 
 namespace lockcheck::sim {
@@ -22,14 +23,6 @@ WorldConfig one_client(const std::string& strategy) {
   c.workload.hold = Millis(300);
   c.workload.think = Millis(50);
   return c;
-}
-
-std::vector<Event> of_kind(const History& h, EventKind k) {
-  std::vector<Event> out;
-  for (const auto& e : h.events) {
-    if (e.kind == k) out.push_back(e);
-  }
-  return out;
 }
 
 TEST(Workload, AHoldLongerThanTheLeaseRenewsItWithExtend) {

@@ -1,5 +1,6 @@
 // World tests: the simulator's semantics (pauses, crashes, clocks, loss)
 // observed through the history of runs of the real `single` strategy.
+#include "sim/test_history.h"
 #include "sim/world.h"
 
 #include <gtest/gtest.h>
@@ -20,14 +21,6 @@ WorldConfig base(int clients = 2) {
   c.workload.hold = Millis(300);
   c.workload.think = Millis(50);
   return c;
-}
-
-std::vector<Event> of_kind(const History& h, EventKind k) {
-  std::vector<Event> out;
-  for (const auto& e : h.events) {
-    if (e.kind == k) out.push_back(e);
-  }
-  return out;
 }
 
 const ProcessId kClient0{ProcessId::Kind::kClient, 0};
