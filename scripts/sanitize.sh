@@ -4,6 +4,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export LOCKCHECK_BUILD_DIR="${LOCKCHECK_ASAN_DIR:-$root/build-asan}"
-"$root/scripts/build.sh" -DLOCKCHECK_SANITIZE=ON
+# -O1 -g1: half the compile time of -O2 -g under ASan (measured: 19 s
+# against 43 s of CPU for properties/suite_test.cc), still line numbers in
+# every report, and the tests run at nearly -O2 speed.
+"$root/scripts/build.sh" -DLOCKCHECK_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$LOCKCHECK_BUILD_DIR" --output-on-failure -j 2 "$@"
