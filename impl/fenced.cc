@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "impl/acquire.h"
+
 namespace lockcheck {
 
 // KEYS[1] lock, KEYS[2] fence counter, ARGV[1] token, ARGV[2] ttl ms.
@@ -13,32 +15,32 @@ const char* const kFencedAcquireScript =
     "return false\n";
 const char* const kFencedAcquireScriptSha1 = "e0d197e55a5b4669bfa168d85e3737b96e8c1aac";
 
-Task<Result<Lease>> FencedLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  const std::string token = random_token(env);
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  const std::string fence_key = options.key + ":fence";
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> args{"2", options.key, fence_key, token, ttl_ms};
-    auto r = co_await eval_script(env, 0, kFencedAcquireScript, kFencedAcquireScriptSha1, std::move(args), cutoff);
-    if (r.ok() && r->type == Reply::Type::kInteger && r->integer > 0) {
-      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-      lease.ttl = options.ttl;
-      lease.fence = static_cast<uint64_t>(r->integer);
-      if (lease_valid(env, lease)) co_return lease;
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok() && r.error().outcome_unknown()) {
-      // The script may have run: undo the lock (the counter only grows).
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok()) {
-      co_return r.error();
-    }
-    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
+namespace {
+
+// One attempt: the script above, granted when it answers a fencing token.
+Task<Attempt> set_nx_and_fence(Env& env, AttemptContext ctx) {
+  std::vector<std::string> args{"2", ctx.options.key, ctx.options.key + ":fence", ctx.token,
+                                std::to_string(ctx.options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kFencedAcquireScript, kFencedAcquireScriptSha1, std::move(args), ctx.cutoff);
+  if (r.ok() && r->type == Reply::Type::kInteger && r->integer > 0) {
+    Lease lease = grant_lease(ctx.options, ctx.token, ctx.started);
+    lease.fence = static_cast<uint64_t>(r->integer);
+    co_return Attempt::granted(std::move(lease));
   }
+  // No answer: the script may have run. The undo frees the lock; the
+  // counter only grows, so a fence it handed out is never handed out again.
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
+  if (!r.ok()) co_return Attempt::failed(r.error());
+  co_return Attempt::not_granted();
+}
+
+}  // namespace
+
+Task<Result<Lease>> FencedLock::acquire(Env& env, LockOptions options) {
+  AcquireSteps steps;
+  steps.attempt = set_nx_and_fence;
+  steps.undo = undo_token;
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 }  // namespace lockcheck

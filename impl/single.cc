@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "impl/acquire.h"
+
 namespace lockcheck {
 
 const char* const kReleaseScript =
@@ -42,7 +44,7 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
   co_return co_await env.call_by(node, std::move(by_text), reply_by);
 }
 
-Task<Status> release_token(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by) {
+Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by) {
   std::vector<std::string> args{"1", key, token};
   auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args), reply_by);
   if (!r.ok()) co_return r.error();
@@ -50,41 +52,36 @@ Task<Status> release_token(Env& env, const std::string& key, const std::string& 
   co_return Error{ErrorCode::kNotHeld, "lock " + key + " is not held by this token"};
 }
 
+Task<Status> undo_token(Env& env, AttemptContext ctx) {
+  co_return co_await release_token(env, ctx.options.key, ctx.token, ctx.cutoff);
+}
+
 namespace {
 
-// single's acquire loop. Without `deadline` (retry-forever) it tries until
+// single's attempt: SET key token NX PX ttl.
+Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
+  std::vector<std::string> cmd{"SET", ctx.options.key, ctx.token, "NX", "PX", std::to_string(ctx.options.ttl.count())};
+  auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
+  if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
+  if (!r.ok()) co_return Attempt::failed(r.error());  // e.g. WRONGTYPE: retrying cannot help
+  co_return Attempt::not_granted();  // held by someone else (nil reply)
+}
+
+// single's acquire. Without `deadline` (retry-forever) it tries until
 // granted; each call is then bounded by the request timeout alone.
-Task<Result<Lease>> acquire_loop(Env& env, LockOptions options, bool deadline) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant give_up_at = deadline ? env.mono_now() + options.acquire_timeout : MonoInstant::max();
-  const MonoInstant cutoff = deadline ? acquire_cutoff(env, give_up_at) : MonoInstant::max();
-  const std::string token = random_token(env);
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
-    auto r = co_await env.call_by(0, std::move(cmd), cutoff);
-    if (r.ok() && r->is_status("OK")) {
-      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-      if (lease_valid(env, lease)) co_return lease;
-      // Granted too late to use: give it back at once.
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok() && r.error().outcome_unknown()) {
-      // The SET may have landed: undo it so nobody waits a TTL for a ghost.
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok()) {
-      co_return r.error();  // e.g. WRONGTYPE: retrying cannot help
-    }
-    // Held by someone else (nil reply), or our attempt failed: wait and retry.
-    if (auto waited = co_await pause_before_retry(env, options, give_up_at); !waited.ok()) co_return waited.error();
-  }
+AcquireSteps single_steps(bool deadline) {
+  AcquireSteps steps;
+  steps.attempt = set_nx;
+  steps.undo = undo_token;
+  steps.deadline = deadline;
+  return steps;
 }
 
 }  // namespace
 
 Task<Result<Lease>> SingleLock::acquire(Env& env, LockOptions options) {
-  co_return co_await acquire_loop(env, std::move(options), true);
+  co_return co_await acquire_loop(env, std::move(options), single_steps(true));
 }
 
 Task<Status> SingleLock::release(Env& env, Lease lease) {
@@ -128,7 +125,7 @@ Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptio
 
 Task<Result<Lease>> RetryForeverLock::acquire(Env& env, LockOptions options) {
   // BROKEN on purpose: options.acquire_timeout is never looked at.
-  co_return co_await acquire_loop(env, std::move(options), false);
+  co_return co_await acquire_loop(env, std::move(options), single_steps(false));
 }
 
 }  // namespace lockcheck

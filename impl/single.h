@@ -15,6 +15,7 @@
 #ifndef LOCKCHECK_IMPL_SINGLE_H_
 #define LOCKCHECK_IMPL_SINGLE_H_
 
+#include "impl/acquire.h"
 #include "impl/lock.h"
 
 namespace lockcheck {
@@ -43,7 +44,11 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
 
 // Compare-and-delete of `token` on node 0, giving up at reply_by: OK, or
 // Error{kNotHeld} when the key does not hold the token (or the call's error).
-Task<Status> release_token(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by);
+Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by);
+
+// The undo of an attempt of single's family (AcquireSteps::undo):
+// compare-and-delete of ctx.token, giving up at ctx.cutoff.
+Task<Status> undo_token(Env& env, AttemptContext ctx);
 
 class SingleLock : public Strategy {
  public:
