@@ -1,5 +1,6 @@
 #include "impl/single.h"
 
+#include <algorithm>
 #include <string>
 
 #include "impl/acquire.h"
@@ -53,10 +54,35 @@ Task<Status> release_token(Env& env, std::string key, std::string token, MonoIns
 }
 
 Task<Status> undo_token(Env& env, AttemptContext ctx) {
-  co_return co_await release_token(env, ctx.options.key, ctx.token, ctx.cutoff);
+  MonoInstant give_up_at = ctx.cutoff;
+  if (ctx.ambiguous_since) give_up_at = std::min(give_up_at, later(*ctx.ambiguous_since, ctx.options.ttl));
+  Status s = Ok{};
+  for (int tries = 0; tries < kUndoTriesMax; ++tries) {
+    s = co_await release_token(env, ctx.options.key, ctx.token, give_up_at);
+    if (s.ok() || !s.error().outcome_unknown()) break;  // Redis answered: the token is not there now
+    const Nanos pause = ctx.options.retry_delay_min;
+    if (env.mono_now() + pause >= give_up_at) break;
+    co_await env.sleep(pause);
+  }
+  co_return s;
 }
 
 namespace {
+
+// After a nil SET when an earlier attempt's outcome is unknown: that
+// attempt's SET (same token) may have landed unseen, after its undo, so the
+// key holding the lock may be ours. Then it is a grant, whose TTL began no
+// earlier than the earliest such attempt: validity counts from there.
+Task<Attempt> own_key(Env& env, AttemptContext ctx) {
+  LC_CHECK(ctx.ambiguous_since.has_value());
+  std::vector<std::string> get{"GET", ctx.options.key};
+  auto r = co_await env.call_by(0, std::move(get), ctx.cutoff);
+  if (r.ok() && r->type == Reply::Type::kString && r->str == ctx.token) {
+    co_return Attempt::granted(grant_lease(ctx.options, ctx.token, *ctx.ambiguous_since));
+  }
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();  // it may still be ours
+  co_return Attempt::not_granted();
+}
 
 // single's attempt: SET key token NX PX ttl.
 Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
@@ -65,6 +91,7 @@ Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
   if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
   if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
   if (!r.ok()) co_return Attempt::failed(r.error());  // e.g. WRONGTYPE: retrying cannot help
+  if (ctx.ambiguous_since) co_return co_await own_key(env, std::move(ctx));
   co_return Attempt::not_granted();  // held by someone else (nil reply)
 }
 

@@ -46,8 +46,18 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
 // Error{kNotHeld} when the key does not hold the token (or the call's error).
 Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by);
 
-// The undo of an attempt of single's family (AcquireSteps::undo):
-// compare-and-delete of ctx.token, giving up at ctx.cutoff.
+// The undo of an attempt of single's family (AcquireSteps::undo): the
+// compare-and-delete of ctx.token, retried while its outcome is unknown.
+// A try that got no reply died with its connection, and Redis may still run
+// it later, unseen: an EVALSHA then meets NOSCRIPT on a cold script cache
+// and its EVAL fallback never happens. So each try is a whole eval_script
+// (EVALSHA, then EVAL on NOSCRIPT), repeated every retry_delay_min until
+// Redis answers either way: OK (deleted) or kNotHeld (the key does not
+// hold the token). Bounded: at most kUndoTriesMax tries, and it returns by
+// ctx.cutoff, or by ttl after ctx.ambiguous_since when that is sooner (the
+// earliest unanswered SET's key has expired by then, if Redis ran it when
+// it came), with the last try's error when no try got an answer.
+constexpr int kUndoTriesMax = 16;
 Task<Status> undo_token(Env& env, AttemptContext ctx);
 
 class SingleLock : public Strategy {
