@@ -85,22 +85,12 @@ Task<Result<Lease>> ConstValueLock::acquire(Env& env, LockOptions options) {
 }
 
 Task<Status> ConstValueLock::release(Env& env, Lease lease) {
-  std::vector<std::string> cmd{"DEL", lease.key};  // BROKEN: whoever holds it
-  auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
-  if (!r.ok()) co_return r.error();
-  co_return Ok{};
+  co_return co_await del_whoever_holds(env, std::move(lease));  // BROKEN: whoever holds it
 }
 
 Task<Result<Lease>> ConstValueLock::extend(Env& env, Lease lease, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant attempt_start = env.mono_now();
-  std::vector<std::string> cmd{"EXPIRE", lease.key, ttl_seconds(options.ttl)};
-  auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
-  if (!r.ok()) co_return r.error();
-  if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is gone"};
-  lease.started = attempt_start;
-  lease.valid_until = validity_end(attempt_start, options.ttl);
-  co_return lease;
+  std::string ttl_secs = ttl_seconds(options.ttl);
+  co_return co_await expire_whoever_holds(env, std::move(lease), std::move(options), "EXPIRE", std::move(ttl_secs));
 }
 
 // ---- getset ----

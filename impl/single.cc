@@ -129,7 +129,7 @@ Task<Result<Lease>> SingleLock::extend(Env& env, Lease lease, LockOptions option
   co_return lease;
 }
 
-Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
+Task<Status> del_whoever_holds(Env& env, Lease lease) {
   // BROKEN on purpose: deletes whatever holds the key, ours or not.
   std::vector<std::string> cmd{"DEL", lease.key};
   auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
@@ -137,17 +137,27 @@ Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
   co_return Ok{};
 }
 
-Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptions options) {
+Task<Result<Lease>> expire_whoever_holds(Env& env, Lease lease, LockOptions options, std::string command,
+                                         std::string ttl_arg) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
   // BROKEN on purpose: renews whatever holds the key, ours or not.
-  std::vector<std::string> cmd{"PEXPIRE", lease.key, std::to_string(options.ttl.count())};
+  std::vector<std::string> cmd{std::move(command), lease.key, std::move(ttl_arg)};
   auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is gone"};
   lease.started = attempt_start;
   lease.valid_until = validity_end(attempt_start, options.ttl);
   co_return lease;
+}
+
+Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
+  co_return co_await del_whoever_holds(env, std::move(lease));
+}
+
+Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptions options) {
+  std::string ttl_ms = std::to_string(options.ttl.count());
+  co_return co_await expire_whoever_holds(env, std::move(lease), std::move(options), "PEXPIRE", std::move(ttl_ms));
 }
 
 Task<Result<Lease>> RetryForeverLock::acquire(Env& env, LockOptions options) {

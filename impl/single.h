@@ -60,6 +60,18 @@ Task<Status> release_token(Env& env, std::string key, std::string token, MonoIns
 constexpr int kUndoTriesMax = 16;
 Task<Status> undo_token(Env& env, AttemptContext ctx);
 
+// BROKEN on purpose, shared by the strategies that act on whatever holds
+// the key, ours or not (del-unchecked and const-value release; extend-
+// unchecked and const-value extend). Each sends one command to node 0
+// within one request timeout.
+// `DEL key`: OK whatever the key held (or the call's error).
+Task<Status> del_whoever_holds(Env& env, Lease lease);
+// `command key ttl_arg` (PEXPIRE ms, EXPIRE secs): the lease renewed for
+// options.ttl from the call's start, Error{kNotHeld} when the key is gone,
+// Error{kInvalidArgument} for unusable options (nothing sent).
+Task<Result<Lease>> expire_whoever_holds(Env& env, Lease lease, LockOptions options, std::string command,
+                                         std::string ttl_arg);
+
 class SingleLock : public Strategy {
  public:
   std::string_view name() const override { return "single"; }
