@@ -3,7 +3,10 @@
 //   acquire: SET key <128-bit random token> NX PX ttl, retried with random
 //            jitter until the caller's timeout. A reply that never came
 //            leaves the outcome unknown, so the attempt is undone with a
-//            release before retrying or giving up.
+//            release, retried until Redis answers (undo_token), before
+//            retrying or giving up; and after such an attempt, a nil SET
+//            checks whether the key holds our own token (then a grant,
+//            valid from the earliest unanswered attempt).
 //   release: Lua compare-and-delete (only the token's owner deletes).
 //   extend:  Lua compare-and-pexpire.
 //   validity = ttl - elapsed - drift, elapsed on the monotonic clock.
