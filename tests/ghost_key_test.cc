@@ -21,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include "impl/client.h"
+#include "impl/fenced.h"
 #include "tests/redis_server.h"
 
 namespace lockcheck {
@@ -122,6 +123,22 @@ TEST_F(GhostKeyTest, NoAcquireTimeoutWhileRedisHoldsTheLockForTheClient) {
   EXPECT_LT(took_, o.acquire_timeout) << "granted, but only at the deadline";
   ASSERT_TRUE(r->release().ok());
   EXPECT_EQ(raw_get("lc:own"), std::nullopt);
+}
+
+// fenced's own-grant check (kFencedOwnScript) on real Redis: the fence of
+// the grant that holds our token, nil for anyone else's.
+TEST_F(GhostKeyTest, FencedOwnScriptAnswersOurFenceOnlyForOurToken) {
+  ASSERT_TRUE(server_.command({"SET", "lc:f", "tok"}).ok());
+  ASSERT_TRUE(server_.command({"SET", "lc:f:fence", "41"}).ok());
+  auto ours = server_.command({"EVAL", kFencedOwnScript, "2", "lc:f", "lc:f:fence", "tok"});
+  ASSERT_TRUE(ours.ok()) << ours.error().to_string();
+  EXPECT_TRUE(ours->is_integer(41)) << ours->to_string();
+  auto other = server_.command({"EVAL", kFencedOwnScript, "2", "lc:f", "lc:f:fence", "other"});
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  EXPECT_TRUE(other->is_nil()) << other->to_string();
+  auto sha = server_.command({"SCRIPT", "LOAD", kFencedOwnScript});
+  ASSERT_TRUE(sha.ok());
+  EXPECT_EQ(sha->str, kFencedOwnScriptSha1);
 }
 
 }  // namespace
