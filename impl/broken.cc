@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "impl/acquire.h"
+
 namespace lockcheck {
 namespace {
 
@@ -11,14 +13,12 @@ namespace {
 // than the lease the holder computes from the TTL in milliseconds.
 std::string ttl_seconds(Millis ttl) { return std::to_string((ttl.count() + 999) / 1000); }
 
-
 std::optional<int64_t> parse_ms(const std::string& s) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
 }
-
 
 // The wall clock's idea of the lease, on the monotonic time line now.
 MonoInstant wall_judged(Env& env, WallInstant wall_valid_until) {
@@ -29,105 +29,112 @@ MonoInstant wall_judged(Env& env, WallInstant wall_valid_until) {
 
 // ---- setnx-expire ----
 
-Task<Result<Lease>> SetnxExpireLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  const std::string token = random_token(env);
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> setnx{"SETNX", options.key, token};
-    auto r = co_await env.call_by(0, std::move(setnx), cutoff);
-    if (r.ok() && r->is_integer(1)) {
-      // BROKEN: the window between these two commands. (The EXPIRE goes out
-      // however late, as the recipe's does.)
-      std::vector<std::string> expire{"EXPIRE", options.key, ttl_seconds(options.ttl)};
-      (void)co_await env.call(0, std::move(expire));
-      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-      if (lease_valid(env, lease)) co_return lease;
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok() && !r.error().outcome_unknown()) {
-      co_return r.error();
-    }
-    // As the recipe does: a lost SETNX reply is simply retried.
-    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
+namespace {
+
+Task<Attempt> setnx_then_expire(Env& env, AttemptContext ctx) {
+  std::vector<std::string> setnx{"SETNX", ctx.options.key, ctx.token};
+  auto r = co_await env.call_by(0, std::move(setnx), ctx.cutoff);
+  if (r.ok() && r->is_integer(1)) {
+    // BROKEN: the window between these two commands. (The EXPIRE goes out
+    // however late, as the recipe's does.)
+    std::vector<std::string> expire{"EXPIRE", ctx.options.key, ttl_seconds(ctx.options.ttl)};
+    (void)co_await env.call(0, std::move(expire));
+    co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
   }
+  if (!r.ok() && !r.error().outcome_unknown()) co_return Attempt::failed(r.error());
+  // As the recipe does: a lost SETNX reply is simply retried.
+  co_return Attempt::not_granted();
+}
+
+}  // namespace
+
+Task<Result<Lease>> SetnxExpireLock::acquire(Env& env, LockOptions options) {
+  AcquireSteps steps;
+  steps.attempt = setnx_then_expire;
+  steps.undo = undo_token;
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 // ---- const-value ----
 
-Task<Result<Lease>> ConstValueLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> cmd{"SET", options.key, "1", "NX", "EX", ttl_seconds(options.ttl)};
-    auto r = co_await env.call_by(0, std::move(cmd), cutoff);
-    if (r.ok() && r->is_status("OK")) {
-      Lease lease{options.key, "1", attempt_start, validity_end(attempt_start, options.ttl)};
-      if (lease_valid(env, lease)) co_return lease;
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      std::vector<std::string> del{"DEL", options.key};
-      (void)co_await env.call_by(0, std::move(del), cutoff);
-    } else if (!r.ok() && !r.error().outcome_unknown()) {
-      co_return r.error();
-    }
-    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
-  }
+namespace {
+
+Task<Attempt> set_one(Env& env, AttemptContext ctx) {
+  std::vector<std::string> cmd{"SET", ctx.options.key, "1", "NX", "EX", ttl_seconds(ctx.options.ttl)};
+  auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
+  if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, "1", ctx.started));
+  if (!r.ok() && !r.error().outcome_unknown()) co_return Attempt::failed(r.error());
+  co_return Attempt::not_granted();
 }
 
-Task<Status> ConstValueLock::release(Env& env, Lease lease) {
-  std::vector<std::string> cmd{"DEL", lease.key};  // BROKEN: whoever holds it
-  auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
+Task<Status> del_key(Env& env, AttemptContext ctx) {
+  std::vector<std::string> del{"DEL", ctx.options.key};
+  auto r = co_await env.call_by(0, std::move(del), ctx.cutoff);
   if (!r.ok()) co_return r.error();
   co_return Ok{};
 }
 
+}  // namespace
+
+Task<Result<Lease>> ConstValueLock::acquire(Env& env, LockOptions options) {
+  AcquireSteps steps;
+  steps.attempt = set_one;
+  steps.undo = del_key;
+  steps.token = "1";  // the value says nothing about who holds the lock
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
+}
+
+Task<Status> ConstValueLock::release(Env& env, Lease lease) {
+  co_return co_await del_whoever_holds(env, std::move(lease));  // BROKEN: whoever holds it
+}
+
 Task<Result<Lease>> ConstValueLock::extend(Env& env, Lease lease, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant attempt_start = env.mono_now();
-  std::vector<std::string> cmd{"EXPIRE", lease.key, ttl_seconds(options.ttl)};
-  auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
-  if (!r.ok()) co_return r.error();
-  if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is gone"};
-  lease.started = attempt_start;
-  lease.valid_until = validity_end(attempt_start, options.ttl);
-  co_return lease;
+  std::string ttl_secs = ttl_seconds(options.ttl);
+  co_return co_await expire_whoever_holds(env, std::move(lease), std::move(options), "EXPIRE", std::move(ttl_secs));
 }
 
 // ---- getset ----
 
-Task<Result<Lease>> GetsetLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    const WallInstant wall_end = env.wall_now() + options.ttl;
-    const std::string stamp = std::to_string(unix_ms(wall_end));
-    Lease lease{options.key, stamp, attempt_start, validity_end(attempt_start, options.ttl), wall_end};
-    std::vector<std::string> setnx{"SETNX", options.key, stamp};
-    auto r = co_await env.call_by(0, std::move(setnx), cutoff);
-    if (!r.ok() && !r.error().outcome_unknown()) co_return r.error();
-    if (r.ok() && r->is_integer(1)) co_return lease;
-    if (r.ok()) {
-      // Held: take it over if the holder's timestamp has passed on OUR clock.
-      std::vector<std::string> get{"GET", options.key};
-      auto current = co_await env.call_by(0, std::move(get), cutoff);
-      if (current.ok() && current->type == Reply::Type::kString) {
-        const auto held_until = parse_ms(current->str);
-        if (held_until && *held_until < unix_ms(env.wall_now())) {
-          std::vector<std::string> getset{"GETSET", options.key, stamp};
-          auto old = co_await env.call(0, std::move(getset));  // however late, as the recipe's
-          // BROKEN: a loser's GETSET has already overwritten the winner's stamp.
-          if (old.ok() && old->type == Reply::Type::kString && old->str == current->str) co_return lease;
+namespace {
+
+// One attempt: SETNX our stamp, or take over a stamp that has passed on
+// OUR clock with GETSET.
+Task<Attempt> setnx_or_getset(Env& env, AttemptContext ctx) {
+  const WallInstant wall_end = env.wall_now() + ctx.options.ttl;
+  const std::string stamp = std::to_string(unix_ms(wall_end));
+  Lease lease = grant_lease(ctx.options, stamp, ctx.started);
+  lease.wall_valid_until = wall_end;
+  std::vector<std::string> setnx{"SETNX", ctx.options.key, stamp};
+  auto r = co_await env.call_by(0, std::move(setnx), ctx.cutoff);
+  if (!r.ok() && !r.error().outcome_unknown()) co_return Attempt::failed(r.error());
+  if (r.ok() && r->is_integer(1)) co_return Attempt::granted(std::move(lease));
+  if (r.ok()) {
+    // Held: take it over if the holder's timestamp has passed on OUR clock.
+    std::vector<std::string> get{"GET", ctx.options.key};
+    auto current = co_await env.call_by(0, std::move(get), ctx.cutoff);
+    if (current.ok() && current->type == Reply::Type::kString) {
+      const auto held_until = parse_ms(current->str);
+      if (held_until && *held_until < unix_ms(env.wall_now())) {
+        std::vector<std::string> getset{"GETSET", ctx.options.key, stamp};
+        auto old = co_await env.call(0, std::move(getset));  // however late, as the recipe's
+        // BROKEN: a loser's GETSET has already overwritten the winner's stamp.
+        if (old.ok() && old->type == Reply::Type::kString && old->str == current->str) {
+          co_return Attempt::granted(std::move(lease));
         }
       }
     }
-    if (auto s = co_await pause_before_retry(env, options, deadline); !s.ok()) co_return s.error();
   }
+  co_return Attempt::not_granted();
+}
+
+}  // namespace
+
+Task<Result<Lease>> GetsetLock::acquire(Env& env, LockOptions options) {
+  AcquireSteps steps;
+  steps.attempt = setnx_or_getset;
+  steps.token = "";  // each attempt writes its own stamp
+  steps.check_validity = false;  // BROKEN: the stamp is trusted however long the attempt took
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 Task<Status> GetsetLock::release(Env& env, Lease lease) {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "impl/acquire.h"
+
 namespace lockcheck {
 
 // KEYS[1] lock, KEYS[2] fence counter, ARGV[1] token, ARGV[2] ttl ms.
@@ -13,32 +15,58 @@ const char* const kFencedAcquireScript =
     "return false\n";
 const char* const kFencedAcquireScriptSha1 = "e0d197e55a5b4669bfa168d85e3737b96e8c1aac";
 
-Task<Result<Lease>> FencedLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  const std::string token = random_token(env);
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  const std::string fence_key = options.key + ":fence";
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> args{"2", options.key, fence_key, token, ttl_ms};
-    auto r = co_await eval_script(env, 0, kFencedAcquireScript, kFencedAcquireScriptSha1, std::move(args), cutoff);
-    if (r.ok() && r->type == Reply::Type::kInteger && r->integer > 0) {
-      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-      lease.ttl = options.ttl;
-      lease.fence = static_cast<uint64_t>(r->integer);
-      if (lease_valid(env, lease)) co_return lease;
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok() && r.error().outcome_unknown()) {
-      // The script may have run: undo the lock (the counter only grows).
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok()) {
-      co_return r.error();
-    }
-    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
+// KEYS[1] lock, KEYS[2] fence counter, ARGV[1] token. While the lock holds
+// our token no other grant can have happened since ours, so the counter is
+// still our fence.
+const char* const kFencedOwnScript =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then\n"
+    "  return tonumber(redis.call('get', KEYS[2]))\n"
+    "end\n"
+    "return false\n";
+const char* const kFencedOwnScriptSha1 = "0be80d6582cfe0fcb8c68a197ac3ab6b1612916b";
+
+namespace {
+
+// After a nil when an earlier attempt's outcome is unknown (see single's
+// own_key): the lock may hold our token, set by that attempt's script.
+Task<Attempt> own_grant(Env& env, AttemptContext ctx) {
+  LC_CHECK(ctx.ambiguous_since.has_value());
+  std::vector<std::string> args{"2", ctx.options.key, ctx.options.key + ":fence", ctx.token};
+  auto r = co_await eval_script(env, 0, kFencedOwnScript, kFencedOwnScriptSha1, std::move(args), ctx.cutoff);
+  if (r.ok() && r->type == Reply::Type::kInteger && r->integer > 0) {
+    Lease lease = grant_lease(ctx.options, ctx.token, *ctx.ambiguous_since);
+    lease.fence = static_cast<uint64_t>(r->integer);
+    co_return Attempt::granted(std::move(lease));
   }
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();  // it may still be ours
+  co_return Attempt::not_granted();
+}
+
+// One attempt: the script above, granted when it answers a fencing token.
+Task<Attempt> set_nx_and_fence(Env& env, AttemptContext ctx) {
+  std::vector<std::string> args{"2", ctx.options.key, ctx.options.key + ":fence", ctx.token,
+                                std::to_string(ctx.options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kFencedAcquireScript, kFencedAcquireScriptSha1, std::move(args), ctx.cutoff);
+  if (r.ok() && r->type == Reply::Type::kInteger && r->integer > 0) {
+    Lease lease = grant_lease(ctx.options, ctx.token, ctx.started);
+    lease.fence = static_cast<uint64_t>(r->integer);
+    co_return Attempt::granted(std::move(lease));
+  }
+  // No answer: the script may have run. The undo frees the lock; the
+  // counter only grows, so a fence it handed out is never handed out again.
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
+  if (!r.ok()) co_return Attempt::failed(r.error());
+  if (ctx.ambiguous_since) co_return co_await own_grant(env, std::move(ctx));
+  co_return Attempt::not_granted();  // held by someone else
+}
+
+}  // namespace
+
+Task<Result<Lease>> FencedLock::acquire(Env& env, LockOptions options) {
+  AcquireSteps steps;
+  steps.attempt = set_nx_and_fence;
+  steps.undo = undo_token;
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 }  // namespace lockcheck

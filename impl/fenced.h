@@ -4,7 +4,9 @@
 //            succeeds, INCR <key>:fence, returning the new counter as the
 //            grant's fencing token (nil when the lock is held). Atomic, so
 //            tokens follow grant order. Retries, jitter, validity and the
-//            undo of an unanswered attempt are single's.
+//            undo of an unanswered attempt are single's; after one, a nil
+//            asks (one script) whether the lock holds our token, and takes
+//            that grant with its fencing token.
 //   release, extend: single's compare-and-delete / compare-and-pexpire.
 //
 // The token is what makes a paused holder harmless: the protected resource
@@ -25,6 +27,11 @@ namespace lockcheck {
 
 extern const char* const kFencedAcquireScript;
 extern const char* const kFencedAcquireScriptSha1;
+// After an attempt whose outcome is unknown: the fencing token of the
+// grant the lock holds when it holds our token (nil otherwise), read
+// atomically with the check, so it is the counter our grant set.
+extern const char* const kFencedOwnScript;
+extern const char* const kFencedOwnScriptSha1;
 
 class FencedLock : public SingleLock {
  public:

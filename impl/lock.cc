@@ -16,7 +16,7 @@ MonoInstant validity_end(MonoInstant attempt_start, Millis ttl) {
   return attempt_start + ttl - drift_allowance(ttl);
 }
 
-Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstant deadline) {
+Task<Status> pause_before_retry(Env& env, LockOptions options, MonoInstant deadline) {
   const Nanos delay = Millis(random_between(env, options.retry_delay_min.count(), options.retry_delay_max.count()));
   if (env.mono_now() + delay >= deadline) {
     co_return Error{ErrorCode::kAcquireTimeout, "lock " + options.key + " not acquired in time"};

@@ -53,7 +53,7 @@ MonoInstant validity_end(MonoInstant attempt_start, Millis ttl);
 // Between two acquire attempts: a random delay in the options' retry range
 // on env's clock, or Error{kAcquireTimeout} (without sleeping) when that
 // delay would reach `deadline`.
-Task<Status> pause_before_retry(Env& env, const LockOptions& options, MonoInstant deadline);
+Task<Status> pause_before_retry(Env& env, LockOptions options, MonoInstant deadline);
 
 // The instant after which an acquire sends nothing and waits for nothing:
 // its deadline plus one request timeout. Attempts start only before the

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "impl/acquire.h"
 #include "impl/single.h"
 
 namespace lockcheck {
@@ -30,8 +31,8 @@ struct Tally {
 // Runs a compare-and-X script for `token` on every node in turn. Each
 // node's calls give up one request timeout after they start (so one slow
 // node does not starve the others), or at `cutoff` when that is sooner.
-Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, const std::string& key,
-                          const std::string& token, const std::string& extra_arg, MonoInstant cutoff) {
+Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, std::string key, std::string token,
+                          std::string extra_arg, MonoInstant cutoff) {
   Tally tally;
   for (size_t n = 0; n < env.node_count(); ++n) {
     std::vector<std::string> args{"1", key, token};
@@ -48,34 +49,38 @@ Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, const 
   co_return tally;
 }
 
+// One attempt: SET NX PX on every node in turn; granted on a majority.
+Task<Attempt> set_on_every_node(Env& env, AttemptContext ctx) {
+  const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
+  size_t granted = 0;
+  for (size_t n = 0; n < env.node_count(); ++n) {
+    std::vector<std::string> cmd{"SET", ctx.options.key, ctx.token, "NX", "PX", ttl_ms};
+    auto r = co_await env.call_by(n, std::move(cmd), ctx.cutoff);
+    if (r.ok() && r->is_status("OK")) ++granted;
+  }
+  if (granted >= majority(env.node_count())) {
+    co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started),
+                               "grant on " + std::to_string(granted) + " of " + std::to_string(env.node_count()) +
+                                   " nodes");
+  }
+  // Not enough: some nodes may hold the key, including where the reply was lost.
+  co_return Attempt::maybe_granted();
+}
+
+// Undo everywhere, so no minority of stale keys blocks the next attempt.
+Task<Status> release_on_every_node(Env& env, AttemptContext ctx) {
+  (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, ctx.options.key, ctx.token, "", ctx.cutoff);
+  co_return Ok{};
+}
+
 }  // namespace
 
 Task<Result<Lease>> RedlockLock::acquire(Env& env, LockOptions options) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
   LC_CHECK(env.node_count() >= 1);
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  const std::string token = random_token(env);
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    size_t granted = 0;
-    for (size_t n = 0; n < env.node_count(); ++n) {
-      std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
-      auto r = co_await env.call_by(n, std::move(cmd), cutoff);
-      if (r.ok() && r->is_status("OK")) ++granted;
-    }
-    Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-    if (granted >= majority(env.node_count())) {
-      if (lease_valid(env, lease)) co_return lease;
-      note_too_late(env, "grant on " + std::to_string(granted) + " of " + std::to_string(env.node_count()) + " nodes",
-                    attempt_start, options.ttl);
-    }
-    // Not enough (or too late): undo everywhere, including where the reply
-    // was lost, so no minority of stale keys blocks the next attempt.
-    (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, options.key, token, "", cutoff);
-    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
-  }
+  AcquireSteps steps;
+  steps.attempt = set_on_every_node;
+  steps.undo = release_on_every_node;
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 Task<Status> RedlockLock::release(Env& env, Lease lease) {

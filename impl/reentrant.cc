@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "impl/acquire.h"
 #include "impl/single.h"
 
 namespace lockcheck {
@@ -54,33 +55,35 @@ const char* const kNaiveAcquireScript =
     "return redis.call('pttl', KEYS[1])\n";
 const char* const kNaiveAcquireScriptSha1 = "d943e5a2b05958987c34847c73dfa626ebaa0dad";
 
-// One acquire loop for both: `script` answers nil when granted.
+// One attempt of either: `script` answers nil when granted, else the PTTL
+// of another owner's hold. ctx.token is the owner id.
+Task<Attempt> acquire_hold(Env& env, AttemptContext ctx, const char* script, const char* sha1) {
+  std::vector<std::string> args{"1", ctx.options.key, std::to_string(ctx.options.ttl.count()), ctx.token};
+  auto r = co_await eval_script(env, 0, script, sha1, std::move(args), ctx.cutoff);
+  if (r.ok() && r->is_nil()) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
+  if (!r.ok() && !r.error().outcome_unknown()) co_return Attempt::failed(r.error());  // e.g. WRONGTYPE
+  // Held by another owner, or the reply was lost (our hold count may have
+  // gone up: the TTL bounds that ghost; an owner that retries and wins
+  // would count it twice — documented as a limit, as in Redisson).
+  co_return Attempt::not_granted();
+}
+
+// A grant too late to use gives back this one hold.
+Task<Status> give_back_hold(Env& env, AttemptContext ctx) {
+  std::vector<std::string> undo{"1", ctx.options.key, ctx.token, std::to_string(ctx.options.ttl.count())};
+  auto r = co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo),
+                                ctx.cutoff);
+  if (!r.ok()) co_return r.error();
+  co_return Ok{};
+}
+
+// The acquire of both, with the owner as the token.
 Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script, const char* sha1) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant deadline = env.mono_now() + options.acquire_timeout;
-  const MonoInstant cutoff = acquire_cutoff(env, deadline);
-  const std::string owner = options.owner.empty() ? random_token(env) : options.owner;
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> args{"1", options.key, ttl_ms, owner};
-    auto r = co_await eval_script(env, 0, script, sha1, std::move(args), cutoff);
-    if (r.ok() && r->is_nil()) {
-      Lease lease{options.key, owner, attempt_start, validity_end(attempt_start, options.ttl)};
-      lease.ttl = options.ttl;
-      if (lease_valid(env, lease)) co_return lease;
-      // Too late to use; give back this one hold.
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      std::vector<std::string> undo{"1", options.key, owner, ttl_ms};
-      (void)co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo), cutoff);
-    } else if (!r.ok() && !r.error().outcome_unknown()) {
-      co_return r.error();  // e.g. WRONGTYPE
-    }
-    // Held by another owner, or the reply was lost (our hold count may have
-    // gone up: the TTL bounds that ghost; an owner that retries and wins
-    // would count it twice — documented as a limit, as in Redisson).
-    if (auto waited = co_await pause_before_retry(env, options, deadline); !waited.ok()) co_return waited.error();
-  }
+  AcquireSteps steps;
+  steps.attempt = [script, sha1](Env& e, AttemptContext ctx) { return acquire_hold(e, std::move(ctx), script, sha1); };
+  steps.undo = give_back_hold;
+  if (!options.owner.empty()) steps.token = options.owner;
+  co_return co_await acquire_loop(env, std::move(options), std::move(steps));
 }
 
 }  // namespace

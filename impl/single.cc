@@ -1,6 +1,9 @@
 #include "impl/single.h"
 
+#include <algorithm>
 #include <string>
+
+#include "impl/acquire.h"
 
 namespace lockcheck {
 
@@ -42,7 +45,7 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
   co_return co_await env.call_by(node, std::move(by_text), reply_by);
 }
 
-Task<Status> release_token(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by) {
+Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by) {
   std::vector<std::string> args{"1", key, token};
   auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args), reply_by);
   if (!r.ok()) co_return r.error();
@@ -50,41 +53,62 @@ Task<Status> release_token(Env& env, const std::string& key, const std::string& 
   co_return Error{ErrorCode::kNotHeld, "lock " + key + " is not held by this token"};
 }
 
+Task<Status> undo_token(Env& env, AttemptContext ctx) {
+  MonoInstant give_up_at = ctx.cutoff;
+  if (ctx.ambiguous_since) give_up_at = std::min(give_up_at, later(*ctx.ambiguous_since, ctx.options.ttl));
+  Status s = Ok{};
+  for (int tries = 0; tries < kUndoTriesMax; ++tries) {
+    s = co_await release_token(env, ctx.options.key, ctx.token, give_up_at);
+    if (s.ok() || !s.error().outcome_unknown()) break;  // Redis answered: the token is not there now
+    const Nanos pause = ctx.options.retry_delay_min;
+    if (env.mono_now() + pause >= give_up_at) break;
+    co_await env.sleep(pause);
+  }
+  co_return s;
+}
+
 namespace {
 
-// single's acquire loop. Without `deadline` (retry-forever) it tries until
-// granted; each call is then bounded by the request timeout alone.
-Task<Result<Lease>> acquire_loop(Env& env, LockOptions options, bool deadline) {
-  if (auto s = validate(options); !s.ok()) co_return s.error();
-  const MonoInstant give_up_at = deadline ? env.mono_now() + options.acquire_timeout : MonoInstant::max();
-  const MonoInstant cutoff = deadline ? acquire_cutoff(env, give_up_at) : MonoInstant::max();
-  const std::string token = random_token(env);
-  const std::string ttl_ms = std::to_string(options.ttl.count());
-  for (;;) {
-    const MonoInstant attempt_start = env.mono_now();
-    std::vector<std::string> cmd{"SET", options.key, token, "NX", "PX", ttl_ms};
-    auto r = co_await env.call_by(0, std::move(cmd), cutoff);
-    if (r.ok() && r->is_status("OK")) {
-      Lease lease{options.key, token, attempt_start, validity_end(attempt_start, options.ttl)};
-      if (lease_valid(env, lease)) co_return lease;
-      // Granted too late to use: give it back at once.
-      note_too_late(env, "grant", attempt_start, options.ttl);
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok() && r.error().outcome_unknown()) {
-      // The SET may have landed: undo it so nobody waits a TTL for a ghost.
-      (void)co_await release_token(env, options.key, token, cutoff);
-    } else if (!r.ok()) {
-      co_return r.error();  // e.g. WRONGTYPE: retrying cannot help
-    }
-    // Held by someone else (nil reply), or our attempt failed: wait and retry.
-    if (auto waited = co_await pause_before_retry(env, options, give_up_at); !waited.ok()) co_return waited.error();
+// After a nil SET when an earlier attempt's outcome is unknown: that
+// attempt's SET (same token) may have landed unseen, after its undo, so the
+// key holding the lock may be ours. Then it is a grant, whose TTL began no
+// earlier than the earliest such attempt: validity counts from there.
+Task<Attempt> own_key(Env& env, AttemptContext ctx) {
+  LC_CHECK(ctx.ambiguous_since.has_value());
+  std::vector<std::string> get{"GET", ctx.options.key};
+  auto r = co_await env.call_by(0, std::move(get), ctx.cutoff);
+  if (r.ok() && r->type == Reply::Type::kString && r->str == ctx.token) {
+    co_return Attempt::granted(grant_lease(ctx.options, ctx.token, *ctx.ambiguous_since));
   }
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();  // it may still be ours
+  co_return Attempt::not_granted();
+}
+
+// single's attempt: SET key token NX PX ttl.
+Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
+  std::vector<std::string> cmd{"SET", ctx.options.key, ctx.token, "NX", "PX", std::to_string(ctx.options.ttl.count())};
+  auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
+  if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
+  if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
+  if (!r.ok()) co_return Attempt::failed(r.error());  // e.g. WRONGTYPE: retrying cannot help
+  if (ctx.ambiguous_since) co_return co_await own_key(env, std::move(ctx));
+  co_return Attempt::not_granted();  // held by someone else (nil reply)
+}
+
+// single's acquire. Without `deadline` (retry-forever) it tries until
+// granted; each call is then bounded by the request timeout alone.
+AcquireSteps single_steps(bool deadline) {
+  AcquireSteps steps;
+  steps.attempt = set_nx;
+  steps.undo = undo_token;
+  steps.deadline = deadline;
+  return steps;
 }
 
 }  // namespace
 
 Task<Result<Lease>> SingleLock::acquire(Env& env, LockOptions options) {
-  co_return co_await acquire_loop(env, std::move(options), true);
+  co_return co_await acquire_loop(env, std::move(options), single_steps(true));
 }
 
 Task<Status> SingleLock::release(Env& env, Lease lease) {
@@ -105,7 +129,7 @@ Task<Result<Lease>> SingleLock::extend(Env& env, Lease lease, LockOptions option
   co_return lease;
 }
 
-Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
+Task<Status> del_whoever_holds(Env& env, Lease lease) {
   // BROKEN on purpose: deletes whatever holds the key, ours or not.
   std::vector<std::string> cmd{"DEL", lease.key};
   auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
@@ -113,11 +137,12 @@ Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
   co_return Ok{};
 }
 
-Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptions options) {
+Task<Result<Lease>> expire_whoever_holds(Env& env, Lease lease, LockOptions options, std::string command,
+                                         std::string ttl_arg) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
   // BROKEN on purpose: renews whatever holds the key, ours or not.
-  std::vector<std::string> cmd{"PEXPIRE", lease.key, std::to_string(options.ttl.count())};
+  std::vector<std::string> cmd{std::move(command), lease.key, std::move(ttl_arg)};
   auto r = co_await env.call_by(0, std::move(cmd), one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) co_return Error{ErrorCode::kNotHeld, "lock " + lease.key + " is gone"};
@@ -126,9 +151,18 @@ Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptio
   co_return lease;
 }
 
+Task<Status> DelUncheckedLock::release(Env& env, Lease lease) {
+  co_return co_await del_whoever_holds(env, std::move(lease));
+}
+
+Task<Result<Lease>> ExtendUncheckedLock::extend(Env& env, Lease lease, LockOptions options) {
+  std::string ttl_ms = std::to_string(options.ttl.count());
+  co_return co_await expire_whoever_holds(env, std::move(lease), std::move(options), "PEXPIRE", std::move(ttl_ms));
+}
+
 Task<Result<Lease>> RetryForeverLock::acquire(Env& env, LockOptions options) {
   // BROKEN on purpose: options.acquire_timeout is never looked at.
-  co_return co_await acquire_loop(env, std::move(options), false);
+  co_return co_await acquire_loop(env, std::move(options), single_steps(false));
 }
 
 }  // namespace lockcheck

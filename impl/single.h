@@ -3,7 +3,10 @@
 //   acquire: SET key <128-bit random token> NX PX ttl, retried with random
 //            jitter until the caller's timeout. A reply that never came
 //            leaves the outcome unknown, so the attempt is undone with a
-//            release before retrying or giving up.
+//            release, retried until Redis answers (undo_token), before
+//            retrying or giving up; and after such an attempt, a nil SET
+//            checks whether the key holds our own token (then a grant,
+//            valid from the earliest unanswered attempt).
 //   release: Lua compare-and-delete (only the token's owner deletes).
 //   extend:  Lua compare-and-pexpire.
 //   validity = ttl - elapsed - drift, elapsed on the monotonic clock.
@@ -15,6 +18,7 @@
 #ifndef LOCKCHECK_IMPL_SINGLE_H_
 #define LOCKCHECK_IMPL_SINGLE_H_
 
+#include "impl/acquire.h"
 #include "impl/lock.h"
 
 namespace lockcheck {
@@ -43,7 +47,33 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
 
 // Compare-and-delete of `token` on node 0, giving up at reply_by: OK, or
 // Error{kNotHeld} when the key does not hold the token (or the call's error).
-Task<Status> release_token(Env& env, const std::string& key, const std::string& token, MonoInstant reply_by);
+Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by);
+
+// The undo of an attempt of single's family (AcquireSteps::undo): the
+// compare-and-delete of ctx.token, retried while its outcome is unknown.
+// A try that got no reply died with its connection, and Redis may still run
+// it later, unseen: an EVALSHA then meets NOSCRIPT on a cold script cache
+// and its EVAL fallback never happens. So each try is a whole eval_script
+// (EVALSHA, then EVAL on NOSCRIPT), repeated every retry_delay_min until
+// Redis answers either way: OK (deleted) or kNotHeld (the key does not
+// hold the token). Bounded: at most kUndoTriesMax tries, and it returns by
+// ctx.cutoff, or by ttl after ctx.ambiguous_since when that is sooner (the
+// earliest unanswered SET's key has expired by then, if Redis ran it when
+// it came), with the last try's error when no try got an answer.
+constexpr int kUndoTriesMax = 16;
+Task<Status> undo_token(Env& env, AttemptContext ctx);
+
+// BROKEN on purpose, shared by the strategies that act on whatever holds
+// the key, ours or not (del-unchecked and const-value release; extend-
+// unchecked and const-value extend). Each sends one command to node 0
+// within one request timeout.
+// `DEL key`: OK whatever the key held (or the call's error).
+Task<Status> del_whoever_holds(Env& env, Lease lease);
+// `command key ttl_arg` (PEXPIRE ms, EXPIRE secs): the lease renewed for
+// options.ttl from the call's start, Error{kNotHeld} when the key is gone,
+// Error{kInvalidArgument} for unusable options (nothing sent).
+Task<Result<Lease>> expire_whoever_holds(Env& env, Lease lease, LockOptions options, std::string command,
+                                         std::string ttl_arg);
 
 class SingleLock : public Strategy {
  public:

@@ -60,6 +60,69 @@ TEST(SingleLock, GivesUpAtDeadlineWhenHeldElsewhere) {
   EXPECT_GE(env.sent.size(), 8u);
 }
 
+// Issue 14: an undo whose reply never came may have died on a dropped
+// connection (its EVALSHA meeting NOSCRIPT unseen); it is tried again,
+// with the EVAL fallback, until Redis answers.
+TEST(SingleLock, AnUnansweredUndoIsRetriedWithTheEvalFallbackUntilRedisAnswers) {
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});  // SET: outcome unknown
+  env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});  // the undo's EVALSHA
+  env.replies[0].push_back(Error{ErrorCode::kRedisError, "NOSCRIPT No matching script."});
+  env.replies[0].push_back(integer_reply(1));                        // EVAL: the ghost deleted
+  env.replies[0].push_back(status_reply("OK"));                      // the next attempt wins
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  EXPECT_EQ(env.names(), (std::vector<std::string>{"SET", "EVALSHA", "EVALSHA", "EVAL", "SET"}));
+  EXPECT_EQ(env.sent[3].second[4], env.sent[0].second[2]);  // the lost SET's token
+}
+
+// Issue 14: the undo answered "not there" before the unanswered SET landed;
+// the next SET then meets our own key. That is a grant, valid from the
+// start of the unanswered attempt, not a lock held by someone else.
+TEST(SingleLock, ANilAfterAnUnknownOutcomeIsRecognisedAsOurOwnKey) {
+  MultiNodeScriptedEnv env(1);
+  MultiNodeScriptedEnv same_randomness(1);
+  const std::string token = random_token(same_randomness);  // the token the acquire will draw
+  env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});  // SET at 0: lands late
+  env.replies[0].push_back(integer_reply(0));                        // undo: not there (yet)
+  env.replies[0].push_back(nil_reply());                             // SET: held...
+  env.replies[0].push_back(testing::string_reply(token));            // ...by our own token
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  EXPECT_EQ(env.names(), (std::vector<std::string>{"SET", "EVALSHA", "SET", "GET"}));
+  EXPECT_EQ(lease->token, token);
+  EXPECT_EQ(lease->started, MonoInstant{}) << "validity counts from the earliest unanswered attempt";
+  EXPECT_EQ(lease->valid_until, MonoInstant{} + Millis(1000 - 12));
+}
+
+TEST(SingleLock, ANilWithNoUnknownOutcomeBeforeIsSomeoneElsesLock) {
+  MultiNodeScriptedEnv env(1);
+  for (int i = 0; i < 100; ++i) env.replies[0].push_back(nil_reply());
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code, ErrorCode::kAcquireTimeout);
+  for (const auto& name : env.names()) EXPECT_EQ(name, "SET") << "no extra command when no attempt was ambiguous";
+}
+
+// The undo gives up by the acquire's cutoff (its time promise) however
+// long nobody answers; each try's call is cut there.
+TEST(SingleLock, AnUndoThatNobodyAnswersEndsAtTheCutoff) {
+  MultiNodeScriptedEnv env(1);
+  env.per_call = Millis(50);  // every call takes a full request timeout
+  for (int i = 0; i < 100; ++i) env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});
+  SingleLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.error().code, ErrorCode::kAcquireTimeout);
+  // deadline 100 ms + one request timeout: the SET took 0..50, the undo's
+  // tries 50..100 and 110..150, then no attempt can start before 100.
+  EXPECT_LE(env.mono - MonoInstant{}, Millis(150));
+  EXPECT_EQ(env.names(), (std::vector<std::string>{"SET", "EVALSHA", "EVALSHA"}));
+}
+
 TEST(SingleLock, RedisErrorIsReturnedNotRetried) {
   MultiNodeScriptedEnv env(1);
   env.replies[0].push_back(Error{ErrorCode::kRedisError, "WRONGTYPE Operation against a key"});

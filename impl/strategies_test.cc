@@ -259,6 +259,26 @@ TEST(Fenced, GrantCarriesTheCounterAndTheScriptShaIsRight) {
                                                           "lockcheck:lock:fence", lease->token, "1000"}));
 }
 
+// Issue 14, as for single: after an unanswered attempt, a nil may be the
+// lock our own late script set; then it is our grant, with the fence that
+// script took, valid from the unanswered attempt's start.
+TEST(Fenced, ANilAfterAnUnknownOutcomeIsRecognisedAsOurOwnGrant) {
+  EXPECT_EQ(model::sha1_hex(kFencedOwnScript), kFencedOwnScriptSha1);
+  MultiNodeScriptedEnv env(1);
+  env.replies[0].push_back(Error{ErrorCode::kTimeout, "no reply"});  // the script at 0: runs late
+  env.replies[0].push_back(integer_reply(0));                        // undo: not there (yet)
+  env.replies[0].push_back(nil_reply());                             // held...
+  env.replies[0].push_back(integer_reply(7));                        // ...by us, fence 7
+  FencedLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  EXPECT_EQ(lease->fence, 7u);
+  EXPECT_EQ(lease->started, MonoInstant{});
+  ASSERT_EQ(env.sent.size(), 4u);
+  EXPECT_EQ(env.sent[3].second, (std::vector<std::string>{"EVALSHA", kFencedOwnScriptSha1, "2", "lockcheck:lock",
+                                                          "lockcheck:lock:fence", lease->token}));
+}
+
 TEST(WallClockStrategies, BelieveLongerAfterAWallStepBack) {
   MultiNodeScriptedEnv env(1);
   env.replies[0].push_back(status_reply("OK"));

@@ -48,7 +48,7 @@ void invoke(World& world, Env& env, Event e, Nanos bound) {
 
 // The holder takes the lock again `depth` times (nested, as a recursive
 // call path would) and gives each nested hold back, innermost first.
-Task<void> reenter(World& world, Env& env, int client, uint64_t session, const LockOptions& options, int depth,
+Task<void> reenter(World& world, Env& env, int client, uint64_t session, LockOptions options, int depth,
                    Bounds bounds) {
   std::vector<Lease> nested;
   for (int d = 0; d < depth; ++d) {

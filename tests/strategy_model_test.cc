@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "impl/fenced.h"
 #include "impl/single.h"
 #include "model/node.h"
 #include "tests/model_env.h"
@@ -50,6 +51,22 @@ TEST(StrategyOnModel, EvalshaFallsBackToEvalAndThenHits) {
   ASSERT_EQ(env.sent.size(), 2u);
   EXPECT_EQ(env.sent[1][0], "EVAL");
   EXPECT_EQ(env.get("lock"), "<none>");
+}
+
+// Catches: fenced's own-grant check (issue 14) answering anything but the
+// fence of the grant that holds our token, on the model as on Redis.
+TEST(StrategyOnModel, FencedOwnScriptAnswersOurFenceOnlyForOurToken) {
+  ModelEnv env;
+  FencedLock lock;
+  auto lease = run_sync(lock.acquire(env, options()));
+  ASSERT_TRUE(lease.ok()) << lease.error().to_string();
+  ASSERT_EQ(lease->fence, 1u);
+  auto ours = run_sync(env.call(0, {"EVAL", kFencedOwnScript, "2", "lock", "lock:fence", lease->token}));
+  ASSERT_TRUE(ours.ok()) << ours.error().to_string();
+  EXPECT_TRUE(ours->is_integer(1)) << ours->to_string();
+  auto other = run_sync(env.call(0, {"EVAL", kFencedOwnScript, "2", "lock", "lock:fence", "someone-else"}));
+  ASSERT_TRUE(other.ok()) << other.error().to_string();
+  EXPECT_TRUE(other->is_nil()) << other->to_string();
 }
 
 // Catches: a fallback that turns "not held" into success or an error.
