@@ -69,7 +69,7 @@ bool client_loop(const lockcheck::Endpoint& at, std::string_view strategy, int64
   lockcheck::LockOptions options;
   options.key = kKey;
   options.ttl = lockcheck::Millis(kTtlMs);
-  options.acquire_timeout = lockcheck::Millis(1000);
+  options.acquire_timeout = lockcheck::Millis(10000);  // the default
   for (int64_t i = 0; i < cycles; ++i) {
     auto guard = (*client)->acquire(options);
     if (!guard.ok()) {
