@@ -71,21 +71,24 @@ for ((r = 0; r < rounds; ++r)); do
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-declare -A rate cpu_us
+declare -A rate cpu_us spread
 for i in "${!names[@]}"; do
   [ -n "${skip[$i]:-}" ] && continue
   rate[$i]="$(for ((r = 0; r < rounds; ++r)); do cut -d' ' -f1 <<<"${results["$i $r"]}"; done | median)"
+  # The slowest and fastest round: on a busy machine wall-clock rates swing.
+  spread[$i]="$(for ((r = 0; r < rounds; ++r)); do cut -d' ' -f1 <<<"${results["$i $r"]}"; done | sort -g |
+    awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%.0f-%.0f", lo, hi }')"
   cpu_us[$i]="$(for ((r = 0; r < rounds; ++r)); do cut -d' ' -f2 <<<"${results["$i $r"]}"; done | median |
     awk -v n="$cycles" '{ printf "%.1f", $1 * 1e6 / n }')"
 done
 
 echo "peers benchmark: $cycles cycles x $rounds rounds per peer, redis-server $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-) on $address, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %12s %14s %12s %16s\n' peer cycles/s "cpu us/cycle" "vs raw" "single/peer"
+printf '%-22s %12s %14s %14s %12s %16s\n' peer cycles/s "rounds range" "cpu us/cycle" "vs raw" "single/peer"
 for i in "${!names[@]}"; do
   if [ -n "${skip[$i]:-}" ]; then
     printf '%-22s %s\n' "${names[$i]}" "skipped (${skip[$i]})"
     continue
   fi
-  awk -v name="${names[$i]}" -v r="${rate[$i]}" -v c="${cpu_us[$i]}" -v raw="${rate[2]}" -v single="${rate[0]}" \
-    'BEGIN { printf "%-22s %12.0f %14s %11.2fx %15.2fx\n", name, r, c, r / raw, single / r }'
+  awk -v name="${names[$i]}" -v r="${rate[$i]}" -v s="${spread[$i]}" -v c="${cpu_us[$i]}" -v raw="${rate[2]}" \
+    -v single="${rate[0]}" 'BEGIN { printf "%-22s %12.0f %14s %14s %11.2fx %15.2fx\n", name, r, s, c, r / raw, single / r }'
 done
