@@ -29,21 +29,32 @@ Result<LockGuard> LockClient::acquire(const LockOptions& options) {
   if (!lease.ok()) return lease.error();
   LockGuard guard(this, std::move(lease).value(), options);
   if (strategy_->renews()) {
-    auto renewal = Renewal::start(endpoints_, connect_timeout_, request_timeout_, *strategy_, guard.lease_, options);
+    Result<Renewal*> renewal = idle_renewal();
     if (!renewal.ok()) {
       (void)guard.release();  // a watchdog lock without its watchdog is not what was asked for
       return renewal.error();
     }
-    guard.renewal_ = std::move(renewal).value();
+    guard.renewal_ = renewal.value();
+    guard.renewal_->start(guard.lease_, options);
   }
   return guard;
+}
+
+Result<Renewal*> LockClient::idle_renewal() {
+  for (const auto& r : renewals_) {
+    if (!r->busy()) return r.get();
+  }
+  auto fresh = Renewal::connect(endpoints_, connect_timeout_, request_timeout_, *strategy_);
+  if (!fresh.ok()) return fresh.error();
+  renewals_.push_back(std::move(fresh).value());
+  return renewals_.back().get();
 }
 
 LockGuard::LockGuard(LockGuard&& other) noexcept
     : client_(std::exchange(other.client_, nullptr)),
       lease_(std::move(other.lease_)),
       options_(std::move(other.options_)),
-      renewal_(std::move(other.renewal_)) {}
+      renewal_(std::exchange(other.renewal_, nullptr)) {}
 
 LockGuard& LockGuard::operator=(LockGuard&& other) noexcept {
   if (this != &other) {
@@ -51,7 +62,7 @@ LockGuard& LockGuard::operator=(LockGuard&& other) noexcept {
     client_ = std::exchange(other.client_, nullptr);
     lease_ = std::move(other.lease_);
     options_ = std::move(other.options_);
-    renewal_ = std::move(other.renewal_);
+    renewal_ = std::exchange(other.renewal_, nullptr);
   }
   return *this;
 }
@@ -64,7 +75,7 @@ void LockGuard::stop_renewal() {
   if (!renewal_) return;
   renewal_->stop();
   lease_ = renewal_->lease();
-  renewal_.reset();
+  renewal_ = nullptr;
 }
 
 Status LockGuard::release() {

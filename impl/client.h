@@ -73,10 +73,15 @@ class LockClient {
         request_timeout_(request_timeout),
         connect_timeout_(connect_timeout) {}
 
+  // A renewal worker that is not busy, connected on first use; kept for
+  // the next acquire (one per guard held at once).
+  Result<Renewal*> idle_renewal();
+
   std::unique_ptr<HiredisEnv> env_;
   std::unique_ptr<Strategy> strategy_;
-  // For the renewal connection of strategies that renew (watchdog).
+  // For the renewal connections of strategies that renew (watchdog).
   std::vector<Endpoint> endpoints_;
+  std::vector<std::unique_ptr<Renewal>> renewals_;
   Millis request_timeout_;
   Millis connect_timeout_;
 };
@@ -146,7 +151,7 @@ class LockGuard {
   LockClient* client_;  // null: holds nothing
   Lease lease_;
   LockOptions options_;
-  std::unique_ptr<Renewal> renewal_;  // while held, for strategies that renew
+  Renewal* renewal_ = nullptr;  // the client's, while held, for strategies that renew
 };
 
 }  // namespace lockcheck

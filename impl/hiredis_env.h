@@ -41,6 +41,9 @@ struct Endpoint {
 Result<std::vector<Endpoint>> parse_endpoints(std::string_view text);
 
 // Not thread-safe: one HiredisEnv per thread (each has its own connections).
+// The first command a thread sends blocks SIGPIPE in that thread for good
+// (the process-wide disposition is untouched): a write there to a closed
+// socket then fails with EPIPE instead of killing the process.
 class HiredisEnv : public Env {
  public:
   // Connects to every endpoint (in order; node i is endpoints[i]).

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <charconv>
 #include <string>
 
 namespace lockcheck {
@@ -80,13 +81,44 @@ Result<Reply> reply_to_result(Reply reply) {
   return reply;
 }
 
-std::string encode_command(const std::vector<std::string>& argv) {
-  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
+namespace {
+
+// Appends "<prefix><n>\r\n" without a temporary string.
+void append_header(std::string& out, char prefix, size_t n) {
+  char digits[24];
+  const std::to_chars_result r = std::to_chars(digits, digits + sizeof(digits), n);
+  out += prefix;
+  out.append(digits, r.ptr);
+  out += "\r\n";
+}
+
+size_t decimal_digits(size_t n) {
+  size_t digits = 1;
+  while (n >= 10) {
+    n /= 10;
+    ++digits;
+  }
+  return digits;
+}
+
+}  // namespace
+
+void encode_command(const std::vector<std::string>& argv, std::string& out) {
+  // One reservation for the whole command, so appending never regrows.
+  size_t size = 1 + decimal_digits(argv.size()) + 2;
+  for (const auto& a : argv) size += 1 + decimal_digits(a.size()) + 2 + a.size() + 2;
+  out.reserve(out.size() + size);
+  append_header(out, '*', argv.size());
   for (const auto& a : argv) {
-    out += "$" + std::to_string(a.size()) + "\r\n";
+    append_header(out, '$', a.size());
     out += a;
     out += "\r\n";
   }
+}
+
+std::string encode_command(const std::vector<std::string>& argv) {
+  std::string out;
+  encode_command(argv, out);
   return out;
 }
 

@@ -41,6 +41,10 @@ Result<Reply> reply_to_result(Reply reply);
 
 // RESP2 encoding of a command: an array of bulk strings.
 std::string encode_command(const std::vector<std::string>& argv);
+// The same bytes, appended to `out` (one reservation, no temporaries): a
+// caller that reuses `out` across commands allocates only when a command
+// is longer than any before it.
+void encode_command(const std::vector<std::string>& argv, std::string& out);
 
 // Incremental RESP decoder (hiredis's redisReader). One per connection.
 class ReplyReader {

@@ -10,6 +10,21 @@ TEST(EncodeCommand, BulkStringsWithExactLengths) {
   EXPECT_EQ(encode_command({""}), "*1\r\n$0\r\n\r\n");
 }
 
+TEST(EncodeCommand, AppendsToTheCallersBuffer) {
+  std::string out = "*1\r\n$4\r\nPING\r\n";
+  encode_command({"GET", std::string(12, 'k')}, out);
+  EXPECT_EQ(out, "*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nGET\r\n$12\r\nkkkkkkkkkkkk\r\n");
+  // The reservation is exact: a reused buffer that held a command as long
+  // needs no new allocation.
+  std::string reused;
+  encode_command({"SET", "k", std::string(100, 'v')}, reused);
+  const char* buffer = reused.data();
+  reused.clear();
+  encode_command({"SET", "k", std::string(100, 'w')}, reused);
+  EXPECT_EQ(reused.data(), buffer);
+  EXPECT_EQ(reused, encode_command({"SET", "k", std::string(100, 'w')}));
+}
+
 TEST(ReplyReader, DecodesEveryType) {
   ReplyReader r;
   auto s = r.decode_one("+OK\r\n");

@@ -288,6 +288,31 @@ TEST_F(LuaTest, ScriptCache) {
   EXPECT_EQ(run({"EVALSHA", sha.str, "1", "k", "v"}), num(0));
 }
 
+// What a script can leave behind in the interpreter despite the sandbox:
+// garbage, interned strings, grown internal tables (registry, string
+// table) and the collector's parameters. Scripts can see all of it through
+// collectgarbage('count'), so SCRIPT FLUSH (and a new scenario's node)
+// must start from an interpreter identical to a fresh node's: a reset that
+// kept the old lua_State (or a VM reused across scenarios) would make a
+// script's reply depend on what ran before it on that thread.
+TEST_F(LuaTest, ScriptFlushLeavesNothingAScriptCanObserve) {
+  const std::string count = "return tostring(collectgarbage('count'))";
+  Node fresh;
+  const Reply fresh_count = fresh.execute({"EVAL", count, "0"}, at(kT0), nullptr);
+  ASSERT_EQ(fresh_count.type, Reply::Type::kBulk);
+  EXPECT_EQ(eval(count), fresh_count);
+
+  for (int i = 0; i < 50; ++i) {
+    // A different script each time: 50 cached functions and their strings.
+    eval("local t = {} for k = 1, 200 do t[k] = 's' .. k .. '" + std::to_string(i) + "' end return #t");
+  }
+  eval("collectgarbage('setpause', 1000) collectgarbage('setstepmul', 100) return 1");
+  ASSERT_NE(eval(count), fresh_count);
+  EXPECT_EQ(run({"SCRIPT", "FLUSH"}), Reply::status("OK"));
+  EXPECT_EQ(eval(count), fresh_count) << "the interpreter after SCRIPT FLUSH differs from a fresh node's";
+  EXPECT_EQ(eval("return collectgarbage('setpause', 200)"), fresh.execute({"EVAL", "return collectgarbage('setpause', 200)", "0"}, at(kT0), nullptr));
+}
+
 TEST_F(LuaTest, Shebang) {
   EXPECT_EQ(eval("#!lua flags=no-writes,allow-oom\nreturn 2"), num(2));
   EXPECT_EQ(eval("#!lua\nerror('l2')").str.substr(0, 22), "ERR user_script:2: l2 ");

@@ -51,6 +51,10 @@ std::string encode_reply(const Reply& reply);
 // Parses one RESP2 command (an array of bulk strings) that fills `bytes`
 // exactly. nullopt on anything else (truncated, malformed, trailing bytes).
 std::optional<std::vector<std::string>> parse_command(std::string_view bytes);
+// The same into `argv`, reusing its elements' buffers (a caller that keeps
+// one argv across commands allocates only for longer arguments). False on
+// anything the other rejects; argv's contents are then unspecified.
+bool parse_command(std::string_view bytes, std::vector<std::string>& argv);
 
 // One change a command made to one key, for the history. A key that had
 // expired counts as absent in `before`. Recorded only when the value or

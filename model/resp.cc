@@ -142,24 +142,34 @@ std::string encode_reply(const Reply& reply) {
   return out;
 }
 
-std::optional<std::vector<std::string>> parse_command(std::string_view bytes) {
+bool parse_command(std::string_view bytes, std::vector<std::string>& argv) {
   size_t pos = 0;
   const std::optional<int64_t> count = read_header(bytes, pos, '*');
   // An empty or null array carries no command name: not a command.
-  if (!count || *count <= 0 || *count > kMultibulkMax) return std::nullopt;
-  std::vector<std::string> argv;
-  for (int64_t i = 0; i < *count; ++i) {
+  if (!count || *count <= 0 || *count > kMultibulkMax) return false;
+  // Each element takes at least "$0\r\n\r\n". A count the bytes left cannot
+  // hold is malformed; rejecting it here bounds what resize() allocates.
+  constexpr size_t kElementBytesMin = 6;
+  const size_t n_args = static_cast<size_t>(*count);
+  if (n_args > (bytes.size() - pos) / kElementBytesMin) return false;
+  argv.resize(n_args);  // the elements argv already has keep their buffers
+  for (std::string& arg : argv) {
     const std::optional<int64_t> len = read_header(bytes, pos, '$');
-    if (!len || *len < 0 || *len > kBulkMax) return std::nullopt;
+    if (!len || *len < 0 || *len > kBulkMax) return false;
     const size_t n = static_cast<size_t>(*len);
     // Check the remaining size before allocating, so a lying length
     // cannot make us reserve memory the input does not contain.
-    if (bytes.size() - pos < n + 2) return std::nullopt;
-    if (bytes.substr(pos + n, 2) != "\r\n") return std::nullopt;
-    argv.emplace_back(bytes.substr(pos, n));
+    if (bytes.size() - pos < n + 2) return false;
+    if (bytes.substr(pos + n, 2) != "\r\n") return false;
+    arg.assign(bytes.data() + pos, n);
     pos += n + 2;
   }
-  if (pos != bytes.size()) return std::nullopt;
+  return pos == bytes.size();
+}
+
+std::optional<std::vector<std::string>> parse_command(std::string_view bytes) {
+  std::vector<std::string> argv;
+  if (!parse_command(bytes, argv)) return std::nullopt;
   return argv;
 }
 

@@ -44,6 +44,26 @@ TEST(RespTest, ParseRoundTrips) {
   }
 }
 
+TEST(RespTest, ParseIntoReusesTheCallersArgv) {
+  std::vector<std::string> argv = {"stale", "elements", "from", "before"};
+  ASSERT_TRUE(parse_command(encode_command({"GET", "k"}), argv));
+  EXPECT_EQ(argv, (std::vector<std::string>{"GET", "k"}));
+  ASSERT_TRUE(parse_command(encode_command({"SET", "key", "value", "NX"}), argv));
+  EXPECT_EQ(argv, (std::vector<std::string>{"SET", "key", "value", "NX"}));
+  EXPECT_FALSE(parse_command("*1\r\n$3\r\nabcd\r\n", argv));
+}
+
+TEST(RespTest, AnElementCountTheBytesCannotHoldIsRejectedBeforeAllocating) {
+  // Each element takes at least 6 bytes ("$0\r\n\r\n"): 2 elements need 12.
+  std::vector<std::string> argv;
+  EXPECT_FALSE(parse_command("*2\r\n$0\r\n\r\n", argv));
+  EXPECT_EQ(argv.capacity(), 0u) << "nothing was allocated for the promised elements";
+  EXPECT_FALSE(parse_command("*1048576\r\n$4\r\nPING\r\n", argv));
+  EXPECT_EQ(argv.capacity(), 0u);
+  EXPECT_TRUE(parse_command("*2\r\n$0\r\n\r\n$0\r\n\r\n", argv));
+  EXPECT_EQ(argv, (std::vector<std::string>{"", ""}));
+}
+
 TEST(RespTest, RejectsMalformedInput) {
   const std::string good = encode_command({"SET", "k", "v"});
   // Every strict prefix is truncated, hence rejected.

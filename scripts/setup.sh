@@ -4,19 +4,29 @@
 # chromium (with a font, as recommends are skipped) renders the HTML report
 # headless in tests/html_test.sh.
 # `setup.sh fuzz` also installs clang and its libFuzzer runtime (bookworm:
-# libclang-rt-14-dev) for scripts/fuzz.sh.
+# libclang-rt-14-dev) for scripts/fuzz.sh. `setup.sh bench` also installs
+# node-redlock for scripts/peers_bench.sh: npm (Debian's, unless one is
+# there) and the exact versions bench/peers/package-lock.json pins.
 set -euo pipefail
 
 packages=(
   cmake ninja-build pkg-config g++
   libgtest-dev googletest librapidcheck-dev libbenchmark-dev
-  libhiredis-dev liblua5.1-0-dev redis-server
+  libhiredis-dev liblua5.1-0-dev redis-server python3-redis
   nlohmann-json3-dev libcli11-dev
   chromium fonts-dejavu-core
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)
 fi
+if [ "${1:-}" = bench ] && ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+install_peers() {
+  if [ "${1:-}" = bench ] && [ ! -d "$(dirname "$0")/../bench/peers/node_modules/redlock" ]; then
+    (cd "$(dirname "$0")/../bench/peers" && npm ci --no-audit --no-fund --silent)
+  fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +34,10 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  install_peers "${1:-}"
+  exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -38,3 +51,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_peers "${1:-}"

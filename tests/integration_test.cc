@@ -2,6 +2,8 @@
 // redis-server started per test (tests/redis_server.h). What the key holds
 // is always read back over a separate raw hiredis connection, never through
 // the code under test.
+#include <signal.h>
+
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -330,6 +332,39 @@ TEST_F(RealRedisTest, SingleFallsBackToEvalAfterScriptFlush) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, ErrorCode::kNotHeld);
   EXPECT_EQ(raw_get("lc:noscript"), again->lease().token);
+}
+
+bool sigpipe_pending() {
+  sigset_t pending;
+  sigemptyset(&pending);
+  sigpending(&pending);
+  return sigismember(&pending, SIGPIPE) == 1;
+}
+
+// Catches: SIGPIPE killing the process (its default action) when a command
+// is written to a connection the server has closed, or one left pending.
+// A value bigger than the socket buffers takes several write(2) calls; the
+// ones after the server's reset fail with EPIPE and raise SIGPIPE.
+TEST_F(RealRedisTest, WriteToAClosedConnectionIsAnErrorNotASignal) {
+  auto env = HiredisEnv::connect({server_.endpoint()}, Millis(1000), Millis(2000));
+  ASSERT_TRUE(env.ok()) << env.error().to_string();
+  ASSERT_TRUE(run_sync((*env)->call(0, {"CLIENT", "SETNAME", "doomed"})).ok());
+  ASSERT_TRUE(run_sync((*env)->call(0, {"PING"})).ok());
+  ASSERT_TRUE(server_.command({"CLIENT", "KILL", "SKIPME", "yes", "TYPE", "normal"}).ok());
+  std::this_thread::sleep_for(Millis(50));  // the server's FIN arrives
+  const std::string value(16 << 20, 'v');
+  int failures = 0;
+  for (int i = 0; i < 3; ++i) {  // the first may only find the connection closed on its read
+    auto r = run_sync((*env)->call(0, {"SET", "big", value}));
+    if (!r.ok()) {
+      ++failures;
+      EXPECT_EQ(r.error().code, ErrorCode::kConnectionLost) << r.error().to_string();
+      break;
+    }
+  }
+  EXPECT_EQ(failures, 1);
+  EXPECT_FALSE(sigpipe_pending()) << "a SIGPIPE the write raised was left pending";
+  EXPECT_TRUE(run_sync((*env)->call(0, {"PING"})).ok()) << "the next command reconnects";
 }
 
 // Catches: a crash, hang or unclassified error when the server goes away.

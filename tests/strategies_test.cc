@@ -307,6 +307,61 @@ TEST_F(BrokenTest, WatchdogKeepsTheLockPastItsTtlOnRealRedisAndStops) {
   EXPECT_FALSE(exists(server_, "wd"));
 }
 
+int64_t connections_received(const RedisServer& server) {
+  auto info = server.command({"INFO", "stats"});
+  EXPECT_TRUE(info.ok());
+  if (!info.ok()) return -1;
+  const std::string field = "total_connections_received:";
+  const size_t at = info->str.find(field);
+  EXPECT_NE(at, std::string::npos);
+  if (at == std::string::npos) return -1;
+  return std::stoll(info->str.substr(at + field.size()));
+}
+
+TEST_F(BrokenTest, WatchdogKeepsOneRenewalConnectionAcrossAcquiresAndStopsAtOnce) {
+  // The blocking API's renewals run on a worker the client keeps: acquire
+  // after acquire opens no new connection (nor thread).
+  auto holder = client("watchdog");
+  ASSERT_TRUE(holder);
+  const int64_t before = connections_received(server_);
+  for (int i = 0; i < 5; ++i) {
+    auto guard = holder->acquire(options_for("wd3", Millis(600), Millis(500)));
+    ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+    ASSERT_TRUE(guard->release().ok());
+  }
+  // One renewal connection, opened by the first acquire, and the one this
+  // INFO itself comes over (RedisServer::command connects each time).
+  EXPECT_LE(connections_received(server_) - before, 2);
+
+  // The reused worker still renews on the strategy's schedule (every ttl/3)...
+  auto guard = holder->acquire(options_for("wd3", Millis(600), Millis(500)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  const MonoInstant first_end = guard->lease().valid_until;
+  std::this_thread::sleep_for(Millis(1800));  // three TTLs
+  EXPECT_TRUE(exists(server_, "wd3")) << "the renewals kept the key alive past its TTL";
+  EXPECT_GT(guard->lease().valid_until, first_end + Millis(1000));
+  // ...and a second lock held at once gets a worker of its own.
+  auto second = holder->acquire(options_for("wd4", Millis(600), Millis(500)));
+  ASSERT_TRUE(second.ok()) << second.error().to_string();
+  std::this_thread::sleep_for(Millis(1000));
+  EXPECT_TRUE(exists(server_, "wd4"));
+  EXPECT_TRUE(exists(server_, "wd3"));
+  ASSERT_TRUE(second->release().ok());
+  ASSERT_TRUE(guard->release().ok());
+  EXPECT_FALSE(exists(server_, "wd3"));
+  std::this_thread::sleep_for(Millis(400));
+  EXPECT_FALSE(exists(server_, "wd3")) << "renewals stopped with the release";
+  EXPECT_FALSE(exists(server_, "wd4"));
+
+  // A stop ends the worker's sleep at once: a release does not wait for
+  // the renewal period (here 2 s) to run out.
+  auto slow = holder->acquire(options_for("wd5", Millis(6000), Millis(500)));
+  ASSERT_TRUE(slow.ok()) << slow.error().to_string();
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(slow->release().ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, Millis(1000));
+}
+
 TEST_F(BrokenTest, AbandonedWatchdogLockExpiresWithinItsTtl) {
   auto holder = client("watchdog");
   ASSERT_TRUE(holder);
