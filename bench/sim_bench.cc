@@ -16,7 +16,7 @@ void run(benchmark::State& state, const std::string& strategy, std::vector<Fault
   uint64_t cycles = 0;
   for (auto _ : state) {
     auto scenario = lockcheck::chaos::generate(strategy, faults, seed++);
-    scenario.world.persistence = persistence;
+    scenario.world.persistence = *lockcheck::sim::parse_persistence(persistence);
     if (check) {
       const auto judged = lockcheck::properties::judge(scenario);
       for (const auto& e : judged.outcome.history.events) cycles += e.kind == lockcheck::sim::EventKind::kAcquireOk;

@@ -65,9 +65,11 @@ std::string integer_reply(int64_t v) { return model::encode_reply(model::Reply::
 
 void World::Impl::init_groups() {
   const WorldConfig& c = w.config_;
-  if (c.persistence != "none") {
-    fsync = model::parse_fsync_policy(c.persistence);
-    LC_CHECK(fsync.has_value());  // validate_config accepted it
+  switch (c.persistence) {
+    case Persistence::kNone: break;
+    case Persistence::kAlways: fsync = model::FsyncPolicy::kAlways; break;
+    case Persistence::kEverysec: fsync = model::FsyncPolicy::kEverySec; break;
+    case Persistence::kNo: fsync = model::FsyncPolicy::kNo; break;
   }
   tracks_data = c.replicas > 0 || fsync.has_value();
   groups.resize(static_cast<size_t>(c.nodes));
