@@ -107,15 +107,17 @@ void World::Impl::handle_request(int g, int m, int c, Op op, const std::string& 
   LC_CHECK(m == grp.primary);  // a demoted primary is dead: nothing reaches it
   auto argv = model::parse_command(bytes);
   LC_CHECK(argv.has_value());  // we encoded it ourselves
-  if (model::is_wait(*argv)) {
+  Member& mem = grp.members[m];
+  const auto conn = static_cast<model::ConnId>(c + 1);
+  // Inside MULTI, WAIT is queued like any command and EXEC answers it at
+  // once, never blocking (Redis's waitCommand in a transaction).
+  if (model::is_wait(*argv) && !mem.node->in_multi(conn)) {
     handle_wait(g, c, *argv, to);
     return;
   }
-  Member& mem = grp.members[m];
   const int64_t now_wall_ms = wall_ms(mem.slot);
   std::vector<model::Mutation> mutations;
-  model::Reply reply = mem.node->execute(*argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations,
-                                         static_cast<model::ConnId>(c + 1));
+  model::Reply reply = mem.node->execute(*argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations, conn);
   std::vector<std::string> written;
   for (auto& mu : mutations) {
     if (std::find(written.begin(), written.end(), mu.key) == written.end()) written.push_back(mu.key);

@@ -290,6 +290,34 @@ TEST(Wait, ZeroTimeoutWaitsForeverBoundedByTheRun) {
   EXPECT_FALSE(wait.answered());
 }
 
+// WAIT inside MULTI is queued like any other command (Redis's
+// processCommand queues it) and answered by EXEC, where it never blocks: a
+// WAIT the replica cannot satisfy (it is paused) must not hold up the
+// transaction, and its own reply is +QUEUED, not a count.
+TEST(Wait, InsideMultiIsQueuedAndAnsweredByExecWithoutBlocking) {
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
+  c.duration = Millis(3000);
+  World w(c);
+  w.pause(kReplica1, Millis(10'000));
+  Script s(w);
+  s.at(100, Argv{"SET", "k", "v"});
+  const Probe& multi = s.at(200, Argv{"MULTI"});
+  const Probe& wait = s.at(300, Argv{"WAIT", "1", "0"});  // outside MULTI this blocks for good
+  const Probe& exec = s.at(400, Argv{"EXEC"});
+  w.run();
+  ASSERT_TRUE(multi.ok()) << multi.text();
+  ASSERT_TRUE(wait.answered());
+  ASSERT_TRUE(wait.ok()) << wait.text();
+  EXPECT_TRUE(wait.reply->value().is_status("QUEUED")) << wait.reply->value().to_string();
+  ASSERT_TRUE(exec.answered()) << "EXEC waited for the queued WAIT";
+  ASSERT_TRUE(exec.ok()) << exec.text();
+  const Reply& r = exec.reply->value();
+  ASSERT_EQ(r.type, Reply::Type::kArray) << r.to_string();
+  ASSERT_EQ(r.elements.size(), 1u) << r.to_string();
+  EXPECT_EQ(r.elements[0].type, Reply::Type::kInteger) << r.to_string();
+  EXPECT_LT(exec.at, at_ms(450));  // at once, not at some timeout
+}
+
 TEST(Wait, ClockJumpOnThePrimaryTimesOutEarly) {
   WorldConfig c = quiet_world(Persistence::kNone, 1);
   World w(c);
