@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "impl/check.h"
 #include "sim/rng.h"
 
@@ -251,20 +252,14 @@ Result<std::vector<FaultKind>> parse_fault_classes(std::string_view text) {
     for (const auto& f : fault_catalog()) out.push_back(f.kind);
     return out;
   }
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    const std::string_view name = text.substr(start, comma - start);
+  for (const std::string_view name : split_list(text)) {
     auto kind = parse_fault_kind(name);
     if (!kind) {
-      std::string known;
-      for (const auto& f : fault_catalog()) known += (known.empty() ? "" : ", ") + std::string(f.name);
-      return Error{ErrorCode::kInvalidArgument,
-                   "unknown fault class '" + std::string(name) + "' (known: none, all, " + known + ")"};
+      std::vector<std::string_view> known = {"none", "all"};
+      for (const auto& f : fault_catalog()) known.push_back(f.name);
+      return Error{ErrorCode::kInvalidArgument, "unknown fault class '" + std::string(name) + "' " + known_list(known)};
     }
     if (std::find(out.begin(), out.end(), *kind) == out.end()) out.push_back(*kind);
-    start = comma + 1;
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "impl/lock.h"
 #include "sim/world.h"
 
@@ -218,6 +219,7 @@ std::string as_string(const json& v, const std::string& path) {
 }
 
 constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
+constexpr int64_t kTraceFormatMax = 1000;
 
 // Follows the parser's events and fails on a key an object already has:
 // JSON leaves duplicates undefined and nlohmann keeps the last, so a file
@@ -397,20 +399,21 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
 }
 
 Scenario parse_root(const json& j, std::span<const std::string_view> properties) {
-  only_keys(j, "", {"lockcheck_scenario", "description", "strategy", "seed", "nodes", "clients", "ttl_ms",
-                    "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms", "faults",
-                    "expect"});
+  only_keys(j, "", {"lockcheck_scenario", "trace_format", "description", "strategy", "seed", "nodes", "clients",
+                    "ttl_ms", "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms",
+                    "faults", "expect"});
   if (as_int(need(j, "", "lockcheck_scenario"), "lockcheck_scenario", 0, 1000) != 1) {
     fail("lockcheck_scenario", "unsupported version (this build reads version 1)");
   }
   Scenario s;
+  s.trace_format = static_cast<int>(int_or(j, "", "trace_format", 1, 1, kTraceFormatMax));
   sim::WorldConfig& c = s.world;
   if (auto it = j.find("description"); it != j.end()) s.description = as_string(*it, "description");
   c.strategy = as_string(need(j, "", "strategy"), "strategy");
   if (!make_strategy(c.strategy)) {
-    std::string known;
-    for (const auto& info : strategy_catalog()) known += (known.empty() ? "" : ", ") + std::string(info.name);
-    fail("strategy", "unknown strategy '" + c.strategy + "' (known: " + known + ")");
+    std::vector<std::string_view> known;
+    for (const auto& info : strategy_catalog()) known.push_back(info.name);
+    fail("strategy", "unknown strategy '" + c.strategy + "' " + known_list(known));
   }
   const json& seed = need(j, "", "seed");
   if (seed.is_string()) {
@@ -508,9 +511,7 @@ Scenario parse_root(const json& j, std::span<const std::string_view> properties)
     auto property = [&](const json& v, const std::string& path) {
       std::string name = as_string(v, path);
       if (!properties.empty() && std::find(properties.begin(), properties.end(), name) == properties.end()) {
-        std::string known;
-        for (const auto& p : properties) known += (known.empty() ? "" : ", ") + std::string(p);
-        fail(path, "unknown property '" + name + "' (known: " + known + ")");
+        fail(path, "unknown property '" + name + "' " + known_list({properties.begin(), properties.end()}));
       }
       return name;
     };
@@ -622,6 +623,9 @@ std::string format_scenario(const Scenario& s) {
   const sim::WorldConfig& c = s.world;
   ordered_json j;
   j["lockcheck_scenario"] = 1;
+  // Written only past version 1, so files of the first format read as they
+  // always did.
+  if (s.trace_format != 1) j["trace_format"] = s.trace_format;
   if (!s.description.empty()) j["description"] = s.description;
   j["strategy"] = c.strategy;
   j["seed"] = format_seed(c.seed);

@@ -67,6 +67,10 @@ struct Expectation {
 };
 
 struct Scenario {
+  // The trace-hash version expect.trace was recorded with ("trace_format";
+  // absent: 1). Replay compares the trace only when it is the build's
+  // (sim::kTraceFormat).
+  int trace_format = 1;
   sim::WorldConfig world;
   std::vector<Fault> faults;  // sorted by at_ms (stable)
   std::optional<Expectation> expect;

@@ -374,11 +374,6 @@ TEST(Determinism, EverySeedRunsTwiceToTheSameTrace) {
   EXPECT_GT(distinct.size(), 140u);
 }
 
-}  // namespace
-}  // namespace lockcheck::chaos
-
-namespace lockcheck::chaos {
-namespace {
 
 // Replicas, AOFs and failovers mixed with the other faults: still a
 // function of the scenario (and, under the sanitizers, memory-clean).
@@ -400,6 +395,31 @@ TEST(Determinism, ReplicatedAndPersistentWorldsRunTwiceToTheSameTrace) {
     distinct.insert(first.trace_hash);
   }
   EXPECT_GT(distinct.size(), 110u);
+}
+
+}  // namespace
+}  // namespace lockcheck::chaos
+
+namespace lockcheck::chaos {
+namespace {
+
+// "trace_format": absent is 1; another version is kept and written back, so
+// a re-recorded file says which event order its trace belongs to.
+TEST(Scenario, TraceFormatDefaultsToOneAndRoundTrips) {
+  const std::string head = R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1)";
+  auto plain = parse_scenario(head + "}", "a.json");
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->trace_format, 1);
+  EXPECT_EQ(format_scenario(plain.value()).find("trace_format"), std::string::npos);
+  auto two = parse_scenario(head + R"(, "trace_format": 2})", "b.json");
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  EXPECT_EQ(two->trace_format, 2);
+  auto again = parse_scenario(format_scenario(two.value()), "c.json");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->trace_format, 2);
+  auto zero = parse_scenario(head + R"(, "trace_format": 0})", "d.json");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().message.find("trace_format: must be in [1, 1000]"), std::string::npos) << zero.error().message;
 }
 
 }  // namespace

@@ -54,7 +54,7 @@ size_t fault_event(const sim::History& h, const Fault& f) {
   return h.events.size();
 }
 
-std::optional<Anchor> anchor_of(const Scenario& s, const sim::History& h, const Fault& f) {
+std::optional<Anchor> anchor_of(const sim::History& h, const Fault& f) {
   const auto target = aim_of(f);
   if (!target) return std::nullopt;
   const size_t fired = fault_event(h, f);

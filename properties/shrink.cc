@@ -447,7 +447,7 @@ class Shrinker {
       }
       if (!same) continue;
       used[*same] = true;
-      const auto anchor = anchor_of(best_, best_run_.outcome.history, best_.faults[*same]);
+      const auto anchor = anchor_of(best_run_.outcome.history, best_.faults[*same]);
       if (!anchor) continue;
       // The same occurrence as in the best run, then the first one (every
       // client starts contending at once, so the first is often as good);

@@ -33,6 +33,11 @@ std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> al
   return all;
 }
 
+int shard_seeds(const CellSpec& spec) {
+  if (spec.seeds <= spec.shard_index) return 0;
+  return (spec.seeds - spec.shard_index + spec.shard_count - 1) / spec.shard_count;
+}
+
 uint64_t cell_seed(const CellSpec& spec, int index) {
   return spec.first_seed + static_cast<uint64_t>(index) * static_cast<uint64_t>(spec.shard_count) +
          static_cast<uint64_t>(spec.shard_index);
@@ -121,6 +126,7 @@ Counterexample shrink_counterexample(const CellSpec& spec, Property property, ui
     cx.trace = final_run.outcome.trace_hash;
     cx.explanation = fv->explanation;
     cx.scenario.expect = chaos::Expectation{"violated", name, format_trace(cx.trace), {}};
+    cx.scenario.trace_format = sim::kTraceFormat;
     cx.scenario.description = "counterexample for " + name + ": " + spec.strategy + " under faults '" +
                               spec.faults_label + "', shrunk from seed " + chaos::format_seed(seed);
     return cx;
@@ -176,9 +182,7 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
   LC_CHECK(catalog.size() <= 32);  // one bit per property in SeedRun::violated_mask
   // Within a shard, index i stands for the cell's index i*count + shard.
   CellSpec spec = spec_in;
-  spec.seeds = spec_in.seeds <= spec_in.shard_index
-                   ? 0
-                   : (spec_in.seeds - spec_in.shard_index + spec_in.shard_count - 1) / spec_in.shard_count;
+  spec.seeds = shard_seeds(spec_in);
   jobs = std::max(1, std::min(jobs, 64));
   CellResult result;
   result.spec = spec_in;

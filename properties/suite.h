@@ -46,6 +46,10 @@ std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> al
 // Whether the cell judges `property`.
 bool judges(const CellSpec& spec, Property property);
 
+// How many of the cell's spec.seeds indices this shard takes: those i with
+// i % shard_count == shard_index.
+int shard_seeds(const CellSpec& spec);
+
 // The seed of index i, and the scenario a cell runs for it.
 uint64_t cell_seed(const CellSpec& spec, int index);
 chaos::Scenario cell_scenario(const CellSpec& spec, uint64_t seed);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
+
 namespace lockcheck::reports {
 
 namespace {
@@ -126,20 +128,17 @@ class Reader {
 bool parse_shards(const std::string& text, std::vector<int>* shards, int* count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
-  auto number = [](const std::string& t) -> std::optional<int> {
-    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoi(t);
+  auto number = [](std::string_view t) -> std::optional<int> {
+    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    return std::stoi(std::string(t));
   };
-  const auto n = number(text.substr(slash + 1));
+  const auto n = number(std::string_view(text).substr(slash + 1));
   if (!n || *n < 1 || *n > kShardsMax) return false;
   shards->clear();
-  for (size_t start = 0; start <= slash;) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos || comma > slash) comma = slash;
-    const auto k = number(text.substr(start, comma - start));
+  for (const std::string_view item : split_list(std::string_view(text).substr(0, slash))) {
+    const auto k = number(item);
     if (!k || *k < 1 || *k > *n || (!shards->empty() && *k - 1 <= shards->back())) return false;
     shards->push_back(*k - 1);
-    start = comma + 1;
   }
   *count = *n;
   return true;

@@ -26,6 +26,12 @@
 
 namespace lockcheck::sim {
 
+// The version of the trace hash (RunOutcome::trace_hash): what a run mixes
+// in and in what order. Bump it when a change alters the event order or
+// what is hashed on purpose; scenario files say which version their traces
+// were recorded with (docs/scenarios.md says how to re-record them).
+constexpr int kTraceFormat = 1;
+
 struct RunOutcome {
   History history;
   uint64_t trace_hash = 0;
