@@ -50,11 +50,7 @@ std::string_view fault_kind_name(FaultKind kind) {
 
 namespace {
 
-struct DuringName {
-  During during;
-  std::string_view name;
-};
-constexpr DuringName kDuringNames[] = {
+constexpr Named<During> kDuringNames[] = {
     {During::kAtOnce, ""},
     {During::kAcquire, "acquire"},
     {During::kRelease, "release"},
@@ -64,19 +60,9 @@ constexpr DuringName kDuringNames[] = {
 
 }  // namespace
 
-std::string_view during_name(During during) {
-  for (const auto& d : kDuringNames) {
-    if (d.during == during) return d.name;
-  }
-  return "";
-}
+std::string_view during_name(During during) { return name_of<During>(kDuringNames, during); }
 
-std::optional<During> parse_during(std::string_view name) {
-  for (const auto& d : kDuringNames) {
-    if (!d.name.empty() && d.name == name) return d.during;
-  }
-  return std::nullopt;
-}
+std::optional<During> parse_during(std::string_view name) { return value_named<During>(kDuringNames, name); }
 
 std::string format_seed(uint64_t seed) {
   char buf[24];

@@ -1,16 +1,13 @@
 #include "sim/config.h"
 
+#include "base/text.h"
 #include "impl/lock.h"
 
 namespace lockcheck::sim {
 
 namespace {
 
-struct PersistenceName {
-  Persistence persistence;
-  std::string_view name;
-};
-constexpr PersistenceName kPersistenceNames[] = {
+constexpr Named<Persistence> kPersistenceNames[] = {
     {Persistence::kNone, "none"},
     {Persistence::kAlways, "always"},
     {Persistence::kEverysec, "everysec"},
@@ -19,18 +16,10 @@ constexpr PersistenceName kPersistenceNames[] = {
 
 }  // namespace
 
-std::string_view persistence_name(Persistence p) {
-  for (const auto& n : kPersistenceNames) {
-    if (n.persistence == p) return n.name;
-  }
-  return "";
-}
+std::string_view persistence_name(Persistence p) { return name_of<Persistence>(kPersistenceNames, p); }
 
 std::optional<Persistence> parse_persistence(std::string_view name) {
-  for (const auto& n : kPersistenceNames) {
-    if (n.name == name) return n.persistence;
-  }
-  return std::nullopt;
+  return value_named<Persistence>(kPersistenceNames, name);
 }
 
 std::string validate_config(const WorldConfig& c) {
