@@ -97,7 +97,7 @@ void run(benchmark::State& state, const std::string& strategy, std::vector<Fault
   Totals t;
   for (auto _ : state) {
     auto scenario = lockcheck::chaos::generate(strategy, faults, seed++);
-    scenario.world.persistence = persistence;
+    scenario.world.persistence = *lockcheck::sim::parse_persistence(persistence);
     if (check) {
       const uint64_t before = allocations;
       const auto judged = lockcheck::properties::judge(scenario);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/text.h"
 #include "impl/check.h"
 #include "sim/rng.h"
 
@@ -10,9 +11,20 @@ namespace lockcheck::chaos {
 namespace {
 
 sim::ProcessId target_of(const Fault& f, const sim::WorldConfig& c) {
-  auto p = sim::parse_process(f.target, c);
-  LC_CHECK(p.has_value());  // parse_scenario and generate validate targets
-  return *p;
+  LC_CHECK(f.target.has_value() && sim::exists_in(*f.target, c));  // parse_scenario and generate validate targets
+  return *f.target;
+}
+
+sim::Op op_of(During during) {
+  switch (during) {
+    case During::kAtOnce: break;
+    case During::kAcquire: return sim::Op::kAcquire;
+    case During::kRelease: return sim::Op::kRelease;
+    case During::kExtend: return sim::Op::kExtend;
+    case During::kCheck: return sim::Op::kCheck;
+  }
+  LC_CHECK(false && "a pause at once waits for no operation");
+  return sim::Op::kNone;
 }
 
 void apply(sim::World& world, const Fault& f) {
@@ -20,14 +32,10 @@ void apply(sim::World& world, const Fault& f) {
   world.note_fault(describe(f));
   switch (f.kind) {
     case FaultKind::kPause:
-      if (f.during.empty()) {
+      if (f.during == During::kAtOnce) {
         world.pause(target_of(f, c), Millis(f.duration_ms));
       } else {
-        const sim::Op op = f.during == "acquire"   ? sim::Op::kAcquire
-                           : f.during == "release" ? sim::Op::kRelease
-                           : f.during == "check"   ? sim::Op::kCheck
-                                                   : sim::Op::kExtend;
-        world.pause_on_next(target_of(f, c).index, op, Millis(f.duration_ms));
+        world.pause_on_next(target_of(f, c).index, op_of(f.during), Millis(f.duration_ms));
       }
       break;
     case FaultKind::kCrash:
@@ -47,7 +55,7 @@ void apply(sim::World& world, const Fault& f) {
       world.set_drift(target_of(f, c), f.ppm);
       break;
     case FaultKind::kDelay:
-      if (f.target.empty()) {
+      if (!f.target) {
         world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms));
       } else {
         world.add_latency(Millis(f.extra_latency_ms), Millis(f.duration_ms), target_of(f, c));
@@ -59,19 +67,12 @@ void apply(sim::World& world, const Fault& f) {
     case FaultKind::kDrop:
       world.add_drop(f.drop_ppm, Millis(f.duration_ms));
       break;
-    case FaultKind::kPartition: {
-      std::vector<std::vector<sim::ProcessId>> groups;
+    case FaultKind::kPartition:
       for (const auto& g : f.groups) {
-        groups.emplace_back();
-        for (const auto& name : g) {
-          auto p = sim::parse_process(name, c);
-          LC_CHECK(p.has_value());
-          groups.back().push_back(*p);
-        }
+        for (const sim::ProcessId p : g) LC_CHECK(sim::exists_in(p, c));
       }
-      world.partition(std::move(groups), f.one_way, Millis(f.duration_ms));
+      world.partition(f.groups, f.one_way, Millis(f.duration_ms));
       break;
-    }
   }
 }
 
@@ -146,8 +147,8 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
   // acquires x (hold + think), contending with the others.
   const int64_t busy_ms =
       std::max<int64_t>(ttl, c.clients * c.workload.acquires_per_client * (c.workload.hold + c.workload.think).count());
-  auto any_client = [&] { return "client-" + std::to_string(r.between(0, c.clients - 1)); };
-  auto any_node = [&] { return "node-" + std::to_string(r.between(0, c.nodes - 1)); };
+  auto any_client = [&] { return sim::ProcessId::client(static_cast<int>(r.between(0, c.clients - 1))); };
+  auto any_node = [&] { return sim::ProcessId::node(static_cast<int>(r.between(0, c.nodes - 1))); };
   auto any_process = [&] { return r.between(0, 1) ? any_client() : any_node(); };
   const int count = static_cast<int>(r.between(1, 3));
   for (int i = 0; i < count; ++i) {
@@ -161,7 +162,9 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         // Half the pauses wait for a moment that matters: right after the
         // client's next acquire or release command (its reply arrives while
         // it is stopped) or its next passed validity check (about to act).
-        if (const int64_t d = r.between(0, 5); d < 3) f.during = d == 0 ? "acquire" : d == 1 ? "release" : "check";
+        if (const int64_t d = r.between(0, 5); d < 3) {
+          f.during = d == 0 ? During::kAcquire : d == 1 ? During::kRelease : During::kCheck;
+        }
         break;
       case FaultKind::kCrash:
         f.target = any_client();
@@ -171,7 +174,8 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         f.target = any_node();
         f.restart_after_ms = r.between(0, ttl);
         // Every persistence mode gets its share of crashes.
-        static constexpr const char* kModes[] = {"none", "no", "everysec", "always"};
+        static constexpr sim::Persistence kModes[] = {sim::Persistence::kNone, sim::Persistence::kNo,
+                                                      sim::Persistence::kEverysec, sim::Persistence::kAlways};
         s.world.persistence = kModes[r.between(0, 3)];
         break;
       }
@@ -204,33 +208,31 @@ Scenario generate(const std::string& strategy, const std::vector<FaultKind>& cla
         // now and then: unnamed, every side reaches it, so a client cut off
         // from (some of) the Redis nodes goes on writing to what the lock
         // protects — the case `resource` and `validity` are about.
-        std::vector<std::string> a, b;
-        for (int k = 0; k < c.clients; ++k) (r.between(0, 1) ? a : b).push_back("client-" + std::to_string(k));
+        std::vector<sim::ProcessId> a, b;
+        for (int k = 0; k < c.clients; ++k) (r.between(0, 1) ? a : b).push_back(sim::ProcessId::client(k));
         std::vector<bool> node_in_a;
         for (int k = 0; k < c.nodes; ++k) {
           node_in_a.push_back(r.between(0, 1) == 1);
-          (node_in_a.back() ? a : b).push_back("node-" + std::to_string(k));
+          (node_in_a.back() ? a : b).push_back(sim::ProcessId::node(k));
         }
         for (int k = 0; k < c.nodes; ++k) {
-          for (int rep = 1; rep <= c.replicas; ++rep) {
-            (r.between(0, 1) ? a : b).push_back("node-" + std::to_string(k) + "-replica-" + std::to_string(rep));
-          }
+          for (int rep = 1; rep <= c.replicas; ++rep) (r.between(0, 1) ? a : b).push_back(sim::ProcessId::node(k, rep));
         }
         // All clients and nodes on one side would cut no client from
         // Redis: move one client across.
         const bool nodes_all_in_a = std::all_of(node_in_a.begin(), node_in_a.end(), [](bool x) { return x; });
         const bool nodes_all_in_b = std::none_of(node_in_a.begin(), node_in_a.end(), [](bool x) { return x; });
-        auto clients_in = [](const std::vector<std::string>& side) {
-          return std::count_if(side.begin(), side.end(), [](const std::string& p) { return p.rfind("client-", 0) == 0; });
+        auto clients_in = [](const std::vector<sim::ProcessId>& side) {
+          return std::count_if(side.begin(), side.end(), [](sim::ProcessId p) { return p.is_client(); });
         };
         if ((nodes_all_in_a && clients_in(b) == 0) || (nodes_all_in_b && clients_in(a) == 0)) {
-          std::vector<std::string>& from = nodes_all_in_a ? a : b;
-          std::vector<std::string>& to = nodes_all_in_a ? b : a;
-          const std::string moved = any_client();
+          std::vector<sim::ProcessId>& from = nodes_all_in_a ? a : b;
+          std::vector<sim::ProcessId>& to = nodes_all_in_a ? b : a;
+          const sim::ProcessId moved = any_client();
           std::erase(from, moved);
           to.insert(to.begin(), moved);
         }
-        if (r.between(0, 7) == 0) (r.between(0, 1) ? a : b).push_back("resource");
+        if (r.between(0, 7) == 0) (r.between(0, 1) ? a : b).push_back(sim::ProcessId::resource());
         f.groups = {a, b};
         f.one_way = r.between(0, 3) == 0;
         f.duration_ms = r.between(ttl / 2, 3 * ttl);
@@ -250,20 +252,14 @@ Result<std::vector<FaultKind>> parse_fault_classes(std::string_view text) {
     for (const auto& f : fault_catalog()) out.push_back(f.kind);
     return out;
   }
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    const std::string_view name = text.substr(start, comma - start);
+  for (const std::string_view name : split_list(text)) {
     auto kind = parse_fault_kind(name);
     if (!kind) {
-      std::string known;
-      for (const auto& f : fault_catalog()) known += (known.empty() ? "" : ", ") + std::string(f.name);
-      return Error{ErrorCode::kInvalidArgument,
-                   "unknown fault class '" + std::string(name) + "' (known: none, all, " + known + ")"};
+      std::vector<std::string_view> known = {"none", "all"};
+      for (const auto& f : fault_catalog()) known.push_back(f.name);
+      return Error{ErrorCode::kInvalidArgument, "unknown fault class '" + std::string(name) + "' " + known_list(known)};
     }
     if (std::find(out.begin(), out.end(), *kind) == out.end()) out.push_back(*kind);
-    start = comma + 1;
   }
   return out;
 }

@@ -25,7 +25,7 @@ TEST(RunScenario, PauseFromTimeZeroHoldsTheFirstCommand) {
   Fault f;
   f.kind = FaultKind::kPause;
   f.at_ms = 0;
-  f.target = "client-0";
+  f.target = sim::ProcessId::client(0);
   f.duration_ms = 1500;
   s.faults = {f};
   const sim::RunOutcome out = run_scenario(s);
@@ -41,9 +41,9 @@ TEST(RunScenario, PauseFromTimeZeroHoldsTheFirstCommand) {
 }
 
 // Which side of a two-way generated partition a process is on (-1: none).
-int side_of(const Fault& f, const std::string& name) {
+int side_of(const Fault& f, sim::ProcessId p) {
   for (size_t g = 0; g < f.groups.size(); ++g) {
-    if (std::find(f.groups[g].begin(), f.groups[g].end(), name) != f.groups[g].end()) return static_cast<int>(g);
+    if (std::find(f.groups[g].begin(), f.groups[g].end(), p) != f.groups[g].end()) return static_cast<int>(g);
   }
   return -1;
 }
@@ -59,7 +59,7 @@ TEST(Generate, EveryPartitionCutsAClientFromARedisNode) {
         bool apart = false;
         for (int k = 0; k < c.clients; ++k) {
           for (int n = 0; n < c.nodes; ++n) {
-            apart = apart || side_of(f, "client-" + std::to_string(k)) != side_of(f, "node-" + std::to_string(n));
+            apart = apart || side_of(f, sim::ProcessId::client(k)) != side_of(f, sim::ProcessId::node(n));
           }
         }
         EXPECT_TRUE(apart) << strategy << " seed " << seed << ": " << describe(f);
@@ -77,13 +77,13 @@ TEST(Generate, PartitionedHoldersStillReachTheResource) {
     const Scenario s = generate("single", {FaultKind::kPartition}, seed);
     const sim::RunOutcome out = run_scenario(s);
     for (const Fault& f : s.faults) {
-      if (f.one_way || side_of(f, "resource") >= 0) continue;
-      const int node_side = side_of(f, "node-0");
+      if (f.one_way || side_of(f, sim::ProcessId::resource()) >= 0) continue;
+      const int node_side = side_of(f, sim::ProcessId::node(0));
       for (const auto& e : out.history.events) {
         if (e.kind != EventKind::kWrite) continue;
         // Sent after the cut began (latency is at most 5 ms), landed before it healed.
         if (e.at < at_ms(f.at_ms + 10) || e.at >= at_ms(f.at_ms + f.duration_ms)) continue;
-        if (side_of(f, "client-" + std::to_string(e.client)) != node_side) ++cut_writes;
+        if (side_of(f, sim::ProcessId::client(e.client)) != node_side) ++cut_writes;
       }
     }
   }

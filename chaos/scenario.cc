@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
 #include "impl/lock.h"
 #include "sim/world.h"
 
@@ -47,6 +48,22 @@ std::string_view fault_kind_name(FaultKind kind) {
   return "?";
 }
 
+namespace {
+
+constexpr Named<During> kDuringNames[] = {
+    {During::kAtOnce, ""},
+    {During::kAcquire, "acquire"},
+    {During::kRelease, "release"},
+    {During::kExtend, "extend"},
+    {During::kCheck, "check"},
+};
+
+}  // namespace
+
+std::string_view during_name(During during) { return name_of<During>(kDuringNames, during); }
+
+std::optional<During> parse_during(std::string_view name) { return value_named<During>(kDuringNames, name); }
+
 std::string format_seed(uint64_t seed) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "0x%" PRIx64, seed);
@@ -73,34 +90,36 @@ std::optional<uint64_t> parse_seed(std::string_view text) {
 
 std::string describe(const Fault& f) {
   const std::string at = "at " + std::to_string(f.at_ms) + " ms: ";
+  const std::string target = f.target ? sim::process_name(*f.target) : "";
   switch (f.kind) {
     case FaultKind::kPause: {
       // "an acquire command", "a release command": read aloud, not decoded.
-      const std::string article = f.during == "release" ? "a " : "an ";
-      return at + "pause " + f.target + " for " + std::to_string(f.duration_ms) + " ms" +
-             (f.during.empty()        ? ""
-              : f.during == "check" ? " right after its next passed validity check"
-                                    : " right after it next sends " + article + f.during + " command");
+      const std::string article = f.during == During::kRelease ? "a " : "an ";
+      return at + "pause " + target + " for " + std::to_string(f.duration_ms) + " ms" +
+             (f.during == During::kAtOnce  ? ""
+              : f.during == During::kCheck ? " right after its next passed validity check"
+                                           : " right after it next sends " + article +
+                                                 std::string(during_name(f.during)) + " command");
     }
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:
-      return at + "crash " + f.target +
+      return at + "crash " + target +
              (f.restart_after_ms ? ", restart after " + std::to_string(*f.restart_after_ms) + " ms" : ", no restart");
     case FaultKind::kClockJump:
-      return at + "wall clock of " + f.target + " jumps " + (f.delta_ms >= 0 ? "+" : "") + std::to_string(f.delta_ms) + " ms";
-    case FaultKind::kDrift: return at + "clocks of " + f.target + " drift " + std::to_string(f.ppm) + " ppm";
+      return at + "wall clock of " + target + " jumps " + (f.delta_ms >= 0 ? "+" : "") + std::to_string(f.delta_ms) + " ms";
+    case FaultKind::kDrift: return at + "clocks of " + target + " drift " + std::to_string(f.ppm) + " ppm";
     case FaultKind::kDelay:
-      return at + (f.target.empty() ? "messages" : "messages to and from " + f.target) + " delayed +" +
+      return at + (f.target ? "messages to and from " + target : "messages") + " delayed +" +
              std::to_string(f.extra_latency_ms) + " ms for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kDrop:
       return at + "messages lost with p=" + std::to_string(f.drop_ppm) + "e-6 for " + std::to_string(f.duration_ms) + " ms";
-    case FaultKind::kFailover: return at + "failover " + f.target;
+    case FaultKind::kFailover: return at + "failover " + target;
     case FaultKind::kDuplicate: return at + "replies duplicated for " + std::to_string(f.duration_ms) + " ms";
     case FaultKind::kPartition: {
       std::string g;
       for (const auto& group : f.groups) {
         g += g.empty() ? "[" : " | [";
-        for (size_t i = 0; i < group.size(); ++i) g += (i ? " " : "") + group[i];
+        for (size_t i = 0; i < group.size(); ++i) g += (i ? " " : "") + sim::process_name(group[i]);
         g += "]";
       }
       return at + (f.one_way ? "one-way partition " : "partition ") + g + " for " + std::to_string(f.duration_ms) + " ms";
@@ -186,6 +205,7 @@ std::string as_string(const json& v, const std::string& path) {
 }
 
 constexpr int64_t kMsMax = sim::WorldConfig::kDurationMsMax;
+constexpr int64_t kTraceFormatMax = 1000;
 
 // Follows the parser's events and fails on a key an object already has:
 // JSON leaves duplicates undefined and nlohmann keeps the last, so a file
@@ -241,7 +261,8 @@ struct Targets {
   bool replicas = false;  // node-N-replica-R
 };
 
-void check_target(const std::string& target, const std::string& path, const sim::WorldConfig& c, Targets allowed) {
+sim::ProcessId check_target(const std::string& target, const std::string& path, const sim::WorldConfig& c,
+                            Targets allowed) {
   auto p = sim::parse_process(target, c);
   if (!p) {
     std::string known = "client-0.." + std::to_string(c.clients - 1) + ", node-0.." + std::to_string(c.nodes - 1);
@@ -252,6 +273,7 @@ void check_target(const std::string& target, const std::string& path, const sim:
   const bool ok = (p->kind == sim::ProcessId::Kind::kClient && allowed.clients) ||
                   (is_node && p->replica == 0 && allowed.nodes) || (is_node && p->replica > 0 && allowed.replicas);
   if (!ok) fail(path, "target '" + target + "' is not allowed for this fault kind");
+  return *p;
 }
 
 constexpr Targets kAnyProcess{true, true, true};
@@ -269,9 +291,8 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
   f.at_ms = as_int(need(j, path, "at_ms"), path + ".at_ms", 0, kMsMax);
   auto duration = [&] { return as_int(need(j, path, "duration_ms"), path + ".duration_ms", 0, kMsMax); };
   auto target = [&](Targets allowed) {
-    std::string t = as_string(need(j, path, "target"), path + ".target");
-    check_target(t, path + ".target", c, allowed);
-    return t;
+    const std::string t = as_string(need(j, path, "target"), path + ".target");
+    return check_target(t, path + ".target", c, allowed);
   };
   auto restart = [&]() -> std::optional<int64_t> {
     auto it = j.find("restart_after_ms");
@@ -285,11 +306,13 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
       f.duration_ms = duration();
       if (auto it = j.find("during"); it != j.end()) {
         if (!it->is_string()) fail(path + ".during", "must be \"acquire\", \"release\", \"extend\" or \"check\"");
-        f.during = it->get<std::string>();
-        if (f.during != "acquire" && f.during != "release" && f.during != "extend" && f.during != "check") {
-          fail(path + ".during", "must be \"acquire\", \"release\", \"extend\" or \"check\", got '" + f.during + "'");
+        const std::string name = it->get<std::string>();
+        auto during = parse_during(name);
+        if (!during) {
+          fail(path + ".during", "must be \"acquire\", \"release\", \"extend\" or \"check\", got '" + name + "'");
         }
-        if (f.target.rfind("client-", 0) != 0) fail(path + ".during", "only a client's pause can wait for an operation");
+        f.during = *during;
+        if (!f.target->is_client()) fail(path + ".during", "only a client's pause can wait for an operation");
       }
       break;
     case FaultKind::kCrash:
@@ -337,17 +360,17 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
       f.duration_ms = duration();
       const json& groups = need(j, path, "groups");
       if (!groups.is_array() || groups.empty()) fail(path + ".groups", "must be a non-empty array of arrays");
-      std::set<std::string> seen;
+      std::set<sim::ProcessId> seen;
       for (size_t g = 0; g < groups.size(); ++g) {
         const std::string gp = path + ".groups[" + std::to_string(g) + "]";
         if (!groups[g].is_array()) fail(gp, "must be an array of targets");
-        std::vector<std::string> group;
+        std::vector<sim::ProcessId> group;
         for (size_t i = 0; i < groups[g].size(); ++i) {
           const std::string ip = gp + "[" + std::to_string(i) + "]";
-          std::string t = as_string(groups[g][i], ip);
-          if (t != "resource") check_target(t, ip, c, kAnyProcess);
-          if (!seen.insert(t).second) fail(ip, "'" + t + "' is in two groups");
-          group.push_back(std::move(t));
+          const std::string t = as_string(groups[g][i], ip);
+          const sim::ProcessId p = t == "resource" ? sim::ProcessId::resource() : check_target(t, ip, c, kAnyProcess);
+          if (!seen.insert(p).second) fail(ip, "'" + t + "' is in two groups");
+          group.push_back(p);
         }
         f.groups.push_back(std::move(group));
       }
@@ -362,20 +385,21 @@ Fault parse_fault(const json& j, const std::string& path, const sim::WorldConfig
 }
 
 Scenario parse_root(const json& j, std::span<const std::string_view> properties) {
-  only_keys(j, "", {"lockcheck_scenario", "description", "strategy", "seed", "nodes", "clients", "ttl_ms",
-                    "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms", "faults",
-                    "expect"});
+  only_keys(j, "", {"lockcheck_scenario", "trace_format", "description", "strategy", "seed", "nodes", "clients",
+                    "ttl_ms", "duration_ms", "workload", "network", "persistence", "replicas", "replication_lag_ms",
+                    "faults", "expect"});
   if (as_int(need(j, "", "lockcheck_scenario"), "lockcheck_scenario", 0, 1000) != 1) {
     fail("lockcheck_scenario", "unsupported version (this build reads version 1)");
   }
   Scenario s;
+  s.trace_format = static_cast<int>(int_or(j, "", "trace_format", 1, 1, kTraceFormatMax));
   sim::WorldConfig& c = s.world;
   if (auto it = j.find("description"); it != j.end()) s.description = as_string(*it, "description");
   c.strategy = as_string(need(j, "", "strategy"), "strategy");
   if (!make_strategy(c.strategy)) {
-    std::string known;
-    for (const auto& info : strategy_catalog()) known += (known.empty() ? "" : ", ") + std::string(info.name);
-    fail("strategy", "unknown strategy '" + c.strategy + "' (known: " + known + ")");
+    std::vector<std::string_view> known;
+    for (const auto& info : strategy_catalog()) known.push_back(info.name);
+    fail("strategy", "unknown strategy '" + c.strategy + "' " + known_list(known));
   }
   const json& seed = need(j, "", "seed");
   if (seed.is_string()) {
@@ -418,11 +442,13 @@ Scenario parse_root(const json& j, std::span<const std::string_view> properties)
     n.request_timeout = Millis(int_or(*it, "network", "request_timeout_ms", n.request_timeout.count(), 1, kMsMax));
   }
   if (auto it = j.find("persistence"); it != j.end()) {
-    c.persistence = as_string(*it, "persistence");
-    if (!sim::is_persistence(c.persistence)) {
-      fail("persistence", "must be \"none\" or an appendfsync policy: \"always\", \"everysec\" or \"no\" (got '" +
-                              c.persistence + "')");
+    const std::string name = as_string(*it, "persistence");
+    auto persistence = sim::parse_persistence(name);
+    if (!persistence) {
+      fail("persistence",
+           "must be \"none\" or an appendfsync policy: \"always\", \"everysec\" or \"no\" (got '" + name + "')");
     }
+    c.persistence = *persistence;
   }
   c.replicas = static_cast<int>(int_or(j, "", "replicas", c.replicas, 0, sim::WorldConfig::kReplicasMax));
   if (auto lag = j.find("replication_lag_ms"); lag != j.end()) {
@@ -471,9 +497,7 @@ Scenario parse_root(const json& j, std::span<const std::string_view> properties)
     auto property = [&](const json& v, const std::string& path) {
       std::string name = as_string(v, path);
       if (!properties.empty() && std::find(properties.begin(), properties.end(), name) == properties.end()) {
-        std::string known;
-        for (const auto& p : properties) known += (known.empty() ? "" : ", ") + std::string(p);
-        fail(path, "unknown property '" + name + "' (known: " + known + ")");
+        fail(path, "unknown property '" + name + "' " + known_list({properties.begin(), properties.end()}));
       }
       return name;
     };
@@ -499,30 +523,31 @@ ordered_json fault_json(const Fault& f) {
   ordered_json j;
   j["at_ms"] = f.at_ms;
   j["kind"] = std::string(fault_kind_name(f.kind));
+  const std::string target = f.target ? sim::process_name(*f.target) : "";
   switch (f.kind) {
     case FaultKind::kPause:
-      j["target"] = f.target;
+      j["target"] = target;
       j["duration_ms"] = f.duration_ms;
-      if (!f.during.empty()) j["during"] = f.during;
+      if (f.during != During::kAtOnce) j["during"] = std::string(during_name(f.during));
       break;
     case FaultKind::kCrash:
     case FaultKind::kNodeCrash:
-      j["target"] = f.target;
+      j["target"] = target;
       if (f.restart_after_ms) j["restart_after_ms"] = *f.restart_after_ms;
       break;
     case FaultKind::kFailover:
-      j["target"] = f.target;
+      j["target"] = target;
       break;
     case FaultKind::kClockJump:
-      j["target"] = f.target;
+      j["target"] = target;
       j["delta_ms"] = f.delta_ms;
       break;
     case FaultKind::kDrift:
-      j["target"] = f.target;
+      j["target"] = target;
       j["ppm"] = f.ppm;
       break;
     case FaultKind::kDelay:
-      if (!f.target.empty()) j["target"] = f.target;
+      if (f.target) j["target"] = target;
       j["duration_ms"] = f.duration_ms;
       j["extra_latency_ms"] = f.extra_latency_ms;
       break;
@@ -535,7 +560,12 @@ ordered_json fault_json(const Fault& f) {
       break;
     case FaultKind::kPartition:
       j["duration_ms"] = f.duration_ms;
-      j["groups"] = f.groups;
+      j["groups"] = ordered_json::array();
+      for (const auto& group : f.groups) {
+        ordered_json names = ordered_json::array();
+        for (const sim::ProcessId p : group) names.push_back(sim::process_name(p));
+        j["groups"].push_back(std::move(names));
+      }
       if (f.one_way) j["one_way"] = true;
       break;
   }
@@ -579,6 +609,9 @@ std::string format_scenario(const Scenario& s) {
   const sim::WorldConfig& c = s.world;
   ordered_json j;
   j["lockcheck_scenario"] = 1;
+  // Written only past version 1, so files of the first format read as they
+  // always did.
+  if (s.trace_format != 1) j["trace_format"] = s.trace_format;
   if (!s.description.empty()) j["description"] = s.description;
   j["strategy"] = c.strategy;
   j["seed"] = format_seed(c.seed);
@@ -595,7 +628,7 @@ std::string format_scenario(const Scenario& s) {
   j["network"] = ordered_json{{"latency_ms", {c.network.latency_min.count(), c.network.latency_max.count()}},
                               {"drop", static_cast<double>(c.network.drop_ppm) / 1e6},
                               {"request_timeout_ms", c.network.request_timeout.count()}};
-  j["persistence"] = c.persistence;
+  j["persistence"] = std::string(sim::persistence_name(c.persistence));
   // Written only when there are replicas, so files of standalone worlds
   // read exactly as they did before replication existed.
   if (c.replicas > 0) {

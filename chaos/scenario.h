@@ -13,6 +13,7 @@
 
 #include "impl/result.h"
 #include "sim/config.h"
+#include "sim/process_id.h"
 
 namespace lockcheck::chaos {
 
@@ -27,21 +28,29 @@ const std::vector<FaultKindInfo>& fault_catalog();
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 std::string_view fault_kind_name(FaultKind kind);
 
+// When a pause starts. kAtOnce: at at_ms. The others (a client's pause
+// only) arm it at at_ms to start right after the client next sends a
+// command for that operation (its reply then waits: a pause in flight), or
+// right after its next passed validity check (kCheck).
+enum class During { kAtOnce, kAcquire, kRelease, kExtend, kCheck };
+// "acquire", "release", "extend", "check" as files write them; "" for kAtOnce.
+std::string_view during_name(During during);
+std::optional<During> parse_during(std::string_view name);
+
 struct Fault {
   int64_t at_ms = 0;
   FaultKind kind = FaultKind::kPause;
-  std::string target;                     // pause, crash, clock_jump, drift, node_crash, failover
-  // pause of a client only: "" starts at at_ms; "acquire", "release" or
-  // "extend" arms it at at_ms to start right after the client next sends a
-  // command for that operation (its reply then waits: a pause in flight).
-  std::string during;
+  // pause, crash, clock_jump, drift, node_crash, failover; delay: a slow
+  // process (none: every message).
+  std::optional<sim::ProcessId> target;
+  During during = During::kAtOnce;        // pause
   int64_t duration_ms = 0;                // pause, delay, drop, partition
   int64_t delta_ms = 0;                   // clock_jump (may be negative)
   int64_t ppm = 0;                        // drift
   std::optional<int64_t> restart_after_ms;  // crash, node_crash
   int64_t extra_latency_ms = 0;           // delay
   int64_t drop_ppm = 0;                   // drop: loss rate in parts per million
-  std::vector<std::vector<std::string>> groups;  // partition
+  std::vector<std::vector<sim::ProcessId>> groups;  // partition (may name the resource)
   bool one_way = false;                   // partition: cut only groups[0] -> others
 
   bool operator==(const Fault&) const = default;
@@ -58,6 +67,10 @@ struct Expectation {
 };
 
 struct Scenario {
+  // The trace-hash version expect.trace was recorded with ("trace_format";
+  // absent: 1). Replay compares the trace only when it is the build's
+  // (sim::kTraceFormat).
+  int trace_format = 1;
   sim::WorldConfig world;
   std::vector<Fault> faults;  // sorted by at_ms (stable)
   std::optional<Expectation> expect;

@@ -227,16 +227,16 @@ TEST(Describe, PauseDuringAnOperationReadsAsPlainEnglish) {
   Fault f;
   f.at_ms = 200;
   f.kind = FaultKind::kPause;
-  f.target = "client-1";
+  f.target = sim::ProcessId::client(1);
   f.duration_ms = 1500;
   EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms");
-  f.during = "acquire";
+  f.during = During::kAcquire;
   EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends an acquire command");
-  f.during = "release";
+  f.during = During::kRelease;
   EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends a release command");
-  f.during = "extend";
+  f.during = During::kExtend;
   EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after it next sends an extend command");
-  f.during = "check";
+  f.during = During::kCheck;
   EXPECT_EQ(describe(f), "at 200 ms: pause client-1 for 1500 ms right after its next passed validity check");
 }
 
@@ -264,7 +264,7 @@ const char* kReplicated = R"({
 TEST(Scenario, ParsesPersistenceReplicasAndFailover) {
   auto s = parse_scenario(kReplicated, "r.json");
   ASSERT_TRUE(s.ok()) << s.error().message;
-  EXPECT_EQ(s->world.persistence, "everysec");
+  EXPECT_EQ(s->world.persistence, sim::Persistence::kEverysec);
   EXPECT_EQ(s->world.replicas, 2);
   EXPECT_EQ(s->world.replication_lag_min, Millis(3));
   EXPECT_EQ(s->world.replication_lag_max, Millis(40));
@@ -279,7 +279,7 @@ TEST(Scenario, ParsesPersistenceReplicasAndFailover) {
                              policy + "\"}";
     auto p = parse_scenario(text, "p.json");
     ASSERT_TRUE(p.ok()) << p.error().message;
-    EXPECT_EQ(p->world.persistence, policy);
+    EXPECT_EQ(sim::persistence_name(p->world.persistence), policy);
   }
   // It runs, twice to the same trace.
   EXPECT_EQ(run_scenario(s.value()).trace_hash, run_scenario(s.value()).trace_hash);
@@ -374,18 +374,14 @@ TEST(Determinism, EverySeedRunsTwiceToTheSameTrace) {
   EXPECT_GT(distinct.size(), 140u);
 }
 
-}  // namespace
-}  // namespace lockcheck::chaos
-
-namespace lockcheck::chaos {
-namespace {
 
 // Replicas, AOFs and failovers mixed with the other faults: still a
 // function of the scenario (and, under the sanitizers, memory-clean).
 TEST(Determinism, ReplicatedAndPersistentWorldsRunTwiceToTheSameTrace) {
   const std::vector<FaultKind> classes = {FaultKind::kFailover, FaultKind::kNodeCrash, FaultKind::kPartition,
                                           FaultKind::kPause, FaultKind::kClockJump, FaultKind::kDelay};
-  const char* policies[] = {"none", "always", "everysec", "no"};
+  const sim::Persistence policies[] = {sim::Persistence::kNone, sim::Persistence::kAlways, sim::Persistence::kEverysec,
+                                       sim::Persistence::kNo};
   std::set<uint64_t> distinct;
   for (uint64_t seed = 1; seed <= 120; ++seed) {
     Scenario s = generate(seed % 2 ? "single" : "del-unchecked", classes, seed);
@@ -399,6 +395,31 @@ TEST(Determinism, ReplicatedAndPersistentWorldsRunTwiceToTheSameTrace) {
     distinct.insert(first.trace_hash);
   }
   EXPECT_GT(distinct.size(), 110u);
+}
+
+}  // namespace
+}  // namespace lockcheck::chaos
+
+namespace lockcheck::chaos {
+namespace {
+
+// "trace_format": absent is 1; another version is kept and written back, so
+// a re-recorded file says which event order its trace belongs to.
+TEST(Scenario, TraceFormatDefaultsToOneAndRoundTrips) {
+  const std::string head = R"({"lockcheck_scenario": 1, "strategy": "single", "seed": 1)";
+  auto plain = parse_scenario(head + "}", "a.json");
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_EQ(plain->trace_format, 1);
+  EXPECT_EQ(format_scenario(plain.value()).find("trace_format"), std::string::npos);
+  auto two = parse_scenario(head + R"(, "trace_format": 2})", "b.json");
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  EXPECT_EQ(two->trace_format, 2);
+  auto again = parse_scenario(format_scenario(two.value()), "c.json");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->trace_format, 2);
+  auto zero = parse_scenario(head + R"(, "trace_format": 0})", "d.json");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.error().message.find("trace_format: must be in [1, 1000]"), std::string::npos) << zero.error().message;
 }
 
 }  // namespace

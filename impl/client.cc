@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "base/text.h"
+
 namespace lockcheck {
 
 Result<std::unique_ptr<LockClient>> LockClient::connect(std::vector<Endpoint> endpoints,
@@ -10,13 +12,10 @@ Result<std::unique_ptr<LockClient>> LockClient::connect(std::vector<Endpoint> en
                                                         Millis connect_timeout) {
   std::unique_ptr<Strategy> strategy = make_strategy(strategy_name);
   if (strategy == nullptr) {
-    std::string known;
-    for (const auto& info : strategy_catalog()) {
-      if (!known.empty()) known += ", ";
-      known += info.name;
-    }
+    std::vector<std::string_view> known;
+    for (const auto& info : strategy_catalog()) known.push_back(info.name);
     return Error{ErrorCode::kInvalidArgument,
-                 "unknown strategy '" + std::string(strategy_name) + "' (known: " + known + ")"};
+                 "unknown strategy '" + std::string(strategy_name) + "' " + known_list(known)};
   }
   auto env = HiredisEnv::connect(endpoints, connect_timeout, request_timeout);
   if (!env.ok()) return env.error();

@@ -11,6 +11,8 @@
 #include <thread>
 #include <utility>
 
+#include "base/text.h"
+
 namespace lockcheck {
 
 namespace {
@@ -71,11 +73,7 @@ std::string describe_context_error(const redisContext* c) {
 Result<std::vector<Endpoint>> parse_endpoints(std::string_view text) {
   if (text.empty()) return invalid("empty endpoint list (expected host:port[,host:port...])");
   std::vector<Endpoint> out;
-  size_t pos = 0;
-  for (;;) {
-    const size_t comma = text.find(',', pos);
-    const std::string_view item =
-        text.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+  for (const std::string_view item : split_list(text)) {
     const std::string quoted = "'" + std::string(item) + "'";
     if (item.empty()) return invalid("empty endpoint in '" + std::string(text) + "' (expected host:port)");
     if (item.find_first_of(" \t\r\n") != std::string_view::npos) {
@@ -94,8 +92,6 @@ Result<std::vector<Endpoint>> parse_endpoints(std::string_view text) {
                      " (expected a number in 1..65535)");
     }
     out.push_back(Endpoint{std::string(host), port});
-    if (comma == std::string_view::npos) break;
-    pos = comma + 1;
   }
   return out;
 }

@@ -15,21 +15,18 @@ namespace lockcheck {
 using Nanos = std::chrono::nanoseconds;
 using Millis = std::chrono::milliseconds;
 
-// Tag "clocks": they only name the time scale; nobody calls now() on them.
-struct MonoClock {
+// A tag "clock": it only names a time scale (Scale, a tag type), so that
+// instants of different scales never mix; nobody calls now() on it.
+template <typename Scale, bool kSteady>
+struct TagClock {
   using duration = Nanos;
   using rep = duration::rep;
   using period = duration::period;
-  using time_point = std::chrono::time_point<MonoClock, duration>;
-  static constexpr bool is_steady = true;
+  using time_point = std::chrono::time_point<TagClock, duration>;
+  static constexpr bool is_steady = kSteady;
 };
-struct WallClock {
-  using duration = Nanos;
-  using rep = duration::rep;
-  using period = duration::period;
-  using time_point = std::chrono::time_point<WallClock, duration>;
-  static constexpr bool is_steady = false;
-};
+using MonoClock = TagClock<struct MonoScale, true>;
+using WallClock = TagClock<struct WallScale, false>;
 
 // A reading of a process's monotonic clock (arbitrary epoch).
 using MonoInstant = MonoClock::time_point;

@@ -23,6 +23,7 @@
 #include <map>
 #include <set>
 
+#include "base/text.h"
 #include "model/check.h"
 #include "model/lua_bounded_lib.h"
 #include "model/lua_budget.h"
@@ -633,14 +634,8 @@ std::optional<std::string> check_shebang(const std::string& body, size_t* len) {
                                                "no-cluster", "allow-cross-slot-keys"};
   for (size_t p = 1; p < parts.size(); ++p) {
     if (parts[p].rfind("flags=", 0) != 0) return "ERR Unknown lua shebang option: " + parts[p];
-    const std::string list = parts[p].substr(6);
-    size_t start = 0;
-    while (start <= list.size()) {
-      size_t comma = list.find(',', start);
-      if (comma == std::string::npos) comma = list.size();
-      const std::string flag = list.substr(start, comma - start);
-      if (!kFlags.count(flag)) return "ERR Unexpected flag in script shebang: " + flag;
-      start = comma + 1;
+    for (const std::string_view flag : split_list(std::string_view(parts[p]).substr(6))) {
+      if (!kFlags.count(std::string(flag))) return "ERR Unexpected flag in script shebang: " + std::string(flag);
     }
   }
   return std::nullopt;

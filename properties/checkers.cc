@@ -6,6 +6,8 @@
 #include <set>
 #include <utility>
 
+#include "impl/check.h"
+
 namespace lockcheck::properties {
 
 using sim::Event;
@@ -29,24 +31,42 @@ std::string who(int client, uint64_t session) {
 
 const std::vector<PropertyInfo>& property_catalog() {
   static const std::vector<PropertyInfo> kCatalog = {
-      {"mutex", "no two owners believe they hold the lock at the same true instant"},
-      {"resource", "the protected resource never accepts interleaved writes from two holders"},
-      {"fencing", "fencing tokens strictly increase with each grant (strategies that issue them)"},
-      {"owner", "a release or extend never removes or changes a lock held by someone else"},
-      {"expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
-      {"progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
-      {"reentry", "a nested release by the holder never frees the lock its outer hold still uses"},
-      {"validity", "whenever a holder acts (writes), its token is live on a quorum of nodes"},
-      {"timeout", "every acquire, release and extend returns within the time it promises on the caller's clock"},
+      {Property::kMutex, "mutex", "no two owners believe they hold the lock at the same true instant"},
+      {Property::kResource, "resource", "the protected resource never accepts interleaved writes from two holders"},
+      {Property::kFencing, "fencing", "fencing tokens strictly increase with each grant (strategies that issue them)"},
+      {Property::kOwner, "owner", "a release or extend never removes or changes a lock held by someone else"},
+      {Property::kExpiry, "expiry", "every lock key has a TTL (<= ttl + 1 s), so a vanished holder's lock frees"},
+      {Property::kProgress, "progress", "without faults, the lock never sits free for a TTL while a client waits for it"},
+      {Property::kReentry, "reentry", "a nested release by the holder never frees the lock its outer hold still uses"},
+      {Property::kValidity, "validity", "whenever a holder acts (writes), its token is live on a quorum of nodes"},
+      {Property::kTimeout, "timeout", "every acquire, release and extend returns within the time it promises on the caller's clock"},
   };
   return kCatalog;
 }
 
-bool is_property(std::string_view id) {
+bool is_property(std::string_view id) { return parse_property(id).has_value(); }
+
+std::optional<Property> parse_property(std::string_view id) {
   for (const auto& p : property_catalog()) {
-    if (p.id == id) return true;
+    if (p.id == id) return p.property;
   }
-  return false;
+  return std::nullopt;
+}
+
+std::string property_name(Property property) {
+  for (const auto& p : property_catalog()) {
+    if (p.property == property) return std::string(p.id);
+  }
+  return "?";
+}
+
+size_t property_index(Property property) {
+  const auto& catalog = property_catalog();
+  for (size_t k = 0; k < catalog.size(); ++k) {
+    if (catalog[k].property == property) return k;
+  }
+  LC_CHECK(false && "every property is in the catalog");
+  return 0;
 }
 
 std::optional<Violation> check_mutex(const History& h) {
@@ -100,7 +120,7 @@ std::optional<Violation> check_mutex(const History& h) {
   for (const Belief& b : beliefs) {
     if (b.to <= b.from) continue;  // never held for a moment (granted too late)
     if (longest && b.from < longest->to && b.session != longest->session) {
-      return Violation{"mutex", b.from,
+      return Violation{Property::kMutex, b.from,
                        who(b.client, b.session) + (b.renewed ? " renewed its lapsed lease at " : " was granted the lock at ") +
                            ms(b.from) + " while " +
                            who(longest->client, longest->session) + " believed it held it until " + ms(longest->to)};
@@ -125,14 +145,14 @@ std::optional<Violation> check_resource(const History& h) {
     if (e.kind != EventKind::kWrite) continue;
     auto it = granted.find(e.session);
     if (it == granted.end()) {
-      return Violation{"resource", e.at,
+      return Violation{Property::kResource, e.at,
                        "the resource accepted a write of " + who(e.client, e.session) + " at " + ms(e.at) +
                            ", which was never granted the lock"};
     }
     if (newest && newest->session != e.session) {
       const TrueInstant newest_grant = granted.at(newest->session);
       if (it->second < newest_grant) {
-        return Violation{"resource", e.at,
+        return Violation{Property::kResource, e.at,
                          "the resource accepted a stale write of " + who(e.client, e.session) + " (granted at " +
                              ms(it->second) + ") at " + ms(e.at) + " after " + who(newest->client, newest->session) +
                              " (granted at " + ms(newest_grant) + ") had written at " + ms(newest->at)};
@@ -151,7 +171,7 @@ std::optional<Violation> check_owner(const History& h) {
     const bool by_holder_op = e.op == sim::Op::kRelease || e.op == sim::Op::kExtend;
     const bool lock_key = h.lock_key.empty() || e.key == h.lock_key;
     if (e.op == sim::Op::kExtend && !e.before && e.after && lock_key && e.client >= 0) {
-      return Violation{"owner", e.at,
+      return Violation{Property::kOwner, e.at,
                        "client-" + std::to_string(e.client) + "'s extend wrote " + e.key + " on node-" +
                            std::to_string(e.node) + " back at " + ms(e.at) +
                            " after it had gone: its lease there had ended, and it took a lock nobody held "
@@ -161,7 +181,7 @@ std::optional<Violation> check_owner(const History& h) {
       auto it = writer.find(where);
       // A writer of -1 is nobody: the value came back with a crash or failover.
       if (it != writer.end() && it->second >= 0 && it->second != e.client) {
-        return Violation{"owner", e.at,
+        return Violation{Property::kOwner, e.at,
                          "client-" + std::to_string(e.client) + "'s " + sim::op_name(e.op) + " " +
                              (e.after ? "changed" : "deleted") + " " + e.key + " on node-" + std::to_string(e.node) +
                              " at " + ms(e.at) + ", a lock client-" + std::to_string(it->second) + " held"};
@@ -186,7 +206,7 @@ std::optional<Violation> check_expiry(const History& h) {
   std::map<std::pair<int, std::string>, NoTtl> no_ttl;
   const Nanos grace = Millis(h.ttl_ms);
   auto overdue = [&](const std::pair<int, std::string>& where, const NoTtl& n, TrueInstant until) {
-    return Violation{"expiry", until,
+    return Violation{Property::kExpiry, until,
                      where.second + " on node-" + std::to_string(where.first) + " (written by client-" +
                          std::to_string(n.client) + " at " + ms(n.since) + ") had no TTL until " + ms(until) +
                          ", longer than the " + std::to_string(h.ttl_ms) + " ms lease"};
@@ -218,7 +238,7 @@ std::optional<Violation> check_expiry(const History& h) {
     if (existed && previous == e.after_expire_unix_ms) continue;  // expiry kept, not given
     const int64_t ttl_ms = *e.after_expire_unix_ms - e.node_wall_unix_ms;
     if (ttl_ms > h.ttl_ms + kExpiryBoundMs) {
-      return Violation{"expiry", e.at,
+      return Violation{Property::kExpiry, e.at,
                        e.key + " on node-" + std::to_string(e.node) + " was given a TTL of " + std::to_string(ttl_ms) +
                            " ms by client-" + std::to_string(e.client) + ", beyond the " + std::to_string(h.ttl_ms) +
                            " ms lease"};
@@ -301,7 +321,7 @@ std::optional<Violation> check_progress(const History& h) {
     }
     if (!gap && cursor < w.to && stuck(cursor, w.to)) gap = {cursor, w.to};
     if (gap) {
-      return Violation{"progress", gap->first + bound,
+      return Violation{Property::kProgress, gap->first + bound,
                        who(w.client, w.session) + " waited while nobody held the lock from " + ms(gap->first) +
                            " to " + ms(gap->second) + ", longer than the " + std::to_string(h.ttl_ms) +
                            " ms TTL, with no fault and no message lost"};
@@ -339,7 +359,7 @@ std::optional<Violation> check_reentry(const History& h) {
         const bool ours = !held.empty() && (was == held || was.rfind(held + "=", 0) == 0 ||
                                             was.find(";" + held + "=") != std::string::npos);
         if (!ours) break;
-        return Violation{"reentry", e.at,
+        return Violation{Property::kReentry, e.at,
                          "a nested release by " + who(e.client, it->second.session) + " deleted " + e.key +
                              " on node-" + std::to_string(e.node) + " at " + ms(e.at) +
                              " while its outer hold went on: the hold count never reached zero"};
@@ -356,7 +376,7 @@ std::optional<Violation> check_fencing(const History& h) {
   for (const Event& e : h.events) {
     if (e.kind != EventKind::kAcquireOk || e.fence == 0) continue;
     if (highest && e.fence <= highest->fence) {
-      return Violation{"fencing", e.at,
+      return Violation{Property::kFencing, e.at,
                        who(e.client, e.session) + " was granted fencing token " + std::to_string(e.fence) + " at " +
                            ms(e.at) + ", not above the " + std::to_string(highest->fence) + " that " +
                            who(highest->client, highest->session) + " got at " + ms(highest->at)};
@@ -371,7 +391,7 @@ std::optional<Violation> check_validity(const History& h) {
   for (const Event& e : h.events) {
     if (e.kind != EventKind::kWrite && e.kind != EventKind::kWriteRejected) continue;
     if (e.token_nodes < 0 || e.token_nodes >= quorum) continue;
-    return Violation{"validity", e.at,
+    return Violation{Property::kValidity, e.at,
                      who(e.client, e.session) + " wrote believing it held the lock, but its token was live on " +
                          std::to_string(e.token_nodes) + " of " + std::to_string(h.nodes) +
                          " nodes (a quorum is " + std::to_string(quorum) + ")"};
@@ -422,7 +442,7 @@ std::optional<Violation> check_timeout(const History& h) {
     const Nanos took = (until - call.at) - paused;
     const Nanos bound = call.due - call.at;
     if (took <= bound) return std::nullopt;
-    return Violation{"timeout", until,
+    return Violation{Property::kTimeout, until,
                      who(call.client, call.session) + "'s " + call_name(call.kind) + " invoked at " + ms(call.at) +
                          (returned ? " returned at " + ms(until) : " had not returned when the run ended at " + ms(until)) +
                          ": " + duration(took) + " not counting " + duration(paused) + " paused, past the " +

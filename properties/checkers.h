@@ -14,19 +14,28 @@
 
 namespace lockcheck::properties {
 
+// The properties this build checks, in report order. Names ("mutex", ...)
+// exist only at the edges: scenario files, the CLI, reports.
+enum class Property { kMutex, kResource, kFencing, kOwner, kExpiry, kProgress, kReentry, kValidity, kTimeout };
+
 struct Violation {
-  std::string property;     // "mutex", ...
+  Property property;
   sim::TrueInstant at;      // when it became visible
   std::string explanation;  // one line
 };
 
 struct PropertyInfo {
-  std::string_view id;
+  Property property;
+  std::string_view id;  // its name
   std::string_view meaning;
 };
-// The properties this build checks, in report order.
+// Every Property, in enum (and report) order.
 const std::vector<PropertyInfo>& property_catalog();
 bool is_property(std::string_view id);
+std::optional<Property> parse_property(std::string_view id);
+std::string property_name(Property property);
+// Its place in property_catalog().
+size_t property_index(Property property);
 
 // mutex: no two sessions believe they hold the lock at the same true
 // instant. A belief runs from the grant to the earliest of: the holder's

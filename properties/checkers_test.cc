@@ -85,7 +85,7 @@ TEST(Mutex, GrantWhileAnotherStillBelievesIsViolated) {
   b.grant(0, 0, 1, 1000).grant(800, 1, 2, 1800);
   auto v = check_mutex(b.history());
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->property, "mutex");
+  EXPECT_EQ(v->property, Property::kMutex);
   EXPECT_EQ(v->at, at_ms(800));
   EXPECT_NE(v->explanation.find("client-1 (session 2)"), std::string::npos);
 }
@@ -204,7 +204,7 @@ TEST(Reentry, ANestedReleaseThatFreesTheHeldLockIsViolated) {
   naive.events.push_back(del.history().events[0]);
   auto v = check_reentry(naive);
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->property, "reentry");
+  EXPECT_EQ(v->property, Property::kReentry);
   // A late release of an older grant's key (another token) frees nothing held.
   naive.events.back().before = "c0-old";
   EXPECT_EQ(check_reentry(naive), std::nullopt);
@@ -343,7 +343,7 @@ TEST(Timeout, AnAcquirePastItsBoundIsViolated) {
   });
   auto v = check_timeout(h);
   ASSERT_TRUE(v);
-  EXPECT_EQ(v->property, "timeout");
+  EXPECT_EQ(v->property, Property::kTimeout);
   EXPECT_EQ(v->explanation,
             "client-0 (session 1)'s acquire invoked at 0.000 ms returned at 3200.000 ms: 3200.000 ms not counting "
             "0.000 ms paused, past the 3100.000 ms it promises on its own clock");
@@ -464,8 +464,8 @@ TEST(CheckAll, ReportsInCatalogOrder) {
   b.grant(0, 0, 1, 1000).grant(10, 1, 2, 1010).write(20, 0, 1).write(30, 1, 2).write(40, 0, 1);
   auto all = check_all(b.history());
   ASSERT_EQ(all.size(), 2u);
-  EXPECT_EQ(all[0].property, "mutex");
-  EXPECT_EQ(all[1].property, "resource");
+  EXPECT_EQ(all[0].property, Property::kMutex);
+  EXPECT_EQ(all[1].property, Property::kResource);
 }
 
 TEST(Progress, StarvationWhileOthersHoldIsNotAViolation) {
@@ -485,7 +485,7 @@ TEST(Progress, LockFreeForATtlWhileSomeoneWaitsIsAViolation) {
   b.invoke(0, 0, 1).invoke(0, 1, 2).grant(5, 0, 1, 990).release(300, 0, 1).grant(2000, 1, 2, 2900);
   auto v = check_progress(b.history());
   ASSERT_TRUE(v.has_value());
-  EXPECT_EQ(v->property, "progress");
+  EXPECT_EQ(v->property, Property::kProgress);
   EXPECT_NE(v->explanation.find("from 300.000 ms to 2000.000 ms"), std::string::npos) << v->explanation;
   // The same stretch shorter than the TTL is fine.
   HistoryBuilder ok;

@@ -14,7 +14,7 @@ using chaos::Fault;
 using chaos::FaultKind;
 using chaos::Scenario;
 
-const Violation* find(const Judged& j, const std::string& property) {
+const Violation* find(const Judged& j, Property property) {
   for (const auto& v : j.violations) {
     if (v.property == property) return &v;
   }
@@ -35,14 +35,14 @@ Scenario lost_lock(int64_t failover_at_ms) {
   Fault f;
   f.kind = FaultKind::kFailover;
   f.at_ms = failover_at_ms;
-  f.target = "node-0";
+  f.target = sim::ProcessId::node(0);
   s.faults = {f};
   return s;
 }
 
 TEST(Failover, LosingTheUnreplicatedLockBreaksMutex) {
   const Judged j = judge(lost_lock(100));
-  const Violation* v = find(j, "mutex");
+  const Violation* v = find(j, Property::kMutex);
   ASSERT_NE(v, nullptr) << "the second client should get the lock the failover lost";
   // The first holder's key vanished with the failover; the other took it.
   bool lost = false;
@@ -56,7 +56,7 @@ TEST(Failover, LosingTheUnreplicatedLockBreaksMutex) {
   calm.faults.clear();
   EXPECT_TRUE(judge(calm).violations.empty());
   // A failover after the replica caught up loses nothing.
-  EXPECT_EQ(find(judge(lost_lock(2000)), "mutex"), nullptr);
+  EXPECT_EQ(find(judge(lost_lock(2000)), Property::kMutex), nullptr);
 }
 
 TEST(Failover, RunFindsTheMutexViolationAndShrinksIt) {
@@ -65,43 +65,43 @@ TEST(Failover, RunFindsTheMutexViolationAndShrinksIt) {
   spec.strategy = "single";
   spec.faults_label = "failover";
   spec.classes = {FaultKind::kFailover};
-  spec.properties = {"mutex"};  // validity breaks first; this is about mutex
+  spec.properties = {Property::kMutex};  // validity breaks first; this is about mutex
   spec.seeds = 200;
   spec.check_determinism = true;
   spec.shrink_runs_max = 100;
   const CellResult r = run_cell(spec, 2, nullptr);
   EXPECT_FALSE(r.nondeterministic) << r.nondeterminism;
   ASSERT_TRUE(r.violated);
-  ASSERT_TRUE(r.find("mutex")->violated());
-  ASSERT_TRUE(r.find("mutex")->counterexample.has_value());
-  const auto& cx = *r.find("mutex")->counterexample;
+  ASSERT_TRUE(r.find(Property::kMutex)->violated());
+  ASSERT_TRUE(r.find(Property::kMutex)->counterexample.has_value());
+  const auto& cx = *r.find(Property::kMutex)->counterexample;
   EXPECT_GE(cx.scenario.world.replicas, 1);
   // The counterexample file round-trips and replays to its trace.
   auto parsed = chaos::parse_scenario(chaos::format_scenario(cx.scenario), "cx");
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const Judged again = judge(parsed.value());
   EXPECT_EQ(format_trace(again.outcome.trace_hash), cx.scenario.expect->trace);
-  EXPECT_NE(find(again, "mutex"), nullptr);
+  EXPECT_NE(find(again, Property::kMutex), nullptr);
 }
 
 // The same node crashes, judged under each persistence policy: `always`
 // keeps every granted lock through the crash, so `single` keeps mutex;
 // without persistence the restarted node forgets the holder.
-int mutex_violations(const std::string& persistence, int seeds) {
+int mutex_violations(sim::Persistence persistence, int seeds) {
   int violated = 0;
   for (int seed = 1; seed <= seeds; ++seed) {
     Scenario s = chaos::generate("single", {FaultKind::kNodeCrash}, static_cast<uint64_t>(seed));
     s.world.persistence = persistence;
     const Judged j = judge(s);
     EXPECT_FALSE(j.outcome.event_limit_hit);
-    violated += find(j, "mutex") != nullptr;
+    violated += find(j, Property::kMutex) != nullptr;
   }
   return violated;
 }
 
 TEST(Persistence, AppendFsyncAlwaysKeepsSingleSafeThroughNodeCrashes) {
-  EXPECT_EQ(mutex_violations("always", 150), 0);
-  EXPECT_GT(mutex_violations("none", 150), 0);
+  EXPECT_EQ(mutex_violations(sim::Persistence::kAlways, 150), 0);
+  EXPECT_GT(mutex_violations(sim::Persistence::kNone, 150), 0);
 }
 
 // A node crash without persistence (and no replicas) takes the lock key:
@@ -114,11 +114,11 @@ TEST(Persistence, ACrashWithoutPersistenceIsNoExpiryFalseAlarm) {
   s.world.clients = 1;
   s.world.workload.acquires_per_client = 2;
   s.world.workload.think = Millis(800);  // the next SETNX comes over a TTL after the first
-  s.world.persistence = "none";
+  s.world.persistence = sim::Persistence::kNone;
   Fault f;
   f.kind = FaultKind::kNodeCrash;
   f.at_ms = 100;  // while the holder works: its key has no TTL
-  f.target = "node-0";
+  f.target = sim::ProcessId::node(0);
   f.restart_after_ms = 50;
   s.faults = {f};
   const Judged j = judge(s);
@@ -127,7 +127,7 @@ TEST(Persistence, ACrashWithoutPersistenceIsNoExpiryFalseAlarm) {
     lost = lost || (e.kind == sim::EventKind::kMutation && e.client < 0 && e.before && !e.after);
   }
   EXPECT_TRUE(lost);
-  const Violation* v = find(j, "expiry");
+  const Violation* v = find(j, Property::kExpiry);
   EXPECT_EQ(v, nullptr) << v->explanation;
 }
 

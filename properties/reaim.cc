@@ -19,12 +19,11 @@ struct Aim {
   bool anyone = false;
   sim::ProcessId process{sim::ProcessId::Kind::kClient};
 };
-std::optional<Aim> aim_of(const Fault& f, const sim::WorldConfig& c) {
-  if (!f.during.empty()) return std::nullopt;
-  if (f.target.empty()) return Aim{true};
-  auto p = sim::parse_process(f.target, c);
-  if (!p || p->kind == sim::ProcessId::Kind::kResource || p->replica != 0) return std::nullopt;
-  return Aim{false, *p};
+std::optional<Aim> aim_of(const Fault& f) {
+  if (f.during != chaos::During::kAtOnce) return std::nullopt;
+  if (!f.target) return Aim{true};
+  if (f.target->kind == sim::ProcessId::Kind::kResource || f.target->is_replica()) return std::nullopt;
+  return Aim{false, *f.target};
 }
 
 // Events that belong to the aim: a client's own events and its mutations,
@@ -55,8 +54,8 @@ size_t fault_event(const sim::History& h, const Fault& f) {
   return h.events.size();
 }
 
-std::optional<Anchor> anchor_of(const Scenario& s, const sim::History& h, const Fault& f) {
-  const auto target = aim_of(f, s.world);
+std::optional<Anchor> anchor_of(const sim::History& h, const Fault& f) {
+  const auto target = aim_of(f);
   if (!target) return std::nullopt;
   const size_t fired = fault_event(h, f);
   std::optional<size_t> last;
@@ -75,7 +74,7 @@ std::optional<Anchor> anchor_of(const Scenario& s, const sim::History& h, const 
 
 std::optional<int64_t> reaimed_at_ms(const Scenario& c, const sim::History& h, size_t i, const Anchor& a, int ordinal,
                                      size_t before) {
-  const auto target = aim_of(c.faults[i], c.world);
+  const auto target = aim_of(c.faults[i]);
   if (!target) return std::nullopt;
   int seen = 0;
   std::optional<sim::TrueInstant> found;

@@ -27,12 +27,12 @@ struct Anchor {
 // h.events.size() when it never fired.
 size_t fault_event(const sim::History& h, const chaos::Fault& f);
 
-// The anchor of fault f of scenario s in h (a run of s): the last event of
+// The anchor of fault f in h (a run of the scenario f belongs to): the last event of
 // its target before the fault fired. nullopt: the fault is not re-aimed (it
 // names a replica, or waits for an operation itself: `during`), or nothing
 // of its target came before it. A fault without a target (a delay spike, a
 // partition, lost or duplicated replies) is aimed at everyone's events.
-std::optional<Anchor> anchor_of(const chaos::Scenario& s, const sim::History& h, const chaos::Fault& f);
+std::optional<Anchor> anchor_of(const sim::History& h, const chaos::Fault& f);
 
 // The time (whole ms, rounded up) at which the `ordinal`-th occurrence of
 // a's event falls, plus a's offset, in h (a run of candidate c) for c's

@@ -21,7 +21,7 @@ Judged judge(const Scenario& scenario) {
   return j;
 }
 
-const Violation* find_violation(const std::vector<Violation>& vs, const std::string& property) {
+const Violation* find_violation(const std::vector<Violation>& vs, Property property) {
   for (const auto& v : vs) {
     if (v.property == property) return &v;
   }
@@ -44,35 +44,31 @@ bool has_empty_group(const Fault& f) {
 
 // Removes client (or node) `index` and every fault that names it; the ones
 // above it move down a number, so a fault on client-2 of three can survive
-// the removal of client-0 as a fault on client-1.
+// the removal of client-0 as a fault on client-1. A node's replicas go and
+// move with it.
 Scenario drop_process(const Scenario& s, bool client, int index) {
-  const std::string prefix = client ? "client-" : "node-";
+  const sim::ProcessId::Kind kind = client ? sim::ProcessId::Kind::kClient : sim::ProcessId::Kind::kNode;
   const int count = client ? s.world.clients : s.world.nodes;
   LC_CHECK(index >= 0 && index < count && count > 1);
-  auto renamed = [&](const std::string& name) -> std::optional<std::string> {
-    for (int i = 0; i < count; ++i) {
-      const std::string old_name = prefix + std::to_string(i);
-      // A node's replicas ("node-i-replica-r") go and move with it.
-      const bool replica = !client && name.rfind(old_name + "-replica-", 0) == 0;
-      if (name != old_name && !replica) continue;
-      if (i == index) return std::nullopt;
-      return prefix + std::to_string(i < index ? i : i - 1) + name.substr(old_name.size());
-    }
-    return name;  // another kind of process
+  // The process p becomes, or nullopt when it is gone.
+  auto renumbered = [&](sim::ProcessId p) -> std::optional<sim::ProcessId> {
+    if (p.kind != kind || p.index < index) return p;
+    if (p.index == index) return std::nullopt;
+    --p.index;
+    return p;
   };
   Scenario c = s;
   (client ? c.world.clients : c.world.nodes) -= 1;
   std::vector<Fault> kept;
   for (Fault f : c.faults) {
-    if (!f.target.empty()) {
-      auto t = renamed(f.target);
-      if (!t) continue;
-      f.target = *t;
+    if (f.target) {
+      f.target = renumbered(*f.target);
+      if (!f.target) continue;
     }
     for (auto& g : f.groups) {
-      std::vector<std::string> members;
-      for (const auto& m : g) {
-        if (auto r = renamed(m)) members.push_back(*r);
+      std::vector<sim::ProcessId> members;
+      for (const sim::ProcessId m : g) {
+        if (auto r = renumbered(m)) members.push_back(*r);
       }
       g = std::move(members);
     }
@@ -86,12 +82,12 @@ Scenario drop_process(const Scenario& s, bool client, int index) {
 // Removes the highest replica of every node and the faults that name it.
 Scenario drop_replica(const Scenario& s) {
   Scenario c = s;
-  const std::string gone = "-replica-" + std::to_string(s.world.replicas);
-  auto named = [&](const std::string& n) { return n.size() > gone.size() && n.ends_with(gone); };
+  const int gone = s.world.replicas;
+  auto named = [&](sim::ProcessId p) { return p.is_node() && p.replica == gone; };
   c.world.replicas -= 1;
   std::vector<Fault> kept;
   for (Fault f : c.faults) {
-    if (named(f.target)) continue;
+    if (f.target && named(*f.target)) continue;
     for (auto& g : f.groups) std::erase_if(g, named);
     if (has_empty_group(f)) continue;
     kept.push_back(std::move(f));
@@ -374,7 +370,7 @@ void sort_faults(Scenario& s) {
 
 class Shrinker {
  public:
-  Shrinker(const Scenario& failing, const std::string& property, int runs_max)
+  Shrinker(const Scenario& failing, Property property, int runs_max)
       : original_(failing), property_(property), runs_max_(runs_max), best_(failing) {
     best_.expect.reset();
     // Faults at or after the run's end never fire (the generator can draw
@@ -451,7 +447,7 @@ class Shrinker {
       }
       if (!same) continue;
       used[*same] = true;
-      const auto anchor = anchor_of(best_, best_run_.outcome.history, best_.faults[*same]);
+      const auto anchor = anchor_of(best_run_.outcome.history, best_.faults[*same]);
       if (!anchor) continue;
       // The same occurrence as in the best run, then the first one (every
       // client starts contending at once, so the first is often as good);
@@ -487,7 +483,7 @@ class Shrinker {
   }
 
   const Scenario& original_;
-  const std::string& property_;
+  const Property property_;
   const int runs_max_;
   int runs_ = 0;
   Scenario best_;
@@ -497,7 +493,7 @@ class Shrinker {
 
 }  // namespace
 
-Scenario shrink(const Scenario& failing, const std::string& property, int runs_max, ShrinkStats* stats) {
+Scenario shrink(const Scenario& failing, Property property, int runs_max, ShrinkStats* stats) {
   LC_CHECK(runs_max >= 1);
   Shrinker shrinker(failing, property, runs_max);
   Scenario best = shrinker.shrink();

@@ -20,7 +20,7 @@ struct Judged {
 Judged judge(const chaos::Scenario& scenario);
 
 // The violation of `property` among vs, or nullptr.
-const Violation* find_violation(const std::vector<Violation>& vs, const std::string& property);
+const Violation* find_violation(const std::vector<Violation>& vs, Property property);
 
 struct ShrinkStats {
   int runs = 0;           // scenarios tried
@@ -40,7 +40,7 @@ int nodes_floor(const chaos::Scenario& scenario);
 // that still violates `property`; repeats until a whole pass finds nothing
 // or runs_max scenario runs (>= 1) are spent. Deterministic: the result is
 // a function of the arguments.
-chaos::Scenario shrink(const chaos::Scenario& failing, const std::string& property, int runs_max,
+chaos::Scenario shrink(const chaos::Scenario& failing, Property property, int runs_max,
                        ShrinkStats* stats);
 
 }  // namespace lockcheck::properties

@@ -26,7 +26,7 @@ Scenario load(const std::string& name) {
   return s.value();
 }
 
-bool violates(const Scenario& s, const std::string& property) {
+bool violates(const Scenario& s, Property property) {
   return find_violation(judge(s).violations, property) != nullptr;
 }
 
@@ -48,10 +48,10 @@ TEST(NodesFloor, IsTheStrategysOwnNodeCountOrFewerWhenTheScenarioHasFewer) {
 // Redlock's setting (the old shrinker went down to `nodes: 1`).
 TEST(Shrink, NeverLeavesFewerNodesThanTheStrategyRunsOn) {
   const Scenario s = load("redlock-node-restart-delayed.json");
-  ASSERT_TRUE(violates(s, "validity"));
+  ASSERT_TRUE(violates(s, Property::kValidity));
   ShrinkStats stats;
-  const Scenario small = shrink(s, "validity", 400, &stats);
-  EXPECT_TRUE(violates(small, "validity"));
+  const Scenario small = shrink(s, Property::kValidity, 400, &stats);
+  EXPECT_TRUE(violates(small, Property::kValidity));
   EXPECT_EQ(small.world.nodes, 5) << chaos::format_scenario(small);
 }
 
@@ -60,10 +60,10 @@ TEST(Shrink, NeverLeavesFewerNodesThanTheStrategyRunsOn) {
 // faults (the partition that only delays client-1 too).
 TEST(Shrink, RedlockRestartKeepsOnlyTheFaultsTheStoryNeeds) {
   const Scenario s = load("redlock-node-restart-without-persistence.json");
-  ASSERT_TRUE(violates(s, "mutex"));
+  ASSERT_TRUE(violates(s, Property::kMutex));
   ShrinkStats stats;
-  const Scenario small = shrink(s, "mutex", 400, &stats);
-  EXPECT_TRUE(violates(small, "mutex"));
+  const Scenario small = shrink(s, Property::kMutex, 400, &stats);
+  EXPECT_TRUE(violates(small, Property::kMutex));
   EXPECT_EQ(small.world.nodes, 5);
   EXPECT_EQ(small.faults.size(), 2u) << chaos::format_scenario(small);
   EXPECT_LT(small.world.duration.count(), 1000) << chaos::format_scenario(small);
@@ -76,10 +76,10 @@ TEST(Shrink, RedlockRestartKeepsOnlyTheFaultsTheStoryNeeds) {
 // the shrunk run, the crash survives.
 TEST(Shrink, ACrashBetweenSetnxAndExpireShrinksToOneClientAndOneCycle) {
   const Scenario s = chaos::generate("setnx-expire", {FaultKind::kCrash}, 0x6a);
-  ASSERT_TRUE(violates(s, "expiry")) << "the generator changed: pick a violating seed";
+  ASSERT_TRUE(violates(s, Property::kExpiry)) << "the generator changed: pick a violating seed";
   ShrinkStats stats;
-  const Scenario small = shrink(s, "expiry", 400, &stats);
-  EXPECT_TRUE(violates(small, "expiry"));
+  const Scenario small = shrink(s, Property::kExpiry, 400, &stats);
+  EXPECT_TRUE(violates(small, Property::kExpiry));
   EXPECT_EQ(small.world.clients, 1) << chaos::format_scenario(small);
   EXPECT_EQ(small.world.workload.acquires_per_client, 1) << chaos::format_scenario(small);
   ASSERT_EQ(small.faults.size(), 1u);
@@ -103,12 +103,12 @@ TEST(Shrink, AKeyLeftByTheOnlyClientOutlivesItsLeaseAfterTheClientDies) {
   s.world.network.latency_min = s.world.network.latency_max = Millis(1);
   chaos::Fault crash;
   crash.kind = FaultKind::kCrash;
-  crash.target = "client-0";
+  crash.target = sim::ProcessId::client(0);
   crash.at_ms = 2;  // SETNX landed at 1 ms; its reply (and so EXPIRE) is not back yet
   s.faults.push_back(crash);
   const Judged j = judge(s);
   EXPECT_EQ(j.outcome.history.end, sim::TrueInstant{} + Millis(2000));
-  EXPECT_TRUE(find_violation(j.violations, "expiry") != nullptr);
+  EXPECT_TRUE(find_violation(j.violations, Property::kExpiry) != nullptr);
 }
 
 // The generator gives watchdog worlds (holds of 2 x TTL) a busy time past
@@ -124,7 +124,7 @@ TEST(Shrink, LeavesOutFaultsTheRunNeverReaches) {
     const Judged original = judge(s);
     if (!late || original.violations.empty()) continue;
     ++checked;
-    const std::string property = original.violations[0].property;
+    const Property property = original.violations[0].property;
     const Scenario small = shrink(s, property, 1, nullptr);
     for (const auto& f : small.faults) EXPECT_LT(f.at_ms, small.world.duration.count()) << "seed " << seed;
     EXPECT_EQ(judge(small).outcome.trace_hash, original.outcome.trace_hash) << "seed " << seed;
@@ -137,11 +137,11 @@ TEST(Shrink, LeavesOutFaultsTheRunNeverReaches) {
 TEST(Shrink, IsAFunctionOfItsArgumentsAndRespectsRunsMax) {
   const Scenario s = load("redlock-node-restart-without-persistence.json");
   ShrinkStats a, b, few;
-  EXPECT_EQ(chaos::format_scenario(shrink(s, "mutex", 400, &a)), chaos::format_scenario(shrink(s, "mutex", 400, &b)));
+  EXPECT_EQ(chaos::format_scenario(shrink(s, Property::kMutex, 400, &a)), chaos::format_scenario(shrink(s, Property::kMutex, 400, &b)));
   EXPECT_EQ(a.runs, b.runs);
-  const Scenario barely = shrink(s, "mutex", 5, &few);
+  const Scenario barely = shrink(s, Property::kMutex, 5, &few);
   EXPECT_LE(few.runs, 5);
-  EXPECT_TRUE(violates(barely, "mutex"));
+  EXPECT_TRUE(violates(barely, Property::kMutex));
 }
 
 }  // namespace

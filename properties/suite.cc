@@ -33,6 +33,11 @@ std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> al
   return all;
 }
 
+int shard_seeds(const CellSpec& spec) {
+  if (spec.seeds <= spec.shard_index) return 0;
+  return (spec.seeds - spec.shard_index + spec.shard_count - 1) / spec.shard_count;
+}
+
 uint64_t cell_seed(const CellSpec& spec, int index) {
   return spec.first_seed + static_cast<uint64_t>(index) * static_cast<uint64_t>(spec.shard_count) +
          static_cast<uint64_t>(spec.shard_index);
@@ -58,15 +63,6 @@ struct SeedRun {
   bool mismatch = false;              // the fault is two runs that differed
 };
 
-size_t catalog_index(const std::string& property) {
-  const auto& catalog = property_catalog();
-  for (size_t k = 0; k < catalog.size(); ++k) {
-    if (catalog[k].id == property) return k;
-  }
-  LC_CHECK(false && "a checker reported a property the catalog does not list");
-  return 0;
-}
-
 std::string describe_at(sim::TrueInstant at) {
   return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(at.time_since_epoch()).count()) + " us";
 }
@@ -86,9 +82,10 @@ std::string outcome_difference(const Judged& a, const Judged& b) {
   for (size_t i = 0; i < a.violations.size(); ++i) {
     const Violation& x = a.violations[i];
     const Violation& y = b.violations[i];
-    if (x.property != y.property) return "violations of " + x.property + " and " + y.property;
-    if (x.at != y.at) return x.property + " violated at " + describe_at(x.at) + " and " + describe_at(y.at);
-    if (x.explanation != y.explanation) return x.property + " explained as '" + x.explanation + "' and '" + y.explanation + "'";
+    const std::string name = property_name(x.property);
+    if (x.property != y.property) return "violations of " + name + " and " + property_name(y.property);
+    if (x.at != y.at) return name + " violated at " + describe_at(x.at) + " and " + describe_at(y.at);
+    if (x.explanation != y.explanation) return name + " explained as '" + x.explanation + "' and '" + y.explanation + "'";
   }
   return "";
 }
@@ -100,7 +97,7 @@ SeedRun run_seed(const CellSpec& spec, uint64_t seed) {
   const Scenario sc = cell_scenario(spec, seed);
   const Judged j = judge(sc);
   p.violations = judged_by(spec, j.violations);
-  for (const Violation& v : p.violations) p.violated_mask |= uint32_t{1} << catalog_index(v.property);
+  for (const Violation& v : p.violations) p.violated_mask |= uint32_t{1} << property_index(v.property);
   for (const auto& e : j.outcome.history.events) p.cycles += e.kind == sim::EventKind::kAcquireOk;
   p.events = j.outcome.events_run;
   if (j.outcome.event_limit_hit) p.harness_fault = "seed " + chaos::format_seed(seed) + " hit the event limit";
@@ -117,9 +114,9 @@ SeedRun run_seed(const CellSpec& spec, uint64_t seed) {
 
 // Shrinks `property`'s violation at `seed`; with check_determinism shrinks
 // twice and sets *mismatch when the two differ in any way.
-Counterexample shrink_counterexample(const CellSpec& spec, const std::string& property, uint64_t seed,
-                                     std::string* mismatch) {
+Counterexample shrink_counterexample(const CellSpec& spec, Property property, uint64_t seed, std::string* mismatch) {
   const Scenario original = cell_scenario(spec, seed);
+  const std::string name = property_name(property);
   auto once = [&]() {
     Counterexample cx;
     cx.scenario = shrink(original, property, spec.shrink_runs_max, &cx.stats);
@@ -128,8 +125,9 @@ Counterexample shrink_counterexample(const CellSpec& spec, const std::string& pr
     LC_CHECK(fv != nullptr);  // shrink only keeps scenarios that still violate
     cx.trace = final_run.outcome.trace_hash;
     cx.explanation = fv->explanation;
-    cx.scenario.expect = chaos::Expectation{"violated", property, format_trace(cx.trace), {}};
-    cx.scenario.description = "counterexample for " + property + ": " + spec.strategy + " under faults '" +
+    cx.scenario.expect = chaos::Expectation{"violated", name, format_trace(cx.trace), {}};
+    cx.scenario.trace_format = sim::kTraceFormat;
+    cx.scenario.description = "counterexample for " + name + ": " + spec.strategy + " under faults '" +
                               spec.faults_label + "', shrunk from seed " + chaos::format_seed(seed);
     return cx;
   };
@@ -140,7 +138,7 @@ Counterexample shrink_counterexample(const CellSpec& spec, const std::string& pr
                       cx.trace == again.trace && cx.explanation == again.explanation &&
                       cx.stats.runs == again.stats.runs;
     if (!same) {
-      *mismatch = "shrinking the " + property + " counterexample from seed " + chaos::format_seed(seed) +
+      *mismatch = "shrinking the " + name + " counterexample from seed " + chaos::format_seed(seed) +
                   " twice gave different results (traces " + format_trace(cx.trace) + " and " +
                   format_trace(again.trace) + ", " + std::to_string(cx.stats.runs) + " and " +
                   std::to_string(again.stats.runs) + " runs)";
@@ -164,12 +162,12 @@ void parallel_for(int count, int jobs, const std::function<void(int)>& task) {
 
 }  // namespace
 
-bool judges(const CellSpec& spec, const std::string& property) {
+bool judges(const CellSpec& spec, Property property) {
   return spec.properties.empty() ||
          std::find(spec.properties.begin(), spec.properties.end(), property) != spec.properties.end();
 }
 
-const PropertyResult* CellResult::find(const std::string& property) const {
+const PropertyResult* CellResult::find(Property property) const {
   for (const auto& p : properties) {
     if (p.property == property) return &p;
   }
@@ -184,16 +182,14 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
   LC_CHECK(catalog.size() <= 32);  // one bit per property in SeedRun::violated_mask
   // Within a shard, index i stands for the cell's index i*count + shard.
   CellSpec spec = spec_in;
-  spec.seeds = spec_in.seeds <= spec_in.shard_index
-                   ? 0
-                   : (spec_in.seeds - spec_in.shard_index + spec_in.shard_count - 1) / spec_in.shard_count;
+  spec.seeds = shard_seeds(spec_in);
   jobs = std::max(1, std::min(jobs, 64));
   CellResult result;
   result.spec = spec_in;
   std::vector<size_t> judged;  // catalog indices
   for (size_t k = 0; k < catalog.size(); ++k) {
     PropertyResult p;
-    p.property = std::string(catalog[k].id);
+    p.property = catalog[k].property;
     p.judged = judges(spec, p.property);
     if (p.judged) judged.push_back(k);
     result.properties.push_back(std::move(p));
@@ -299,7 +295,7 @@ CellResult run_cell(const CellSpec& spec_in, int jobs, const Progress& progress)
       result.events += p.events;
       ++counted;
       for (const Violation& v : p.violations) {
-        PropertyResult& r = result.properties[catalog_index(v.property)];
+        PropertyResult& r = result.properties[property_index(v.property)];
         if (r.seeds_violated++ == 0) {
           r.seed = cell_seed(spec, i);
           r.explanation = v.explanation;

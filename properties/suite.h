@@ -34,7 +34,7 @@ struct CellSpec {
   // starts; the seeds started all finish, so the count run is a prefix and
   // the verdict over it is still reproducible with --seeds <that count>.
   int64_t budget_ms = 0;
-  std::vector<std::string> properties;   // the properties judged; empty: all
+  std::vector<Property> properties;      // the properties judged; empty: all
   // Run every seed twice and compare the outcomes in full (trace, every
   // violation), and shrink every counterexample twice and compare them.
   bool check_determinism = false;
@@ -44,7 +44,11 @@ struct CellSpec {
 // The violations among `all` that the cell judges (spec.properties).
 std::vector<Violation> judged_by(const CellSpec& spec, std::vector<Violation> all);
 // Whether the cell judges `property`.
-bool judges(const CellSpec& spec, const std::string& property);
+bool judges(const CellSpec& spec, Property property);
+
+// How many of the cell's spec.seeds indices this shard takes: those i with
+// i % shard_count == shard_index.
+int shard_seeds(const CellSpec& spec);
 
 // The seed of index i, and the scenario a cell runs for it.
 uint64_t cell_seed(const CellSpec& spec, int index);
@@ -60,7 +64,7 @@ struct Counterexample {
 
 // How one property fared over the seeds a cell counted (seeds_run).
 struct PropertyResult {
-  std::string property;
+  Property property = Property::kMutex;
   bool judged = true;          // false: not in spec.properties
   int seeds_judged = 0;        // seeds_run when judged, else 0
   int seeds_violated = 0;      // of those, the ones whose run violated it
@@ -98,8 +102,8 @@ struct CellResult {
   std::string nondeterminism;   // what, at which seed
   int seeds_checked_twice = 0;  // seeds of seeds_run run twice and compared
 
-  // The result for `property`, or nullptr when the catalog has no such id.
-  const PropertyResult* find(const std::string& property) const;
+  // The result for `property`, or nullptr when the cell has none.
+  const PropertyResult* find(Property property) const;
 };
 
 // How two runs of one scenario differ, or "" when they agree in full:

@@ -54,7 +54,7 @@ rc::Gen<Scenario> scenarios(std::string strategy, rc::Gen<std::vector<FaultSpec>
           Fault f;
           f.kind = FaultKind::kPause;
           f.at_ms = p.at_ms;
-          f.target = "client-" + std::to_string(p.target % clients);
+          f.target = sim::ProcessId::client(p.target % clients);
           f.duration_ms = p.duration_ms;
           s.faults.push_back(f);
         }
@@ -80,7 +80,7 @@ rc::detail::TestParams params(int max_success) {
   return p;
 }
 
-bool violates(const Judged& j, const std::string& property) {
+bool violates(const Judged& j, Property property) {
   for (const auto& v : j.violations) {
     if (v.property == property) return true;
   }
@@ -89,7 +89,7 @@ bool violates(const Judged& j, const std::string& property) {
 
 // Runs a property expected to FAIL (the strategy is broken under these
 // faults) and returns the shrunk counterexample, or nullopt if it held.
-std::optional<Scenario> find_violation(rc::Gen<Scenario> gen, const std::string& property, int max_success) {
+std::optional<Scenario> find_violation(rc::Gen<Scenario> gen, Property property, int max_success) {
   std::optional<Scenario> last_failing;
   const auto result = rc::detail::checkTestable(
       [&] {
@@ -113,7 +113,7 @@ TEST(Suite, SingleWithoutFaultsHoldsEveryProperty) {
         const Judged j = judge(s);
         ++runs;
         for (const auto& e : j.outcome.history.events) cycles += e.kind == sim::EventKind::kAcquireOk;
-        for (const auto& v : j.violations) RC_FAIL(v.property + ": " + v.explanation);
+        for (const auto& v : j.violations) RC_FAIL(property_name(v.property) + ": " + v.explanation);
         RC_ASSERT(!j.outcome.event_limit_hit);
       },
       rc::detail::TestMetadata{}, params(500));
@@ -123,7 +123,7 @@ TEST(Suite, SingleWithoutFaultsHoldsEveryProperty) {
 }
 
 TEST(Suite, DelUncheckedUnderPausesIsCaughtViolatingOwner) {
-  auto cx = find_violation(scenarios("del-unchecked", some_pauses(500, 3000)), "owner", 300);
+  auto cx = find_violation(scenarios("del-unchecked", some_pauses(500, 3000)), Property::kOwner, 300);
   ASSERT_TRUE(cx.has_value()) << "del-unchecked was never caught deleting another client's lock";
   // Shrunk small: one pause, two clients, a cycle or two each.
   EXPECT_EQ(cx->faults.size(), 1u) << chaos::format_scenario(*cx);
@@ -132,16 +132,16 @@ TEST(Suite, DelUncheckedUnderPausesIsCaughtViolatingOwner) {
   // And it replays: same trace, same violation.
   const Judged a = judge(*cx), b = judge(*cx);
   EXPECT_EQ(a.outcome.trace_hash, b.outcome.trace_hash);
-  EXPECT_TRUE(violates(a, "owner"));
+  EXPECT_TRUE(violates(a, Property::kOwner));
 }
 
 TEST(Suite, SingleUnderPausesLongerThanTheTtlIsCaughtViolatingResource) {
-  auto cx = find_violation(scenarios("single", some_pauses(1001, 3000)), "resource", 300);
+  auto cx = find_violation(scenarios("single", some_pauses(1001, 3000)), Property::kResource, 300);
   ASSERT_TRUE(cx.has_value()) << "the GC-pause stale write was never caught";
   EXPECT_EQ(cx->faults.size(), 1u) << chaos::format_scenario(*cx);
   EXPECT_EQ(cx->world.clients, 2) << chaos::format_scenario(*cx);
   EXPECT_LE(cx->world.workload.acquires_per_client, 2) << chaos::format_scenario(*cx);
-  EXPECT_TRUE(violates(judge(*cx), "resource"));
+  EXPECT_TRUE(violates(judge(*cx), Property::kResource));
 }
 
 TEST(Suite, SingleUnderPausesNeverBreaksOwnerOrMutex) {
@@ -150,9 +150,9 @@ TEST(Suite, SingleUnderPausesNeverBreaksOwnerOrMutex) {
   const auto result = rc::detail::checkTestable(
       [&] {
         const Judged j = judge(*scenarios("single", some_pauses(500, 3000)));
-        RC_ASSERT(!violates(j, "owner"));
-        RC_ASSERT(!violates(j, "mutex"));
-        RC_ASSERT(!violates(j, "expiry"));
+        RC_ASSERT(!violates(j, Property::kOwner));
+        RC_ASSERT(!violates(j, Property::kMutex));
+        RC_ASSERT(!violates(j, Property::kExpiry));
       },
       rc::detail::TestMetadata{}, params(200));
   EXPECT_TRUE(result.template is<rc::detail::SuccessResult>());
@@ -166,9 +166,9 @@ TEST(Suite, FencedUnderPausesKeepsTheResourceSafe) {
   const auto result = rc::detail::checkTestable(
       [&] {
         const Judged j = judge(*scenarios("fenced", some_pauses(1001, 3000)));
-        stale_acts += violates(j, "validity");
-        RC_ASSERT(!violates(j, "resource"));
-        RC_ASSERT(!violates(j, "fencing"));
+        stale_acts += violates(j, Property::kValidity);
+        RC_ASSERT(!violates(j, Property::kResource));
+        RC_ASSERT(!violates(j, Property::kFencing));
       },
       rc::detail::TestMetadata{}, params(300));
   EXPECT_TRUE(result.template is<rc::detail::SuccessResult>());
@@ -185,17 +185,17 @@ TEST(Shrink, RemovesClientsBelowTheFaultedOneByRenumbering) {
   Fault pause;
   pause.kind = FaultKind::kPause;
   pause.at_ms = 816;
-  pause.target = "client-2";
+  pause.target = sim::ProcessId::client(2);
   pause.duration_ms = 1347;
   s.faults = {pause};
-  ASSERT_TRUE(violates(judge(s), "owner")) << "this world no longer breaks owner: pick another";
+  ASSERT_TRUE(violates(judge(s), Property::kOwner)) << "this world no longer breaks owner: pick another";
   ShrinkStats stats;
-  const Scenario small = shrink(s, "owner", 200, &stats);
-  EXPECT_TRUE(violates(judge(small), "owner")) << chaos::format_scenario(small);
+  const Scenario small = shrink(s, Property::kOwner, 200, &stats);
+  EXPECT_TRUE(violates(judge(small), Property::kOwner)) << chaos::format_scenario(small);
   EXPECT_EQ(small.world.clients, 2) << chaos::format_scenario(small);
   ASSERT_EQ(small.faults.size(), 1u);
-  EXPECT_TRUE(small.faults[0].target == "client-0" || small.faults[0].target == "client-1")
-      << small.faults[0].target;
+  EXPECT_TRUE(small.faults[0].target == sim::ProcessId::client(0) || small.faults[0].target == sim::ProcessId::client(1))
+      << chaos::describe(small.faults[0]);
   EXPECT_EQ(stats.clients_before, 3);
   EXPECT_EQ(stats.clients_after, 2);
 }
@@ -220,7 +220,7 @@ std::string describe(const CellResult& r) {
                     " violated=" + std::to_string(r.violated) + " seed=" + std::to_string(r.seed) +
                     " fault=" + r.nondeterminism + "\n";
   for (const auto& p : r.properties) {
-    out += p.property + " judged=" + std::to_string(p.judged) + " " + std::to_string(p.seeds_violated) + "/" +
+    out += property_name(p.property) + " judged=" + std::to_string(p.judged) + " " + std::to_string(p.seeds_violated) + "/" +
            std::to_string(p.seeds_judged) + " seed=" + std::to_string(p.seed) + " " + p.explanation + "\n";
     if (p.counterexample) {
       out += "  trace=" + format_trace(p.counterexample->trace) + " runs=" +
@@ -238,21 +238,21 @@ TEST(RunCell, JudgesEveryPropertyOverEverySeedAndShrinksEachFromItsOwnLowestSeed
   EXPECT_FALSE(r.stopped_early);
   ASSERT_TRUE(r.violated);
   EXPECT_EQ(r.seed, 0x2u);
-  const PropertyResult* mutex = r.find("mutex");
-  const PropertyResult* resource = r.find("resource");
+  const PropertyResult* mutex = r.find(Property::kMutex);
+  const PropertyResult* resource = r.find(Property::kResource);
   ASSERT_NE(mutex, nullptr);
   ASSERT_NE(resource, nullptr);
   EXPECT_EQ(mutex->seed, 0x2u);
   // resource held at seed 0x2 and broke only later: its own lowest seed.
   ASSERT_TRUE(resource->violated()) << describe(r);
   EXPECT_EQ(resource->seed, 0x18u);
-  EXPECT_EQ(find_violation(judge(cell_scenario(r.spec, 0x2)).violations, "resource"), nullptr);
-  EXPECT_NE(find_violation(judge(cell_scenario(r.spec, 0x18)).violations, "resource"), nullptr);
+  EXPECT_EQ(find_violation(judge(cell_scenario(r.spec, 0x2)).violations, Property::kResource), nullptr);
+  EXPECT_NE(find_violation(judge(cell_scenario(r.spec, 0x18)).violations, Property::kResource), nullptr);
   EXPECT_GE(mutex->seeds_violated, resource->seeds_violated);
   for (const auto& p : r.properties) {
-    EXPECT_EQ(p.seeds_judged, 30) << p.property;
-    EXPECT_LE(p.seeds_violated, p.seeds_judged) << p.property;
-    EXPECT_EQ(p.counterexample.has_value(), p.violated()) << p.property;
+    EXPECT_EQ(p.seeds_judged, 30) << property_name(p.property);
+    EXPECT_LE(p.seeds_violated, p.seeds_judged) << property_name(p.property);
+    EXPECT_EQ(p.counterexample.has_value(), p.violated()) << property_name(p.property);
     if (!p.violated()) continue;
     // The counterexample is this property's, shrunk from its own seed, and
     // it replays to the trace it names.
@@ -260,15 +260,15 @@ TEST(RunCell, JudgesEveryPropertyOverEverySeedAndShrinksEachFromItsOwnLowestSeed
     EXPECT_NE(cx.scenario.description.find("shrunk from seed " + chaos::format_seed(p.seed)), std::string::npos)
         << cx.scenario.description;
     const Judged j = judge(cx.scenario);
-    EXPECT_TRUE(violates(j, p.property)) << p.property;
+    EXPECT_TRUE(violates(j, p.property)) << property_name(p.property);
     EXPECT_EQ(format_trace(j.outcome.trace_hash), cx.scenario.expect->trace);
-    EXPECT_EQ(cx.scenario.expect->property, p.property);
+    EXPECT_EQ(cx.scenario.expect->property, property_name(p.property));
     EXPECT_LE(cx.stats.faults_after, cx.stats.faults_before);
   }
   // The seeds counted are exactly those the property broke on.
   int resource_seeds = 0;
   for (int i = 0; i < 30; ++i) {
-    resource_seeds += violates(judge(cell_scenario(r.spec, cell_seed(r.spec, i))), "resource");
+    resource_seeds += violates(judge(cell_scenario(r.spec, cell_seed(r.spec, i))), Property::kResource);
   }
   EXPECT_EQ(resource->seeds_violated, resource_seeds);
 }
@@ -284,19 +284,19 @@ TEST(RunCell, StopsOnceEveryJudgedPropertyIsViolatedAfterTheHighestLowestSeed) {
   // Judging mutex (first broken at index 1) and resource (index 23), the
   // cell may stop after index 23, whatever the jobs.
   CellSpec spec = clock_jump_cell(200);
-  spec.properties = {"mutex", "resource"};
+  spec.properties = {Property::kMutex, Property::kResource};
   for (int jobs : {1, 2}) {
     const CellResult r = run_cell(spec, jobs, nullptr);
     EXPECT_EQ(r.seeds_run, 24) << jobs;
     EXPECT_TRUE(r.stopped_early);
     EXPECT_FALSE(r.budget_hit);
-    EXPECT_EQ(r.find("resource")->seed, 0x18u);
-    EXPECT_EQ(r.find("resource")->seeds_violated, 1);
-    EXPECT_FALSE(r.find("validity")->judged);
-    EXPECT_FALSE(r.find("validity")->violated());
+    EXPECT_EQ(r.find(Property::kResource)->seed, 0x18u);
+    EXPECT_EQ(r.find(Property::kResource)->seeds_violated, 1);
+    EXPECT_FALSE(r.find(Property::kValidity)->judged);
+    EXPECT_FALSE(r.find(Property::kValidity)->violated());
   }
   // One property still unbroken: every seed runs.
-  spec.properties = {"mutex", "fencing"};
+  spec.properties = {Property::kMutex, Property::kFencing};
   spec.seeds = 60;
   const CellResult all = run_cell(spec, 2, nullptr);
   EXPECT_EQ(all.seeds_run, 60);
@@ -311,7 +311,7 @@ TEST(RunCell, ABudgetCountsAPrefixThatReplaysWithThatManySeeds) {
   ASSERT_TRUE(cut.budget_hit);
   ASSERT_GT(cut.seeds_run, 0);
   ASSERT_LT(cut.seeds_run, spec.seeds);
-  for (const auto& p : cut.properties) EXPECT_EQ(p.seeds_judged, cut.seeds_run) << p.property;
+  for (const auto& p : cut.properties) EXPECT_EQ(p.seeds_judged, cut.seeds_run) << property_name(p.property);
   // The same cell asked for exactly that many seeds gives the same results.
   CellSpec again = spec;
   again.budget_ms = 0;
@@ -347,9 +347,9 @@ TEST(RunCell, ShardsPartitionTheSeedsAndFindTheSameLowestViolations) {
   EXPECT_EQ(*seeds.begin(), 1u);
   EXPECT_EQ(*seeds.rbegin(), 30u);
   for (size_t p = 0; p < whole.properties.size(); ++p) {
-    EXPECT_EQ(violated[p], whole.properties[p].seeds_violated) << whole.properties[p].property;
+    EXPECT_EQ(violated[p], whole.properties[p].seeds_violated) << property_name(whole.properties[p].property);
     if (whole.properties[p].violated()) {
-      EXPECT_EQ(lowest[p], whole.properties[p].seed) << whole.properties[p].property;
+      EXPECT_EQ(lowest[p], whole.properties[p].seed) << property_name(whole.properties[p].property);
     }
   }
 }
@@ -380,7 +380,7 @@ TEST(OutcomeDifference, ComparesEveryViolationNotJustTheTraceAndTheCount) {
   Judged a;
   a.outcome.trace_hash = 7;
   a.outcome.events_run = 100;
-  a.violations = {Violation{"mutex", sim::TrueInstant{} + std::chrono::milliseconds(5), "two holders"}};
+  a.violations = {Violation{Property::kMutex, sim::TrueInstant{} + std::chrono::milliseconds(5), "two holders"}};
   EXPECT_EQ(outcome_difference(a, a), "");
   Judged b = a;
   b.violations[0].explanation = "two other holders";
@@ -389,7 +389,7 @@ TEST(OutcomeDifference, ComparesEveryViolationNotJustTheTraceAndTheCount) {
   b.violations[0].at += std::chrono::milliseconds(1);
   EXPECT_NE(outcome_difference(a, b), "");
   b = a;
-  b.violations[0].property = "resource";
+  b.violations[0].property = Property::kResource;
   EXPECT_NE(outcome_difference(a, b), "");
   b = a;
   b.outcome.trace_hash = 8;

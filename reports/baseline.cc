@@ -114,7 +114,7 @@ Result<std::string> baseline_json(const std::vector<CellReport>& cells, const st
     json violated = json::array(), held = json::array();
     for (const PropertyResult& p : r.properties) {
       if (!p.judged) continue;
-      (p.violated() ? violated : held).push_back(p.property);
+      (p.violated() ? violated : held).push_back(properties::property_name(p.property));
     }
     // One cell a line (key order fixed by hand): a changed verdict is a
     // one-line diff in review.
@@ -210,7 +210,7 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
       for (size_t k = 0; k < r.properties.size(); ++k) {
         if (!r.properties[k].judged) continue;
         row[k] = Delta::kNew;
-        if (r.properties[k].violated()) violated.push_back(r.properties[k].property);
+        if (r.properties[k].violated()) violated.push_back(properties::property_name(r.properties[k].property));
       }
       ++out.unbaselined;  // the cell counts once, not each property
       out.differences.push_back("NEW " + name + ": not in the baseline; " +
@@ -230,9 +230,10 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
       const std::string where = p.violated() ? " (seed " + chaos::format_seed(p.seed) +
                                                    (file.empty() ? "" : "; lockcheck replay " + file) + ")"
                                              : " over " + std::to_string(r.seeds_run) + " seeds";
-      if (contains(b.violated, p.property)) {
+      const std::string property = properties::property_name(p.property);
+      if (contains(b.violated, property)) {
         row[k] = p.violated() ? Delta::kAsExpected : Delta::kImprovement;
-      } else if (contains(b.held, p.property)) {
+      } else if (contains(b.held, property)) {
         row[k] = p.violated() ? Delta::kRegression : Delta::kAsExpected;
       } else {
         row[k] = Delta::kNew;
@@ -240,17 +241,17 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
       switch (row[k]) {
         case Delta::kRegression:
           ++out.regressions;
-          out.differences.push_back("REGRESSION " + name + ": " + p.property + " held in the baseline, violated now" +
+          out.differences.push_back("REGRESSION " + name + ": " + property + " held in the baseline, violated now" +
                                     where);
           break;
         case Delta::kImprovement:
           ++out.improvements;
-          out.differences.push_back("IMPROVEMENT " + name + ": " + p.property + " violated in the baseline, held now" +
+          out.differences.push_back("IMPROVEMENT " + name + ": " + property + " violated in the baseline, held now" +
                                     where);
           break;
         case Delta::kNew:
           ++out.unbaselined;
-          out.differences.push_back("NEW " + name + ": " + p.property + " is not in the baseline; " +
+          out.differences.push_back("NEW " + name + ": " + property + " is not in the baseline; " +
                                     (p.violated() ? "violated now" : "held now") + where);
           break;
         default: break;
@@ -259,7 +260,8 @@ Result<BaselineComparison> compare_with_baseline(const std::vector<CellReport>& 
     // What the baseline judged in this cell and the run did not.
     for (const auto* list : {&b.violated, &b.held}) {
       for (const auto& name_in_baseline : *list) {
-        const PropertyResult* p = r.find(name_in_baseline);
+        const auto property = properties::parse_property(name_in_baseline);
+        const PropertyResult* p = property ? r.find(*property) : nullptr;
         if (p != nullptr && p->judged) continue;
         auto seen = std::find_if(not_judged.begin(), not_judged.end(),
                                  [&](const auto& e) { return e.first == name_in_baseline; });

@@ -50,9 +50,9 @@ TEST(Baseline, WritesOneLinePerCellAndReadsItBack) {
 
 TEST(Baseline, NotJudgedPropertiesAreLeftOut) {
   CellReport c = violated_cell();
-  c.result.spec.properties = {"resource", "owner", "mutex"};
+  c.result.spec.properties = {properties::Property::kResource, properties::Property::kOwner, properties::Property::kMutex};
   for (auto& p : c.result.properties)
-    p.judged = p.property == "resource" || p.property == "owner" || p.property == "mutex";
+    p.judged = p.property == properties::Property::kResource || p.property == properties::Property::kOwner || p.property == properties::Property::kMutex;
   const Baseline b = baseline_of({c});
   EXPECT_EQ(b.cells[0].violated, (std::vector<std::string>{"resource", "owner"}));
   EXPECT_EQ(b.cells[0].held, (std::vector<std::string>{"mutex"}));
@@ -185,8 +185,8 @@ TEST(Compare, BaselineCellsARestrictedRunLeavesOutAreNotesOnly) {
 TEST(Compare, OtherSeedsAndUnjudgedPropertiesAreNoted) {
   const Baseline b = baseline_of({clean_cell()});
   CellReport fewer = cell_of("single", "none", 50);
-  fewer.result.spec.properties = {"mutex"};
-  for (auto& p : fewer.result.properties) p.judged = p.property == "mutex";
+  fewer.result.spec.properties = {properties::Property::kMutex};
+  for (auto& p : fewer.result.properties) p.judged = p.property == properties::Property::kMutex;
   auto c = compare_with_baseline({fewer}, b, "b.json");
   ASSERT_TRUE(c.ok());
   EXPECT_TRUE(c->matches());

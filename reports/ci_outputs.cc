@@ -54,8 +54,9 @@ Status check_counterexample_files(const std::vector<CellReport>& cells) {
       if (!scenario.ok()) return scenario.error();
       const auto& expect = scenario.value().expect;
       const std::string trace = properties::format_trace(p.counterexample->trace);
-      if (!expect || expect->verdict != "violated" || expect->property != p.property) {
-        return Error{ErrorCode::kInvalidArgument, file + ": not the counterexample of " + p.property +
+      const std::string property = properties::property_name(p.property);
+      if (!expect || expect->verdict != "violated" || expect->property != property) {
+        return Error{ErrorCode::kInvalidArgument, file + ": not the counterexample of " + property +
                                                       " its results.json names (expect.property " +
                                                       (expect ? "'" + expect->property + "'" : "missing") + ")"};
       }

@@ -114,7 +114,7 @@ std::string ms_range(const TimeWindow& w) {
 // else the first found.
 std::vector<properties::Violation> focus_first(const chaos::Scenario& sc, std::vector<properties::Violation> vs) {
   if (sc.expect && !sc.expect->property.empty()) {
-    auto it = std::find_if(vs.begin(), vs.end(), [&](const auto& v) { return v.property == sc.expect->property; });
+    auto it = std::find_if(vs.begin(), vs.end(), [&](const auto& v) { return properties::property_name(v.property) == sc.expect->property; });
     if (it != vs.end()) std::rotate(vs.begin(), it, it + 1);
   }
   return vs;
@@ -125,7 +125,7 @@ std::vector<properties::Violation> focus_first(const chaos::Scenario& sc, std::v
 namespace {
 
 bool violated(const std::vector<properties::Violation>& vs, std::string_view property) {
-  return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return v.property == property; });
+  return std::any_of(vs.begin(), vs.end(), [&](const auto& v) { return properties::property_name(v.property) == property; });
 }
 
 // Each violation with its explanation, what held, what the file expects.
@@ -134,8 +134,8 @@ std::string verdicts_section(const ReplayPage& page) {
   const std::vector<properties::Violation>& vs = *page.violations;
   std::string out = "<section><h2>Verdicts</h2><ul class=\"verdicts\">";
   for (const auto& v : vs) {
-    out += "<li class=\"violated\" data-property=\"" + html_escape(v.property) + "\"><span class=\"prop\">" +
-           html_escape(v.property) + "</span> violated: " + html_escape(v.explanation) + "</li>";
+    out += "<li class=\"violated\" data-property=\"" + html_escape(properties::property_name(v.property)) + "\"><span class=\"prop\">" +
+           html_escape(properties::property_name(v.property)) + "</span> violated: " + html_escape(v.explanation) + "</li>";
   }
   std::string held;
   for (const auto& p : properties::property_catalog()) {
@@ -172,7 +172,7 @@ std::string scenario_section(const chaos::Scenario& sc) {
   out += fact("strategy", w.strategy + (correct ? " (correct)" : " (broken)"));
   out += fact("world", std::to_string(w.clients) + " clients, " + std::to_string(w.nodes) + " nodes" +
                            (w.replicas ? " with " + std::to_string(w.replicas) + " replicas each" : "") + ", TTL " +
-                           std::to_string(w.ttl.count()) + " ms, persistence " + w.persistence);
+                           std::to_string(w.ttl.count()) + " ms, persistence " + std::string(sim::persistence_name(w.persistence)));
   out += fact("run", std::to_string(w.duration.count()) + " ms of true time, seed " + chaos::format_seed(w.seed));
   out += fact("workload", std::to_string(w.workload.acquires_per_client) + " acquires per client, hold " +
                               std::to_string(w.workload.hold.count()) + " ms, " +
@@ -235,7 +235,7 @@ std::string render_replay_page(const ReplayPage& page) {
   const chaos::Scenario& sc = *page.scenario;
   const std::vector<properties::Violation>& vs = *page.violations;
   std::string verdict;
-  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + v.property;
+  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + properties::property_name(v.property);
 
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";

@@ -95,7 +95,7 @@ History two_holders() {
 }
 
 properties::Violation mutex_at_500() {
-  return {"mutex", at_ms(500),
+  return {properties::Property::kMutex, at_ms(500),
           "client-1 (session 2) was granted the lock at 500.000 ms while client-0 (session 1) believed it held it "
           "until 900.000 ms"};
 }
@@ -214,23 +214,23 @@ TEST(Timeline, EveryEventKindIsDrawn) {
 TEST(Timeline, ScheduleFaultsAreDrawnOnTheirLanes) {
   chaos::Scenario sc = scenario(2, 2);
   sc.world.replicas = 1;
-  auto fault = [](int64_t at, chaos::FaultKind kind, std::string target) {
+  auto fault = [](int64_t at, chaos::FaultKind kind, std::optional<sim::ProcessId> target) {
     chaos::Fault f;
     f.at_ms = at;
     f.kind = kind;
-    f.target = std::move(target);
+    f.target = target;
     return f;
   };
-  chaos::Fault pause = fault(100, chaos::FaultKind::kPause, "client-0");
+  chaos::Fault pause = fault(100, chaos::FaultKind::kPause, sim::ProcessId::client(0));
   pause.duration_ms = 300;
-  chaos::Fault jump = fault(200, chaos::FaultKind::kClockJump, "node-1");
+  chaos::Fault jump = fault(200, chaos::FaultKind::kClockJump, sim::ProcessId::node(1));
   jump.delta_ms = -500;
-  chaos::Fault crash = fault(300, chaos::FaultKind::kNodeCrash, "node-1-replica-1");
+  chaos::Fault crash = fault(300, chaos::FaultKind::kNodeCrash, sim::ProcessId::node(1, 1));
   crash.restart_after_ms = 200;
-  chaos::Fault cut = fault(50, chaos::FaultKind::kPartition, "");
-  cut.groups = {{"client-1"}, {"node-0"}};
+  chaos::Fault cut = fault(50, chaos::FaultKind::kPartition, std::nullopt);
+  cut.groups = {{sim::ProcessId::client(1)}, {sim::ProcessId::node(0)}};
   cut.duration_ms = 400;
-  chaos::Fault slow = fault(60, chaos::FaultKind::kDelay, "");
+  chaos::Fault slow = fault(60, chaos::FaultKind::kDelay, std::nullopt);
   slow.extra_latency_ms = 30;
   slow.duration_ms = 100;
   sc.faults = {cut, slow, pause, jump, crash};
@@ -256,7 +256,7 @@ TEST(Timeline, KeyExpiryFollowsTheNodeClock) {
   chaos::Fault jump;
   jump.at_ms = 300;
   jump.kind = chaos::FaultKind::kClockJump;
-  jump.target = "node-0";
+  jump.target = sim::ProcessId::node(0);
   jump.delta_ms = -500;
   sc.faults = {jump};
   TimelineOptions o;
@@ -286,7 +286,7 @@ TEST(Timeline, HostileNamesAreEscapedEverywhere) {
   sc.description = hostile;
   sc.world.strategy = hostile;  // the page never trusts a name
   properties::Violation v = mutex_at_500();
-  v.property = hostile;
+  // (v.property is a Property: it carries no text of its own.)
   v.explanation += hostile;
   const std::vector<properties::Violation> vs = {v};
   sim::RunOutcome outcome;
@@ -314,7 +314,7 @@ TEST(TimelineModel, ReadsTheNamesInAnExplanation) {
   EXPECT_EQ(n.clients, (std::set<int>{0, 1}));
   EXPECT_TRUE(n.nodes.empty());
   EXPECT_EQ(n.instants_us, (std::set<int64_t>{500'000, 900'000}));
-  const Named owner = names_in({{"owner", at_ms(2448),
+  const Named owner = names_in({{properties::Property::kOwner, at_ms(2448),
                                  "client-1's release deleted lockcheck:lock on node-0 at 2448.250 ms, a lock client-0 held"}});
   EXPECT_EQ(owner.nodes, (std::set<int>{0}));
   EXPECT_EQ(owner.instants_us, (std::set<int64_t>{2'448'000, 2'448'250}));
@@ -402,7 +402,7 @@ TEST(FocusWindow, CoversTheViolationAndWhatItNames) {
 TEST(ReplayPage, TheKleppmannCaseShowsItsScenarioVerdictsAndTimeline) {
   const chaos::Scenario sc = kleppmann();
   const properties::Judged judged = properties::judge(sc);
-  ASSERT_NE(properties::find_violation(judged.violations, "mutex"), nullptr);
+  ASSERT_NE(properties::find_violation(judged.violations, properties::Property::kMutex), nullptr);
   const std::string page =
       render_replay_page({"tests/scenarios/redlock-node-clock-jump-partition.json", &sc, &judged.outcome, &judged.violations});
   EXPECT_EQ(page.rfind("<!DOCTYPE html>", 0), 0u);

@@ -56,7 +56,7 @@ std::string violation_body(const CellReport& c, size_t k) {
   const auto& p = c.result.properties[k];
   std::string out = "SEED=" + chaos::format_seed(p.seed) + "\n";
   if (p.counterexample) out += "TRACE=" + properties::format_trace(p.counterexample->trace) + "\n";
-  out += p.property + ": " + (p.counterexample ? p.counterexample->explanation : p.explanation) + "\n";
+  out += properties::property_name(p.property) + ": " + (p.counterexample ? p.counterexample->explanation : p.explanation) + "\n";
   out += "violated on " + std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) +
          " seeds, lowest " + chaos::format_seed(p.seed) + "\n";
   const std::string file = counterexample_file(c, k);
@@ -70,7 +70,7 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
   const auto& r = c.result;
   const auto& p = r.properties[k];
   const Outcome o = outcome_of(cells, i, k, cmp);
-  std::string name = r.spec.faults_label + " / " + p.property;
+  std::string name = r.spec.faults_label + " / " + properties::property_name(p.property);
   if (o == Outcome::kExpectedViolation) name += " (expected violation)";
   ++counts->tests;
   counts->ms += ms;
@@ -93,10 +93,10 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
     case Outcome::kImprovement:
       ++counts->failures;
       return out + ">\n      <failure message=\"" +
-             xml_escape(p.property + " held over " + std::to_string(p.seeds_judged) +
+             xml_escape(properties::property_name(p.property) + " held over " + std::to_string(p.seeds_judged) +
                         " seeds, but the baseline expects it violated") +
              "\" type=\"improvement\">" +
-             xml_escape("the baseline " + cmp.origin + " expects " + p.property + " violated in " + r.spec.strategy +
+             xml_escape("the baseline " + cmp.origin + " expects " + properties::property_name(p.property) + " violated in " + r.spec.strategy +
                             " / " + r.spec.faults_label +
                             "; if the change is intended, regenerate the baseline with the command that wrote it: " +
                             cmp.regenerate_command() + "\n",
@@ -109,9 +109,9 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
       const char* type = o == Outcome::kRegression     ? "regression"
                          : o == Outcome::kNewViolation ? "not in baseline"
                                                        : "violation";
-      std::string message = p.property + " violated: " + explanation;
+      std::string message = properties::property_name(p.property) + " violated: " + explanation;
       if (o == Outcome::kRegression)
-        message = p.property + " violated (regression: it held in the baseline): " + explanation;
+        message = properties::property_name(p.property) + " violated (regression: it held in the baseline): " + explanation;
       return out + ">\n      <failure message=\"" + xml_escape(message) + "\" type=\"" + type + "\">" +
              xml_escape(violation_body(c, k), false) + "</failure>\n    </testcase>\n";
     }

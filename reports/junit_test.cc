@@ -240,8 +240,8 @@ TEST(Junit, ASuitePerStrategyACasePerCellAndPropertyAFailurePerViolation) {
 
 TEST(Junit, NotJudgedIsSkippedAndAHarnessFaultIsAnError) {
   CellReport some = violated_cell();
-  some.result.spec.properties = {"resource", "owner"};
-  for (auto& p : some.result.properties) p.judged = p.property == "resource" || p.property == "owner";
+  some.result.spec.properties = {properties::Property::kResource, properties::Property::kOwner};
+  for (auto& p : some.result.properties) p.judged = p.property == properties::Property::kResource || p.property == properties::Property::kOwner;
   CellReport fault = clean_cell();
   fault.result.nondeterministic = true;
   fault.result.nondeterminism = "seed 0x5 ran twice with different outcomes";

@@ -13,7 +13,7 @@ using properties::CellResult;
 // Index of `property` in the cell's properties (catalog order), or npos.
 size_t index_in(const CellResult& r, const std::string& property) {
   for (size_t k = 0; k < r.properties.size(); ++k) {
-    if (r.properties[k].property == property) return k;
+    if (properties::property_name(r.properties[k].property) == property) return k;
   }
   return std::string::npos;
 }
@@ -38,9 +38,9 @@ std::string verdict(const std::vector<CellReport>& cells, size_t i, const Baseli
   bool unbaselined = false;
   for (size_t k = 0; k < r.properties.size(); ++k) {
     const auto& p = r.properties[k];
-    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + p.property + " " + chaos::format_seed(p.seed);
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + chaos::format_seed(p.seed);
     const Outcome o = outcome_of(cells, i, k, cmp);
-    if (is_failure(o)) failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + p.property;
+    if (is_failure(o)) failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + properties::property_name(p.property);
     unbaselined = unbaselined || o == Outcome::kNewHeld || o == Outcome::kNewViolation;
   }
   if (!cmp.has_baseline()) return markdown_escape(out);
@@ -143,7 +143,7 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
       const Outcome o = outcome_of(cells, i, k, cmp);
       const std::string file = counterexample_file(c, k);
       const std::string line =
-          "- " + markdown_escape(r.spec.strategy + " / " + r.spec.faults_label) + " **" + markdown_escape(p.property) +
+          "- " + markdown_escape(r.spec.strategy + " / " + r.spec.faults_label) + " **" + markdown_escape(properties::property_name(p.property)) +
           "**" +
           (!cmp.has_baseline() || o == Outcome::kExpectedViolation ? ""
                                                                    : " (**" + std::string(outcome_word(o)) + "**)") +

@@ -98,7 +98,7 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
     shards.push_back(format_shards(c));
     std::string j;
     for (const auto& p : r.properties) {
-      if (p.judged) j += (j.empty() ? "" : ",") + p.property;
+      if (p.judged) j += (j.empty() ? "" : ",") + properties::property_name(p.property);
     }
     judged.push_back(j);
     wall_ms += c.wall_ms;
@@ -140,7 +140,7 @@ std::string property_cell(const std::vector<CellReport>& cells, size_t i, size_t
   const auto& p = c.result.properties[k];
   const Outcome o = outcome_of(cells, i, k, cmp);
   std::string out = "<td class=\"p " + std::string(css_class(o)) + "\" title=\"" +
-                    html_escape(p.property + ": " + outcome_sentence(o)) + "\">";
+                    html_escape(properties::property_name(p.property) + ": " + outcome_sentence(o)) + "\">";
   const std::string file = counterexample_file(c, k);
   if (!p.violated()) return out + html_escape(outcome_word(o)) + "</td>";
   if (file.empty()) return out + html_escape(outcome_word(o)) + "<small>" + chaos::format_seed(p.seed) + "</small></td>";
@@ -160,7 +160,7 @@ std::string verdict_cell(const std::vector<CellReport>& cells, size_t i, const B
   for (size_t k = 0; k < r.properties.size(); ++k) {
     const Outcome o = outcome_of(cells, i, k, cmp);
     if (is_failure(o))
-      failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + r.properties[k].property;
+      failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + properties::property_name(r.properties[k].property);
     unbaselined = unbaselined || o == Outcome::kNewHeld || o == Outcome::kNewViolation;
   }
   std::string out = r.violated ? "violated" : "holds";
@@ -186,7 +186,7 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
                                 : o == Outcome::kExpectedViolation ? " expected"
                                                                    : "") +
                     "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_escape(r.spec.strategy + " / " + r.spec.faults_label) +
-                    ": " + html_escape(p.property) + " — " + html_escape(outcome_sentence(o)) + "</h3>\n<dl>\n";
+                    ": " + html_escape(properties::property_name(p.property)) + " — " + html_escape(outcome_sentence(o)) + "</h3>\n<dl>\n";
   out += "<dt>lowest seed</dt><dd><code>SEED=" + chaos::format_seed(p.seed) + "</code>, violated on " +
          std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) + " seeds</dd>\n";
   out += "<dt>at that seed</dt><dd>" + html_escape(p.explanation) + "</dd>\n";
@@ -312,7 +312,7 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
            "</td>";
     for (const auto& info : properties::property_catalog()) {
       size_t k = 0;
-      while (k < r.properties.size() && r.properties[k].property != info.id) ++k;
+      while (k < r.properties.size() && r.properties[k].property != info.property) ++k;
       out += k < r.properties.size() ? property_cell(cells, i, k, cmp, page_path) : "<td class=\"p notjudged\">-</td>";
     }
     out += verdict_cell(cells, i, cmp) + "</tr>\n";

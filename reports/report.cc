@@ -35,13 +35,13 @@ std::string cell_verdict(const CellReport& c) {
   if (!r.violated) return "holds";
   std::string out = "VIOLATED";
   for (const PropertyResult& p : r.properties) {
-    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + p.property + " " + chaos::format_seed(p.seed);
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + chaos::format_seed(p.seed);
   }
   return out;
 }
 
-std::string property_mark(const CellResult& r, const std::string& id) {
-  const PropertyResult* p = r.find(id);
+std::string property_mark(const CellResult& r, properties::Property property) {
+  const PropertyResult* p = r.find(property);
   if (p == nullptr || !p->judged) return "-";
   if (r.nondeterministic) return "?";
   return p->violated() ? "VIOLATED" : "ok";
@@ -83,7 +83,7 @@ std::string matrix_text(const std::vector<CellReport>& cells) {
   for (const auto& c : cells) {
     const auto& r = c.result;
     out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2) << pad(seeds_column(c), nw + 2);
-    for (const auto& p : properties::property_catalog()) out << pad(property_mark(r, std::string(p.id)), 10);
+    for (const auto& p : properties::property_catalog()) out << pad(property_mark(r, p.property), 10);
     out << cell_verdict(c) << "\n";
   }
   return out.str();

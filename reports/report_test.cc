@@ -31,8 +31,8 @@ TEST(Matrix, OneRowPerCellWithSeedsPerPropertyMarksAndEachViolatedPropertysSeed)
 TEST(Matrix, ShowsNotJudgedHarnessFaultsAndAShortPrefix) {
   CellReport c = violated_cell();
   c.result.spec.seeds = 200;
-  c.result.spec.properties = {"resource", "owner"};
-  for (auto& p : c.result.properties) p.judged = p.property == "resource" || p.property == "owner";
+  c.result.spec.properties = {properties::Property::kResource, properties::Property::kOwner};
+  for (auto& p : c.result.properties) p.judged = p.property == properties::Property::kResource || p.property == properties::Property::kOwner;
   const std::string m = matrix_text({c});
   EXPECT_NE(m.find("60/200  -         VIOLATED  -         VIOLATED  -  "), std::string::npos) << m;
   c.result.nondeterministic = true;
@@ -104,7 +104,7 @@ TEST(Merge, OverlappingOrMismatchedShardsAreAnError) {
   other.result.spec.shard_count = 3;
   EXPECT_FALSE(merge_cells({a, other}).ok());
   other = b;
-  other.result.spec.properties = {"mutex"};
+  other.result.spec.properties = {properties::Property::kMutex};
   EXPECT_FALSE(merge_cells({a, other}).ok());
   EXPECT_FALSE(merge_cells({clean_cell(), clean_cell()}).ok());
 }

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.h"
+
 namespace lockcheck::reports {
 
 namespace {
@@ -126,20 +128,17 @@ class Reader {
 bool parse_shards(const std::string& text, std::vector<int>* shards, int* count) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos) return false;
-  auto number = [](const std::string& t) -> std::optional<int> {
-    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    return std::stoi(t);
+  auto number = [](std::string_view t) -> std::optional<int> {
+    if (t.empty() || t.size() > 4 || t.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+    return std::stoi(std::string(t));
   };
-  const auto n = number(text.substr(slash + 1));
+  const auto n = number(std::string_view(text).substr(slash + 1));
   if (!n || *n < 1 || *n > kShardsMax) return false;
   shards->clear();
-  for (size_t start = 0; start <= slash;) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos || comma > slash) comma = slash;
-    const auto k = number(text.substr(start, comma - start));
+  for (const std::string_view item : split_list(std::string_view(text).substr(0, slash))) {
+    const auto k = number(item);
     if (!k || *k < 1 || *k > *n || (!shards->empty() && *k - 1 <= shards->back())) return false;
     shards->push_back(*k - 1);
-    start = comma + 1;
   }
   *count = *n;
   return true;
@@ -310,11 +309,12 @@ std::optional<CellReport> parse_cell(Reader& in, const json& c, const std::strin
   bool some_not_judged = false;
   for (size_t k = 0; k < ids.size(); ++k) {
     PropertyResult p;
-    p.property = std::string(ids[k]);
-    const std::string at = where + ".properties." + p.property;
-    if (!props.contains(p.property)) in.fail(at, "missing");
+    p.property = properties::property_catalog()[k].property;
+    const std::string name(ids[k]);
+    const std::string at = where + ".properties." + name;
+    if (!props.contains(name)) in.fail(at, "missing");
     if (in.failed()) return std::nullopt;
-    parse_property(in, props[p.property], at, dir, report, &p, &report.counterexample_files[k]);
+    parse_property(in, props[name], at, dir, report, &p, &report.counterexample_files[k]);
     some_not_judged = some_not_judged || !p.judged;
     if (p.violated() && (!r.violated || p.seed < r.seed)) r.seed = p.seed;
     r.violated = r.violated || p.violated();
@@ -367,10 +367,11 @@ std::string results_json(const std::vector<CellReport>& cells) {
     ordered_json ps = ordered_json::object();
     for (size_t k = 0; k < r.properties.size(); ++k) {
       const PropertyResult& p = r.properties[k];
+      const std::string name = properties::property_name(p.property);
       ordered_json e;
       if (!p.judged) {
         e["verdict"] = "not_judged";
-        ps[p.property] = e;
+        ps[name] = e;
         continue;
       }
       e["verdict"] = p.violated() ? "violated" : "held";
@@ -384,7 +385,7 @@ std::string results_json(const std::vector<CellReport>& cells) {
         const auto& cx = *p.counterexample;
         ordered_json x;
         const std::string file = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
-        x["file"] = file.empty() ? counterexample_name(r, p.property) : std::filesystem::path(file).filename().string();
+        x["file"] = file.empty() ? counterexample_name(r, name) : std::filesystem::path(file).filename().string();
         x["trace"] = properties::format_trace(cx.trace);
         x["explanation"] = cx.explanation;
         x["shrink"] = ordered_json{{"runs", cx.stats.runs},
@@ -393,7 +394,7 @@ std::string results_json(const std::vector<CellReport>& cells) {
                                    {"acquires_per_client", {cx.stats.acquires_before, cx.stats.acquires_after}}};
         e["counterexample"] = x;
       }
-      ps[p.property] = e;
+      ps[name] = e;
     }
     cell["properties"] = ps;
     j["cells"].push_back(cell);

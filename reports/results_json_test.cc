@@ -139,7 +139,7 @@ TEST(Merge, EveryShardMergedIsTheUnshardedResultsJson) {
     c.counterexample_files.assign(c.result.properties.size(), "");
     for (size_t k = 0; k < c.result.properties.size(); ++k) {
       if (c.result.properties[k].counterexample) {
-        c.counterexample_files[k] = counterexample_name(c.result, c.result.properties[k].property);
+        c.counterexample_files[k] = counterexample_name(c.result, properties::property_name(c.result.properties[k].property));
       }
     }
     return c;

@@ -23,7 +23,7 @@ inline CellReport cell_of(const std::string& strategy, const std::string& faults
   r.seeds_run = seeds;
   for (const auto& info : properties::property_catalog()) {
     PropertyResult p;
-    p.property = std::string(info.id);
+    p.property = info.property;
     p.seeds_judged = seeds;
     r.properties.push_back(p);
   }
@@ -33,7 +33,7 @@ inline CellReport cell_of(const std::string& strategy, const std::string& faults
 
 inline size_t index_of(const CellReport& c, const std::string& property) {
   for (size_t k = 0; k < c.result.properties.size(); ++k) {
-    if (c.result.properties[k].property == property) return k;
+    if (properties::property_name(c.result.properties[k].property) == property) return k;
   }
   ADD_FAILURE() << property;
   return 0;

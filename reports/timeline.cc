@@ -537,7 +537,9 @@ void draw_keys(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const si
 void draw_instant_faults(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc, const LaneStretches& plan, TrueInstant end) {
   for (const auto& f : sc.faults) {
     const TrueInstant at = sim::at_ms(f.at_ms);
-    const Lane* lane = lanes.find(f.target);
+    if (!f.target) continue;
+    const std::string target = sim::process_name(*f.target);
+    const Lane* lane = lanes.find(target);
     if (!lane) continue;
     const std::string kind(chaos::fault_kind_name(f.kind));
     const double mid = lane->y + lane->height / 2;
@@ -557,7 +559,7 @@ void draw_instant_faults(Svg& svg, const Lanes& lanes, const chaos::Scenario& sc
         const TrueInstant back = at + Millis(*f.restart_after_ms);
         if (back <= end && svg.visible(back) && svg.room()) {
           svg.add(mark(svg.x(back) + 3, mid, kTriangleRight, ev_attrs("restart", "restart", false),
-                       title(f.target + " restarts at " + ms_text(back))));
+                       title(target + " restarts at " + ms_text(back))));
         }
       }
     }
@@ -592,9 +594,9 @@ void draw_violations(Svg& svg, const std::vector<properties::Violation>& violati
     if (!svg.visible(t)) continue;
     std::string props, shown, hover;
     for (const auto* v : vs) {
-      props += (props.empty() ? "" : " ") + v->property;
-      shown += (shown.empty() ? "" : ", ") + v->property;
-      hover += (hover.empty() ? "" : "\n") + v->property + " violated at " + ms_text(t) + ": " + v->explanation;
+      props += (props.empty() ? "" : " ") + properties::property_name(v->property);
+      shown += (shown.empty() ? "" : ", ") + properties::property_name(v->property);
+      hover += (hover.empty() ? "" : "\n") + properties::property_name(v->property) + " violated at " + ms_text(t) + ": " + v->explanation;
     }
     const double x = svg.x(t);
     const std::string label = shown + " @ " + ms_short(t);

@@ -83,7 +83,7 @@ Named names_in(const std::vector<properties::Violation>& violations) {
 std::vector<ClockChange> clock_changes(const chaos::Scenario& scenario, const std::string& process) {
   std::vector<ClockChange> out;
   for (const auto& f : scenario.faults) {  // sorted by at_ms
-    if (f.target != process) continue;
+    if (!f.target || sim::process_name(*f.target) != process) continue;
     if (f.kind == chaos::FaultKind::kClockJump) out.push_back({sim::at_ms(f.at_ms), Millis(f.delta_ms), {}});
     if (f.kind == chaos::FaultKind::kDrift) out.push_back({sim::at_ms(f.at_ms), Nanos(0), f.ppm});
   }
@@ -140,23 +140,23 @@ LaneStretches lane_stretches(const chaos::Scenario& sc, const sim::History& h, T
     switch (f.kind) {
       case chaos::FaultKind::kPause:
         // A pause armed for an operation starts when the world says so (below).
-        if (f.during.empty()) p.pauses.push_back({f.target, at, until(f.at_ms, f.duration_ms), "pause", what});
+        if (f.during == chaos::During::kAtOnce) p.pauses.push_back({sim::process_name(*f.target), at, until(f.at_ms, f.duration_ms), "pause", what});
         break;
       case chaos::FaultKind::kCrash:
       case chaos::FaultKind::kNodeCrash:
         // A client's crash and restart are history events (below).
-        if (f.target.rfind("node-", 0) == 0) {
+        if (f.target->is_node()) {
           const TrueInstant to = f.restart_after_ms ? until(f.at_ms, *f.restart_after_ms) : end;
-          p.down.push_back({f.target, at, to, "node_crash", what});
+          p.down.push_back({sim::process_name(*f.target), at, to, "node_crash", what});
         }
         break;
       case chaos::FaultKind::kPartition:
         for (const auto& group : f.groups) {
-          for (const auto& name : group) p.cuts.push_back({name, at, until(f.at_ms, f.duration_ms), "partition", what});
+          for (const auto& member : group) p.cuts.push_back({sim::process_name(member), at, until(f.at_ms, f.duration_ms), "partition", what});
         }
         break;
       case chaos::FaultKind::kDelay:
-        if (!f.target.empty()) p.cuts.push_back({f.target, at, until(f.at_ms, f.duration_ms), "delay", what});
+        if (f.target) p.cuts.push_back({sim::process_name(*f.target), at, until(f.at_ms, f.duration_ms), "delay", what});
         break;
       default:
         break;

@@ -3,7 +3,9 @@
 #define LOCKCHECK_SIM_CONFIG_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "impl/time.h"
 
@@ -27,6 +29,14 @@ struct NetworkConfig {
   Millis request_timeout{50};    // a client's wait for a reply before it gives up
 };
 
+// Node data after a node crash: none (no AOF: a crash loses it all) or an
+// AOF with Redis's appendfsync policy always, everysec or no (model/aof.h
+// says what each keeps).
+enum class Persistence { kNone, kAlways, kEverysec, kNo };
+// "none", "always", "everysec", "no": as written in scenario files.
+std::string_view persistence_name(Persistence p);
+std::optional<Persistence> parse_persistence(std::string_view name);
+
 struct WorldConfig {
   std::string strategy = "single";
   uint64_t seed = 0;
@@ -36,10 +46,8 @@ struct WorldConfig {
   Millis duration{20000};  // the run stops at this true time
   WorkloadConfig workload;
   NetworkConfig network;
-  // Node data after a node crash: "none" (no AOF: a crash loses it all) or
-  // an AOF with Redis's appendfsync policy "always", "everysec" or "no"
-  // (model/aof.h says what each keeps). Every node and replica alike.
-  std::string persistence = "none";
+  // Every node and replica alike.
+  Persistence persistence = Persistence::kNone;
   // Replicas per node (0: standalone nodes, the world before replication).
   // A client's call to node i goes to the current primary of group i.
   int replicas = 0;
@@ -60,10 +68,6 @@ struct WorldConfig {
 
 // Empty when usable; otherwise one line saying what is wrong.
 std::string validate_config(const WorldConfig& c);
-
-// True for the persistence settings the model knows: "none", "always",
-// "everysec", "no".
-bool is_persistence(const std::string& name);
 
 }  // namespace lockcheck::sim
 

@@ -17,6 +17,8 @@
 // for them. What a crash or a node's clock jump takes is recorded in every
 // world alike (as mutations by no client), so the checkers see the node as
 // clients do.
+#include "sim/groups.h"
+
 #include <algorithm>
 #include <limits>
 #include <variant>
@@ -61,132 +63,162 @@ bool live(const model::KeyImage& image, int64_t wall_ms) {
 
 std::string integer_reply(int64_t v) { return model::encode_reply(model::Reply::integer_reply(v)); }
 
+// The trace tag of a replication event on member m of group g.
+uint64_t tag(uint64_t kind, GroupIndex g, MemberIndex m) { return kind ^ g.value << 8 ^ m.value; }
+
+std::optional<model::FsyncPolicy> fsync_of(Persistence p) {
+  switch (p) {
+    case Persistence::kNone: return std::nullopt;
+    case Persistence::kAlways: return model::FsyncPolicy::kAlways;
+    case Persistence::kEverysec: return model::FsyncPolicy::kEverySec;
+    case Persistence::kNo: return model::FsyncPolicy::kNo;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-void World::Impl::init_groups() {
-  const WorldConfig& c = w.config_;
-  if (c.persistence != "none") {
-    fsync = model::parse_fsync_policy(c.persistence);
-    LC_CHECK(fsync.has_value());  // validate_config accepted it
-  }
-  tracks_data = c.replicas > 0 || fsync.has_value();
-  groups.resize(static_cast<size_t>(c.nodes));
-  for (int g = 0; g < c.nodes; ++g) {
-    for (int m = 0; m <= c.replicas; ++m) {
+NodeGroups::NodeGroups(World::Impl& world)
+    : w_(world),
+      fsync_(fsync_of(world.w.config().persistence)),
+      tracks_data_(world.layout.replicas > 0 || fsync_.has_value()),
+      repl_rng_(Rng(world.w.config().seed).split(2)) {
+  const Layout& layout = w_.layout;
+  groups_.resize(layout.nodes);
+  for (size_t g = 0; g < layout.nodes; ++g) {
+    for (size_t m = 0; m <= layout.replicas; ++m) {
       Member mem;
-      mem.slot = member_slot(g, m);
+      mem.slot = layout.member_slot(GroupIndex(g), MemberIndex(m));
       mem.node = std::make_unique<model::Node>();
-      if (fsync) mem.aof.emplace(*fsync, mono_ms(mem.slot));
+      if (fsync_) mem.aof.emplace(*fsync_, w_.procs.mono_ms(mem.slot));
       mem.online = m != 0;  // replicas start in sync with an empty primary
-      procs[mem.slot].name = process_name({ProcessId::Kind::kNode, g, m});
-      groups[g].members.push_back(std::move(mem));
+      w_.procs[mem.slot].name = process_name(ProcessId::node(static_cast<int>(g), static_cast<int>(m)));
+      groups_[g].members.push_back(std::move(mem));
     }
   }
 }
 
-std::pair<int, int> World::Impl::member_of(int s) const {
-  const WorldConfig& c = w.config_;
-  if (s >= node_slot(0) && s < resource_slot()) return {s - node_slot(0), 0};
-  if (s > resource_slot() && c.replicas > 0) {
-    const int r = s - resource_slot() - 1;
-    return {r / c.replicas, r % c.replicas + 1};
-  }
-  return {-1, -1};
-}
+Slot NodeGroups::primary_slot(GroupIndex g) const { return (*this)[g].member((*this)[g].primary).slot; }
 
-std::map<std::string, model::KeyImage> World::Impl::snapshot(int g, int m) const {
+void NodeGroups::mix(uint64_t v) { w_.mix(v); }
+
+std::map<std::string, model::KeyImage> NodeGroups::snapshot(GroupIndex g, MemberIndex m) const {
   std::map<std::string, model::KeyImage> out;
-  for (const std::string& key : groups[g].keys) out.emplace(key, groups[g].members[m].node->image_of(key));
+  for (const std::string& key : (*this)[g].keys) out.emplace(key, (*this)[g].member(m).node->image_of(key));
   return out;
 }
 
-void World::Impl::handle_request(int g, int m, int c, Op op, const std::string& bytes, const ReplyTo& to) {
-  Group& grp = groups[g];
+int NodeGroups::token_nodes(const std::string& key, const std::string& token) const {
+  int holding = 0;
+  for (const Group& g : groups_) {
+    const Member& m = g.member(g.primary);
+    if (!w_.procs.up(m.slot)) continue;  // a dead node holds nothing
+    const model::KeyImage image = m.node->image_of(key);
+    if (!image.exists) continue;
+    if (image.expire_unix_ms && *image.expire_unix_ms <= w_.procs.wall_ms(m.slot)) continue;
+    holding += image.is_hash ? static_cast<int>(image.hash.count(token)) : image.str == token ? 1 : 0;
+  }
+  return holding;
+}
+
+void NodeGroups::forget_client(ClientIndex c) {
+  for (Group& g : groups_) g.last_write.erase(c);
+}
+
+void NodeGroups::handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op, const std::string& bytes,
+                                const ReplyTo& to) {
+  Group& grp = (*this)[g];
   LC_CHECK(m == grp.primary);  // a demoted primary is dead: nothing reaches it
   auto argv = model::parse_command(bytes);
   LC_CHECK(argv.has_value());  // we encoded it ourselves
-  if (model::is_wait(*argv)) {
+  Member& mem = grp.member(m);
+  const auto conn = static_cast<model::ConnId>(c.value + 1);
+  // Inside MULTI, WAIT is queued like any command and EXEC answers it at
+  // once, never blocking (Redis's waitCommand in a transaction).
+  if (model::is_wait(*argv) && !mem.node->in_multi(conn)) {
     handle_wait(g, c, *argv, to);
     return;
   }
-  Member& mem = grp.members[m];
-  const int64_t now_wall_ms = wall_ms(mem.slot);
+  const int64_t now_wall_ms = w_.procs.wall_ms(mem.slot);
   std::vector<model::Mutation> mutations;
-  model::Reply reply = mem.node->execute(*argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations,
-                                         static_cast<model::ConnId>(c + 1));
+  model::Reply reply = mem.node->execute(*argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations, conn);
   std::vector<std::string> written;
   for (auto& mu : mutations) {
     if (std::find(written.begin(), written.end(), mu.key) == written.end()) written.push_back(mu.key);
     Event e;
     e.kind = EventKind::kMutation;
-    e.client = c;
-    e.node = g;
+    e.client = as_int(c);
+    e.node = as_int(g);
     e.op = op;
     e.key = std::move(mu.key);
     e.before = std::move(mu.before);
     e.after = std::move(mu.after);
     e.after_expire_unix_ms = mu.after_expire_unix_ms;
     e.node_wall_unix_ms = now_wall_ms;
-    record(std::move(e));
+    w_.record(std::move(e));
   }
   // Into the AOF (durable at once under `always`) before the reply leaves.
   if (!written.empty()) after_write(g, c, written);
-  respond(to, model::encode_reply(reply));
+  w_.respond(to, model::encode_reply(reply));
 }
 
-void World::Impl::after_write(int g, int c, const std::vector<std::string>& keys) {
-  Group& grp = groups[g];
+void NodeGroups::after_write(GroupIndex g, ClientIndex c, const std::vector<std::string>& keys) {
+  Group& grp = (*this)[g];
   ++grp.offset;
   grp.last_write[c] = grp.offset;
   for (const std::string& key : keys) grp.keys.insert(key);
   LC_CHECK(grp.keys.size() <= kGroupKeysMax);
   // A standalone node without an AOF has nobody to tell: keep its hot path
   // as cheap as it was before replication existed.
-  if (!tracks_data) return;
-  Member& primary = grp.members[grp.primary];
+  if (!tracks_data_) return;
+  Member& primary = grp.member(grp.primary);
   ReplRecord record;
   for (const std::string& key : keys) record.images.push_back(primary.node->image_of(key));
   if (primary.aof) {
-    const int64_t t = mono_ms(primary.slot);
+    const int64_t t = w_.procs.mono_ms(primary.slot);
     for (const auto& image : record.images) primary.aof->append(image, t);
   }
   record.offset = grp.offset;
-  for (int m = 0; m < static_cast<int>(grp.members.size()); ++m) {
-    if (m != grp.primary && up(grp.members[m].slot)) ship(g, m, record);
+  for (size_t m = 0; m < grp.members.size(); ++m) {
+    if (MemberIndex(m) != grp.primary && w_.procs.up(grp.members[m].slot)) ship(g, MemberIndex(m), record);
   }
 }
 
-void World::Impl::ship(int g, int m, ReplRecord record) {
-  Group& grp = groups[g];
-  Member& mem = grp.members[m];
+Nanos NodeGroups::replication_lag() {
+  const WorldConfig& c = w_.w.config();
+  return Millis(repl_rng_.between(c.replication_lag_min.count(), c.replication_lag_max.count())) +
+         w_.net.extra_latency();
+}
+
+void NodeGroups::ship(GroupIndex g, MemberIndex m, ReplRecord record) {
+  Group& grp = (*this)[g];
+  Member& mem = grp.member(m);
   if (mem.stream.size() >= kBacklogRecordsMax) {
     // Fallen off the backlog: what is queued is replaced by a full sync.
     full_sync(g, m);
     return;
   }
-  const WorldConfig& c = w.config_;
-  const Nanos lag = Millis(repl_rng.between(c.replication_lag_min.count(), c.replication_lag_max.count())) + extra_latency;
-  record.arrival = std::max(now() + lag, mem.last_arrival);
+  const Nanos lag = replication_lag();
+  record.arrival = std::max(w_.now() + lag, mem.last_arrival);
   mem.last_arrival = record.arrival;
   const TrueInstant arrival = record.arrival;
-  mix(mix64(kTagShip ^ static_cast<uint64_t>(g) << 8 ^ static_cast<uint64_t>(m), record.offset) ^
-      static_cast<uint64_t>(arrival.time_since_epoch().count()));
+  mix(mix64(tag(kTagShip, g, m), record.offset) ^ static_cast<uint64_t>(arrival.time_since_epoch().count()));
   mem.stream.push_back(std::move(record));
-  const int s = mem.slot;
+  const Slot s = mem.slot;
   const uint64_t epoch = grp.epoch;
-  const uint64_t inc = procs[s].incarnation;
-  w.loop_.at(arrival, [this, g, m, s, epoch, inc]() {
-    deliver(s, inc, [this, g, m, epoch]() { pump(g, m, epoch, false); });
+  const uint64_t inc = w_.procs[s].incarnation;
+  w_.w.loop().at(arrival, [this, g, m, s, epoch, inc]() {
+    w_.procs.deliver(s, inc, [this, g, m, epoch]() { pump(g, m, epoch, false); });
   });
 }
 
-void World::Impl::pump(int g, int m, uint64_t epoch, bool force_ack) {
-  Group& grp = groups[g];
+void NodeGroups::pump(GroupIndex g, MemberIndex m, uint64_t epoch, bool force_ack) {
+  Group& grp = (*this)[g];
   if (epoch != grp.epoch) return;  // a stream from a primary that is gone
-  Member& mem = grp.members[m];
-  if (cut.count({primary_slot(g), mem.slot}) > 0) return;  // held until the link heals
+  Member& mem = grp.member(m);
+  if (w_.net.is_cut(primary_slot(g), mem.slot)) return;  // held until the link heals
   bool applied = false;
-  while (!mem.stream.empty() && mem.stream.front().arrival <= now()) {
+  while (!mem.stream.empty() && mem.stream.front().arrival <= w_.now()) {
     const ReplRecord record = std::move(mem.stream.front());
     mem.stream.pop_front();
     apply_record(g, m, record);
@@ -195,15 +227,15 @@ void World::Impl::pump(int g, int m, uint64_t epoch, bool force_ack) {
   if (applied || force_ack) send_ack(g, m);
 }
 
-void World::Impl::apply_record(int g, int m, const ReplRecord& record) {
-  Member& mem = groups[g].members[m];
+void NodeGroups::apply_record(GroupIndex g, MemberIndex m, const ReplRecord& record) {
+  Member& mem = (*this)[g].member(m);
   if (record.full_sync) {
     mem.node->clear();
     mem.online = true;
   }
   for (const auto& image : record.images) mem.node->put_image(image);
   if (mem.aof) {
-    const int64_t t = mono_ms(mem.slot);
+    const int64_t t = w_.procs.mono_ms(mem.slot);
     if (record.full_sync) {
       mem.aof->rewrite(record.images, t);
     } else {
@@ -211,39 +243,38 @@ void World::Impl::apply_record(int g, int m, const ReplRecord& record) {
     }
   }
   mem.applied = record.offset;
-  mix(mix64(kTagApply ^ static_cast<uint64_t>(g) << 8 ^ static_cast<uint64_t>(m), record.offset));
+  mix(mix64(tag(kTagApply, g, m), record.offset));
 }
 
-void World::Impl::send_ack(int g, int m) {
-  Group& grp = groups[g];
-  const Member& mem = grp.members[m];
-  const int ps = primary_slot(g);
-  if (cut.count({mem.slot, ps}) > 0) return;  // acks are cumulative: the next one (or the heal) tells
-  const WorldConfig& c = w.config_;
-  const Nanos lag = Millis(repl_rng.between(c.replication_lag_min.count(), c.replication_lag_max.count())) + extra_latency;
+void NodeGroups::send_ack(GroupIndex g, MemberIndex m) {
+  Group& grp = (*this)[g];
+  const Member& mem = grp.member(m);
+  const Slot ps = primary_slot(g);
+  if (w_.net.is_cut(mem.slot, ps)) return;  // acks are cumulative: the next one (or the heal) tells
+  const Nanos lag = replication_lag();
   const uint64_t offset = mem.applied;
   const uint64_t epoch = grp.epoch;
-  const uint64_t inc = procs[ps].incarnation;
-  w.loop_.at(now() + lag, [this, g, m, ps, inc, offset, epoch]() {
-    deliver(ps, inc, [this, g, m, offset, epoch]() {
-      Group& gr = groups[g];
+  const uint64_t inc = w_.procs[ps].incarnation;
+  w_.w.loop().at(w_.now() + lag, [this, g, m, ps, inc, offset, epoch]() {
+    w_.procs.deliver(ps, inc, [this, g, m, offset, epoch]() {
+      Group& gr = (*this)[g];
       if (epoch != gr.epoch) return;
-      Member& mm = gr.members[m];
+      Member& mm = gr.member(m);
       mm.acked = std::max(mm.acked, offset);
-      mix(mix64(kTagAck ^ static_cast<uint64_t>(g) << 8 ^ static_cast<uint64_t>(m), offset));
+      mix(mix64(tag(kTagAck, g, m), offset));
       check_waits(g, false);
     });
   });
 }
 
-void World::Impl::full_sync(int g, int m) {
-  Group& grp = groups[g];
-  Member& mem = grp.members[m];
+void NodeGroups::full_sync(GroupIndex g, MemberIndex m) {
+  Group& grp = (*this)[g];
+  Member& mem = grp.member(m);
   LC_CHECK(m != grp.primary);
   ReplRecord record;
   record.offset = grp.offset;
   record.full_sync = true;
-  const Member& primary = grp.members[grp.primary];
+  const Member& primary = grp.member(grp.primary);
   for (const std::string& key : grp.keys) {
     model::KeyImage image = primary.node->image_of(key);
     if (image.exists) record.images.push_back(std::move(image));
@@ -254,24 +285,24 @@ void World::Impl::full_sync(int g, int m) {
   ship(g, m, std::move(record));
 }
 
-int64_t World::Impl::acks(int g, uint64_t target) const {
-  const Group& grp = groups[g];
+int64_t NodeGroups::acks(GroupIndex g, uint64_t target) const {
+  const Group& grp = (*this)[g];
   int64_t count = 0;
-  for (int m = 0; m < static_cast<int>(grp.members.size()); ++m) {
+  for (size_t m = 0; m < grp.members.size(); ++m) {
     const Member& mem = grp.members[m];
-    if (m != grp.primary && mem.online && mem.acked >= target) ++count;
+    if (MemberIndex(m) != grp.primary && mem.online && mem.acked >= target) ++count;
   }
   return count;
 }
 
-void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv, const ReplyTo& to) {
+void NodeGroups::handle_wait(GroupIndex g, ClientIndex c, const std::vector<std::string>& argv, const ReplyTo& to) {
   auto parsed = model::parse_wait(argv);
   if (const model::Reply* error = std::get_if<model::Reply>(&parsed)) {
-    respond(to, model::encode_reply(*error));
+    w_.respond(to, model::encode_reply(*error));
     return;
   }
   const model::WaitRequest request = std::get<model::WaitRequest>(parsed);
-  Group& grp = groups[g];
+  Group& grp = (*this)[g];
   auto woff = grp.last_write.find(c);
   WaitCall call;
   call.target_offset = woff == grp.last_write.end() ? 0 : woff->second;
@@ -280,12 +311,12 @@ void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv
   // Redis answers at once when enough replicas acked already; a standalone
   // node (no replicas) therefore blocks WAIT n>0 until its timeout, then 0.
   if (count >= call.numreplicas) {
-    respond(to, integer_reply(count));
+    w_.respond(to, integer_reply(count));
     return;
   }
   if (request.timeout_ms > 0) {
     // As Redis: an absolute deadline on the node's wall clock (saturating).
-    const int64_t now_wall = wall_ms(primary_slot(g));
+    const int64_t now_wall = w_.procs.wall_ms(primary_slot(g));
     call.deadline_wall_ms = request.timeout_ms > std::numeric_limits<int64_t>::max() - now_wall
                                 ? std::numeric_limits<int64_t>::max()
                                 : now_wall + request.timeout_ms;
@@ -298,27 +329,27 @@ void World::Impl::handle_wait(int g, int c, const std::vector<std::string>& argv
   if (timed) arm_wait_timer(g, id);
 }
 
-void World::Impl::arm_wait_timer(int g, uint64_t id) {
-  Group& grp = groups[g];
+void NodeGroups::arm_wait_timer(GroupIndex g, uint64_t id) {
+  Group& grp = (*this)[g];
   const WaitCall& call = grp.waits.at(id);
-  const int ps = primary_slot(g);
+  const Slot ps = primary_slot(g);
   // Redis times a blocked client out once its deadline is in the past
   // (timeout < now): one ms after it, by the node's wall clock. The timer
   // assumes the clock keeps its pace; a jump re-checks (wall_jumped) and a
   // timer that fires early re-arms.
   const int64_t left_ms = *call.deadline_wall_ms == std::numeric_limits<int64_t>::max()
                               ? WorldConfig::kDurationMsMax + 1
-                              : std::max<int64_t>(0, *call.deadline_wall_ms - wall_ms(ps) + 1);
-  const TrueInstant at = local_deadline(ps, Millis(std::min(left_ms, WorldConfig::kDurationMsMax + 1)));
+                              : std::max<int64_t>(0, *call.deadline_wall_ms - w_.procs.wall_ms(ps) + 1);
+  const TrueInstant at = w_.procs.local_deadline(ps, Millis(std::min(left_ms, WorldConfig::kDurationMsMax + 1)));
   const uint64_t epoch = grp.epoch;
-  const uint64_t inc = procs[ps].incarnation;
-  w.loop_.at(at, [this, g, id, ps, inc, epoch]() {
-    deliver(ps, inc, [this, g, id, epoch]() {
-      Group& gr = groups[g];
+  const uint64_t inc = w_.procs[ps].incarnation;
+  w_.w.loop().at(at, [this, g, id, ps, inc, epoch]() {
+    w_.procs.deliver(ps, inc, [this, g, id, epoch]() {
+      Group& gr = (*this)[g];
       if (epoch != gr.epoch) return;
       auto it = gr.waits.find(id);
       if (it == gr.waits.end()) return;  // answered already
-      if (wall_ms(primary_slot(g)) > *it->second.deadline_wall_ms) {
+      if (w_.procs.wall_ms(primary_slot(g)) > *it->second.deadline_wall_ms) {
         check_waits(g, true);
       } else {
         arm_wait_timer(g, id);  // the clock was stepped back
@@ -327,9 +358,9 @@ void World::Impl::arm_wait_timer(int g, uint64_t id) {
   });
 }
 
-void World::Impl::check_waits(int g, bool deadlines_only) {
-  Group& grp = groups[g];
-  const int64_t now_wall = wall_ms(primary_slot(g));
+void NodeGroups::check_waits(GroupIndex g, bool deadlines_only) {
+  Group& grp = (*this)[g];
+  const int64_t now_wall = w_.procs.wall_ms(primary_slot(g));
   for (auto it = grp.waits.begin(); it != grp.waits.end();) {
     const WaitCall& call = it->second;
     const int64_t count = acks(g, call.target_offset);
@@ -341,29 +372,31 @@ void World::Impl::check_waits(int g, bool deadlines_only) {
     }
     const ReplyTo to = it->second.reply_to;
     it = grp.waits.erase(it);
-    respond(to, integer_reply(count));
+    w_.respond(to, integer_reply(count));
   }
 }
 
-void World::Impl::wall_jumped(int s, int64_t wall_before_ms, Nanos delta) {
-  const auto [g, m] = member_of(s);
-  if (g < 0 || m != groups[g].primary || !up(s)) return;
+void NodeGroups::wall_jumped(Slot s, int64_t wall_before_ms, Nanos delta) {
+  const auto member = w_.layout.member_of(s);
+  if (!member) return;
+  const auto [g, m] = *member;
+  if (m != (*this)[g].primary || !w_.procs.up(s)) return;
   if (delta > Nanos(0)) {
     // A step forward expires every key whose expiry it passed: say so at
     // the jump, or the history shows a lock vanishing for no reason.
     const std::map<std::string, model::KeyImage> now_stored = snapshot(g, m);
-    record_changes(g, now_stored, wall_before_ms, now_stored, wall_ms(s),
-                   "expired: " + procs[s].name + "'s clock jumped +" + std::to_string(to_ms(delta)) + " ms");
+    record_changes(g, now_stored, wall_before_ms, now_stored, w_.procs.wall_ms(s),
+                   "expired: " + w_.procs[s].name + "'s clock jumped +" + std::to_string(to_ms(delta)) + " ms");
   }
-  if (groups[g].waits.empty()) return;
+  if ((*this)[g].waits.empty()) return;
   // A step forward times out blocked WAITs whose deadline it passed.
-  deliver(s, procs[s].incarnation, [this, g = g]() { check_waits(g, true); });
+  w_.procs.deliver(s, w_.procs[s].incarnation, [this, g = g]() { check_waits(g, true); });
 }
 
-void World::Impl::new_epoch(int g) {
-  Group& grp = groups[g];
+void NodeGroups::new_epoch(GroupIndex g) {
+  Group& grp = (*this)[g];
   ++grp.epoch;
-  grp.waits.clear();       // their connections died with the primary
+  grp.waits.clear();  // their connections died with the primary
   grp.last_write.clear();
   for (Member& mem : grp.members) {
     mem.stream.clear();
@@ -372,10 +405,10 @@ void World::Impl::new_epoch(int g) {
   }
 }
 
-void World::Impl::record_changes(int g, const std::map<std::string, model::KeyImage>& before, int64_t before_wall_ms,
-                                 const std::map<std::string, model::KeyImage>& after, int64_t after_wall_ms,
-                                 const std::string& why) {
-  for (const std::string& key : groups[g].keys) {
+void NodeGroups::record_changes(GroupIndex g, const std::map<std::string, model::KeyImage>& before,
+                                int64_t before_wall_ms, const std::map<std::string, model::KeyImage>& after,
+                                int64_t after_wall_ms, const std::string& why) {
+  for (const std::string& key : (*this)[g].keys) {
     auto b = before.find(key);
     auto a = after.find(key);
     std::optional<std::string> was, is;
@@ -391,27 +424,27 @@ void World::Impl::record_changes(int g, const std::map<std::string, model::KeyIm
     if (was == is && was_expire == is_expire) continue;
     Event e;
     e.kind = EventKind::kMutation;
-    e.node = g;
+    e.node = as_int(g);
     e.key = key;
     e.before = was;
     e.after = is;
     e.after_expire_unix_ms = is ? is_expire : std::nullopt;
     e.node_wall_unix_ms = after_wall_ms;
     e.detail = why;
-    record(std::move(e));
+    w_.record(std::move(e));
   }
 }
 
-void World::Impl::crash_member(int g, int m) {
-  Group& grp = groups[g];
-  Member& mem = grp.members[m];
+void NodeGroups::crash_member(GroupIndex g, MemberIndex m) {
+  Group& grp = (*this)[g];
+  Member& mem = grp.member(m);
   const bool primary = m == grp.primary;
   std::map<std::string, model::KeyImage> before;
-  const int64_t now_wall = wall_ms(mem.slot);
+  const int64_t now_wall = w_.procs.wall_ms(mem.slot);
   if (primary) before = snapshot(g, m);
   size_t lost_records = 0;
   if (mem.aof) {
-    const int64_t t = mono_ms(mem.slot);
+    const int64_t t = w_.procs.mono_ms(mem.slot);
     mem.on_disk = mem.aof->durable_at(t);
     lost_records = mem.aof->lost_at(t);
     mem.aof.reset();
@@ -428,85 +461,90 @@ void World::Impl::crash_member(int g, int m) {
     mem.acked = 0;
     mem.applied = 0;
   }
-  if (fsync) {
-    w.note_fault(process_name({ProcessId::Kind::kNode, g, m}) + " lost " + std::to_string(lost_records) +
-                 " AOF records not yet on disk (appendfsync " + std::string(model::fsync_policy_name(*fsync)) + ")");
+  if (fsync_) {
+    w_.w.note_fault(w_.procs[mem.slot].name + " lost " + std::to_string(lost_records) +
+                    " AOF records not yet on disk (appendfsync " + std::string(model::fsync_policy_name(*fsync_)) +
+                    ")");
   }
   if (primary) {
     // What the crash took for good: the live data against what the disk
     // will give back (nothing without persistence).
     std::map<std::string, model::KeyImage> kept;
     for (const auto& image : mem.on_disk) kept.emplace(image.key, image);
-    record_changes(g, before, now_wall, kept, now_wall, "lost in crash of " + procs[mem.slot].name);
+    record_changes(g, before, now_wall, kept, now_wall, "lost in crash of " + w_.procs[mem.slot].name);
   }
 }
 
-void World::Impl::restart_member(int g, int m) {
-  Group& grp = groups[g];
-  Member& mem = grp.members[m];
-  if (fsync) {
+void NodeGroups::restart_member(GroupIndex g, MemberIndex m) {
+  Group& grp = (*this)[g];
+  Member& mem = grp.member(m);
+  if (fsync_) {
     for (const auto& image : mem.on_disk) mem.node->put_image(image);
-    mem.aof.emplace(*fsync, mono_ms(mem.slot), mem.on_disk);
-    w.note_fault(procs[mem.slot].name + " reloads " + std::to_string(mem.on_disk.size()) + " keys from its AOF");
+    mem.aof.emplace(*fsync_, w_.procs.mono_ms(mem.slot), mem.on_disk);
+    w_.w.note_fault(w_.procs[mem.slot].name + " reloads " + std::to_string(mem.on_disk.size()) + " keys from its AOF");
     mem.on_disk.clear();
   }
   if (m == grp.primary) {
     // A new replication history: every replica resynchronizes in full (a
     // primary back without its data empties its replicas, as in Redis).
-    for (int o = 0; o < static_cast<int>(grp.members.size()); ++o) {
-      if (o != m && up(grp.members[o].slot)) full_sync(g, o);
+    for (size_t o = 0; o < grp.members.size(); ++o) {
+      if (MemberIndex(o) != m && w_.procs.up(grp.members[o].slot)) full_sync(g, MemberIndex(o));
     }
-  } else if (up(primary_slot(g))) {
+  } else if (w_.procs.up(primary_slot(g))) {
     full_sync(g, m);
   }
 }
 
-void World::Impl::failover(int g) {
-  Group& grp = groups[g];
-  const int old = grp.primary;
-  const std::string group_name = process_name({ProcessId::Kind::kNode, g});
-  int best = -1;
-  for (int m = 0; m < static_cast<int>(grp.members.size()); ++m) {
-    if (m == old || !reachable(grp.members[m].slot)) continue;
-    if (best < 0 || grp.members[m].applied > grp.members[best].applied) best = m;
+void NodeGroups::failover(GroupIndex g) {
+  Group& grp = (*this)[g];
+  const MemberIndex old = grp.primary;
+  const std::string group_name = process_name(ProcessId::node(as_int(g)));
+  std::optional<MemberIndex> best;
+  for (size_t m = 0; m < grp.members.size(); ++m) {
+    if (MemberIndex(m) == old || !w_.procs.reachable(grp.members[m].slot)) continue;
+    if (!best || grp.members[m].applied > grp.member(*best).applied) best = MemberIndex(m);
   }
-  if (best < 0) {
-    w.note_fault("failover of " + group_name + ": no reachable replica, nothing changes");
+  if (!best) {
+    w_.w.note_fault("failover of " + group_name + ": no reachable replica, nothing changes");
     return;
   }
-  Member& dead = grp.members[old];
-  Member& chosen = grp.members[best];
+  Member& dead = grp.member(old);
+  Member& chosen = grp.member(*best);
   const std::map<std::string, model::KeyImage> before = snapshot(g, old);
-  const int64_t before_wall = wall_ms(dead.slot);
+  const int64_t before_wall = w_.procs.wall_ms(dead.slot);
   // The old primary dies for good: a pending restart of it is void too.
-  kill(dead.slot);
+  w_.procs.kill(dead.slot);
   dead.node->clear();
   dead.aof.reset();
   dead.on_disk.clear();
   const uint64_t lost = grp.offset - chosen.applied;
   const uint64_t had = grp.offset;
   new_epoch(g);
-  grp.primary = best;
+  grp.primary = *best;
   grp.offset = chosen.applied;
-  w.note_fault("failover of " + group_name + ": " + procs[chosen.slot].name + " promoted at offset " +
-               std::to_string(chosen.applied) + " of " + std::to_string(had) + " (" + std::to_string(lost) +
-               " writes lost); " + procs[dead.slot].name + " is dead");
-  record_changes(g, before, before_wall, snapshot(g, best), wall_ms(chosen.slot), "failover to " + procs[chosen.slot].name);
-  for (int o = 0; o < static_cast<int>(grp.members.size()); ++o) {
-    if (o != best && o != old && up(grp.members[o].slot)) full_sync(g, o);
+  w_.w.note_fault("failover of " + group_name + ": " + w_.procs[chosen.slot].name + " promoted at offset " +
+                  std::to_string(chosen.applied) + " of " + std::to_string(had) + " (" + std::to_string(lost) +
+                  " writes lost); " + w_.procs[dead.slot].name + " is dead");
+  record_changes(g, before, before_wall, snapshot(g, *best), w_.procs.wall_ms(chosen.slot),
+                 "failover to " + w_.procs[chosen.slot].name);
+  for (size_t o = 0; o < grp.members.size(); ++o) {
+    const MemberIndex mo(o);
+    if (mo != *best && mo != old && w_.procs.up(grp.members[o].slot)) full_sync(g, mo);
   }
 }
 
-void World::Impl::links_healed() {
-  if (w.config_.replicas == 0) return;
-  for (int g = 0; g < static_cast<int>(groups.size()); ++g) {
-    Group& grp = groups[g];
-    if (!up(primary_slot(g))) continue;
-    for (int m = 0; m < static_cast<int>(grp.members.size()); ++m) {
-      const int s = grp.members[m].slot;
-      if (m == grp.primary || !up(s)) continue;
+void NodeGroups::links_healed() {
+  if (w_.layout.replicas == 0) return;
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    const GroupIndex g(gi);
+    Group& grp = (*this)[g];
+    if (!w_.procs.up(primary_slot(g))) continue;
+    for (size_t mi = 0; mi < grp.members.size(); ++mi) {
+      const MemberIndex m(mi);
+      const Slot s = grp.member(m).slot;
+      if (m == grp.primary || !w_.procs.up(s)) continue;
       const uint64_t epoch = grp.epoch;
-      deliver(s, procs[s].incarnation, [this, g, m, epoch]() { pump(g, m, epoch, true); });
+      w_.procs.deliver(s, w_.procs[s].incarnation, [this, g, m, epoch]() { pump(g, m, epoch, true); });
     }
   }
 }

@@ -18,7 +18,7 @@ const ProcessId kNode0{ProcessId::Kind::kNode, 0};
 const ProcessId kReplica1{ProcessId::Kind::kNode, 0, 1};
 const ProcessId kReplica2{ProcessId::Kind::kNode, 0, 2};
 
-WorldConfig quiet_world(const std::string& persistence = "none", int replicas = 0) {
+WorldConfig quiet_world(Persistence persistence = Persistence::kNone, int replicas = 0) {
   WorldConfig c;
   c.strategy = "single";
   c.seed = 7;
@@ -89,7 +89,7 @@ std::vector<Event> losses(const History& h) {
 // ---- persistence ----
 
 TEST(Persistence, EverySecCrashLosesTheLastSecondKeepsOlderWrites) {
-  World w(quiet_world("everysec"));
+  World w(quiet_world(Persistence::kEverysec));
   Script s(w);
   s.at(100, Argv{"SET", "old", "1"});    // on the node at 101 ms: fsynced at 1000 ms
   s.at(1500, Argv{"SET", "new", "2"});   // at 1501 ms: the next fsync (2000 ms) never comes
@@ -109,7 +109,7 @@ TEST(Persistence, EverySecCrashLosesTheLastSecondKeepsOlderWrites) {
 }
 
 TEST(Persistence, AlwaysLosesNothingAcknowledged) {
-  for (const std::string policy : {"always", "none"}) {
+  for (const Persistence policy : {Persistence::kAlways, Persistence::kNone}) {
     World w(quiet_world(policy));
     Script s(w);
     s.at(100, Argv{"SET", "a", "1"});
@@ -118,9 +118,9 @@ TEST(Persistence, AlwaysLosesNothingAcknowledged) {
     const Probe& a = s.at(2000, Argv{"GET", "a"});
     const Probe& b = s.at(2000, Argv{"GET", "b"}, 1);
     w.run();
-    ASSERT_TRUE(acked.ok()) << policy;
-    EXPECT_EQ(acked.at, at_ms(1792)) << policy;  // acknowledged before the crash
-    if (policy == "always") {
+    ASSERT_TRUE(acked.ok()) << persistence_name(policy);
+    EXPECT_EQ(acked.at, at_ms(1792)) << persistence_name(policy);  // acknowledged before the crash
+    if (policy == Persistence::kAlways) {
       EXPECT_EQ(a.text(), "1");
       EXPECT_EQ(b.text(), "2");
     } else {  // the contrast: without an AOF the crash takes everything
@@ -133,7 +133,7 @@ TEST(Persistence, AlwaysLosesNothingAcknowledged) {
 TEST(Persistence, NoneRecordsWhatTheCrashTook) {
   // No AOF, no replicas: the crash takes every key, and the history says so
   // as it does for the other persistence modes.
-  World w(quiet_world("none"));
+  World w(quiet_world(Persistence::kNone));
   Script s(w);
   s.at(100, Argv{"SET", "a", "1"});
   s.at(200, Argv{"SET", "b", "2", "PX", "50"});  // expired by the crash: nothing to lose
@@ -157,7 +157,7 @@ TEST(Persistence, NoLosesUpToThirtySeconds) {
   // The OS flushes every 30 s: a crash at 29.5 s loses everything, one at
   // 30.5 s keeps what came before 30 s and loses what came after.
   for (const int64_t crash_ms : {29'500, 30'500}) {
-    World w(quiet_world("no"));
+    World w(quiet_world(Persistence::kNo));
     Script s(w);
     s.at(100, Argv{"SET", "a", "1"});
     s.at(29'000, Argv{"SET", "b", "2"});
@@ -175,7 +175,7 @@ TEST(Persistence, NoLosesUpToThirtySeconds) {
 }
 
 TEST(Persistence, RestartDropsKeysWhoseExpiryPassedMeanwhile) {
-  World w(quiet_world("always"));
+  World w(quiet_world(Persistence::kAlways));
   Script s(w);
   s.at(100, Argv{"SET", "short", "x", "PX", "1000"});    // expires at ~1101 ms on the node's clock
   s.at(100, Argv{"SET", "long", "y", "PX", "10000"}, 1);  // expires at ~10101 ms
@@ -190,7 +190,7 @@ TEST(Persistence, RestartDropsKeysWhoseExpiryPassedMeanwhile) {
 }
 
 TEST(Persistence, RestartDelayIsRespected) {
-  WorldConfig c = quiet_world("always");
+  WorldConfig c = quiet_world(Persistence::kAlways);
   c.network.request_timeout = Millis(200);
   World w(c);
   Script s(w);
@@ -209,7 +209,7 @@ TEST(Persistence, RestartDelayIsRespected) {
 // ---- replication ----
 
 TEST(Replication, ReplicasApplyWritesAfterTheLag) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.replication_lag_min = Millis(50);
   c.replication_lag_max = Millis(50);
   World w(c);
@@ -231,7 +231,7 @@ TEST(Replication, ReplicasApplyWritesAfterTheLag) {
 }
 
 TEST(Replication, NamesReplicasAsProcesses) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.nodes = 2;
   EXPECT_EQ(process_name(ProcessId{ProcessId::Kind::kNode, 1, 2}), "node-1-replica-2");
   EXPECT_EQ(parse_process("node-1-replica-2", c), (ProcessId{ProcessId::Kind::kNode, 1, 2}));
@@ -246,7 +246,7 @@ TEST(Replication, NamesReplicasAsProcesses) {
 // ---- WAIT ----
 
 TEST(Wait, ReturnsWhenEnoughReplicasAcked) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.replication_lag_min = Millis(30);
   c.replication_lag_max = Millis(30);
   World w(c);
@@ -264,7 +264,7 @@ TEST(Wait, ReturnsWhenEnoughReplicasAcked) {
 }
 
 TEST(Wait, TimesOutWithTheCountSoFar) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.replication_lag_min = Millis(30);
   c.replication_lag_max = Millis(30);
   World w(c);
@@ -279,7 +279,7 @@ TEST(Wait, TimesOutWithTheCountSoFar) {
 }
 
 TEST(Wait, ZeroTimeoutWaitsForeverBoundedByTheRun) {
-  WorldConfig c = quiet_world("none", 1);
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
   c.duration = Millis(3000);
   World w(c);
   w.pause(kReplica1, Millis(10'000));
@@ -290,8 +290,36 @@ TEST(Wait, ZeroTimeoutWaitsForeverBoundedByTheRun) {
   EXPECT_FALSE(wait.answered());
 }
 
+// WAIT inside MULTI is queued like any other command (Redis's
+// processCommand queues it) and answered by EXEC, where it never blocks: a
+// WAIT the replica cannot satisfy (it is paused) must not hold up the
+// transaction, and its own reply is +QUEUED, not a count.
+TEST(Wait, InsideMultiIsQueuedAndAnsweredByExecWithoutBlocking) {
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
+  c.duration = Millis(3000);
+  World w(c);
+  w.pause(kReplica1, Millis(10'000));
+  Script s(w);
+  s.at(100, Argv{"SET", "k", "v"});
+  const Probe& multi = s.at(200, Argv{"MULTI"});
+  const Probe& wait = s.at(300, Argv{"WAIT", "1", "0"});  // outside MULTI this blocks for good
+  const Probe& exec = s.at(400, Argv{"EXEC"});
+  w.run();
+  ASSERT_TRUE(multi.ok()) << multi.text();
+  ASSERT_TRUE(wait.answered());
+  ASSERT_TRUE(wait.ok()) << wait.text();
+  EXPECT_TRUE(wait.reply->value().is_status("QUEUED")) << wait.reply->value().to_string();
+  ASSERT_TRUE(exec.answered()) << "EXEC waited for the queued WAIT";
+  ASSERT_TRUE(exec.ok()) << exec.text();
+  const Reply& r = exec.reply->value();
+  ASSERT_EQ(r.type, Reply::Type::kArray) << r.to_string();
+  ASSERT_EQ(r.elements.size(), 1u) << r.to_string();
+  EXPECT_EQ(r.elements[0].type, Reply::Type::kInteger) << r.to_string();
+  EXPECT_LT(exec.at, at_ms(450));  // at once, not at some timeout
+}
+
 TEST(Wait, ClockJumpOnThePrimaryTimesOutEarly) {
-  WorldConfig c = quiet_world("none", 1);
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
   World w(c);
   w.pause(kReplica1, Millis(10'000));
   Script s(w);
@@ -304,7 +332,7 @@ TEST(Wait, ClockJumpOnThePrimaryTimesOutEarly) {
 }
 
 TEST(Wait, StandaloneNodeAnswersAsRedisDoes) {
-  World w(quiet_world("none", 0));
+  World w(quiet_world(Persistence::kNone, 0));
   Script s(w);
   const Probe& none_needed = s.at(100, Argv{"WAIT", "0", "100"});
   const Probe& one_needed = s.at(100, Argv{"WAIT", "1", "100"}, 1);  // blocks until the timeout, then 0
@@ -322,7 +350,7 @@ TEST(Wait, StandaloneNodeAnswersAsRedisDoes) {
 // ---- failover ----
 
 TEST(Failover, LosesTheUnreplicatedLockAndAnotherClientTakesIt) {
-  WorldConfig c = quiet_world("none", 1);
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
   c.replication_lag_min = Millis(200);
   c.replication_lag_max = Millis(200);
   c.network.latency_min = Millis(5);
@@ -350,7 +378,7 @@ TEST(Failover, LosesTheUnreplicatedLockAndAnotherClientTakesIt) {
 }
 
 TEST(Failover, PromotesTheMostUpToDateReachableReplica) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.replication_lag_min = Millis(10);
   c.replication_lag_max = Millis(10);
   World w(c);
@@ -380,7 +408,7 @@ TEST(Failover, PromotesTheMostUpToDateReachableReplica) {
 }
 
 TEST(Failover, OtherReplicasResyncFromTheNewPrimary) {
-  WorldConfig c = quiet_world("none", 2);
+  WorldConfig c = quiet_world(Persistence::kNone, 2);
   c.replication_lag_min = Millis(10);
   c.replication_lag_max = Millis(10);
   World w(c);
@@ -402,7 +430,7 @@ TEST(Failover, OtherReplicasResyncFromTheNewPrimary) {
 }
 
 TEST(Failover, PartitionHoldsTheStreamUntilItHeals) {
-  WorldConfig c = quiet_world("none", 1);
+  WorldConfig c = quiet_world(Persistence::kNone, 1);
   c.replication_lag_min = Millis(10);
   c.replication_lag_max = Millis(10);
   World w(c);

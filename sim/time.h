@@ -8,13 +8,7 @@
 
 namespace lockcheck::sim {
 
-struct TrueClock {
-  using duration = Nanos;
-  using rep = duration::rep;
-  using period = duration::period;
-  using time_point = std::chrono::time_point<TrueClock, duration>;
-  static constexpr bool is_steady = true;
-};
+using TrueClock = TagClock<struct TrueScale, true>;
 using TrueInstant = TrueClock::time_point;
 
 inline int64_t true_ms(TrueInstant t) { return to_ms(t.time_since_epoch()); }

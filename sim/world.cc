@@ -1,12 +1,8 @@
 #include "sim/world.h"
 
 #include <algorithm>
-#include <coroutine>
 #include <utility>
 
-#include "impl/reply.h"
-#include "model/aof.h"
-#include "model/node.h"
 #include "sim/clock.h"
 #include "sim/world_impl.h"
 
@@ -14,8 +10,8 @@ namespace lockcheck::sim {
 
 uint64_t fnv1a(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char ch : s) {
-    h ^= ch;
+  for (const char ch : s) {
+    h ^= static_cast<unsigned char>(ch);
     h *= 0x100000001b3ULL;
   }
   return h;
@@ -26,82 +22,82 @@ namespace {
 // Wall clocks start near late 2026 so absolute unix-ms expiry looks real.
 constexpr int64_t kWallEpochMs = 1'795'000'000'000;
 
+size_t count(int n) {
+  LC_CHECK(n >= 0);
+  return static_cast<size_t>(n);
+}
+
+// Every process of the world, each with clocks of its own drawn from the
+// seed (monotonic clocks start at arbitrary points: nobody may rely on
+// their epoch). Names are set by whoever owns the process.
+Processes make_processes(EventLoop& loop, const WorldConfig& config, const Layout& layout) {
+  Processes procs(loop);
+  const Rng root(config.seed);
+  for (size_t s = 0; s < layout.processes(); ++s) {
+    Rng r = root.split(1000 + s);
+    const MonoInstant mono_start = MonoInstant{} + Millis(r.between(1'000, 1'000'000'000));
+    const WallInstant wall_start = WallInstant{} + Millis(kWallEpochMs);
+    procs.add(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, Nanos(0), {}});
+  }
+  for (size_t c = 0; c < layout.clients; ++c) {
+    procs[layout.client_slot(ClientIndex(c))].name = process_name(ProcessId::client(static_cast<int>(c)));
+  }
+  procs[layout.resource_slot()].name = process_name(ProcessId::resource());
+  return procs;
+}
+
+std::vector<std::unique_ptr<ClientState>> make_clients(World::Impl& impl, uint64_t seed) {
+  std::vector<std::unique_ptr<ClientState>> clients;
+  const Rng root(seed);
+  for (size_t c = 0; c < impl.layout.clients; ++c) {
+    clients.push_back(std::make_unique<ClientState>(impl, ClientIndex(c), root.split(100 + c)));
+  }
+  return clients;
+}
+
 }  // namespace
 
 World::Impl::Impl(World& world)
-    : w(world), net_rng(Rng(world.config_.seed).split(1)), repl_rng(Rng(world.config_.seed).split(2)) {}
+    : w(world),
+      layout{count(world.config_.clients), count(world.config_.nodes), count(world.config_.replicas)},
+      procs(make_processes(world.loop_, world.config_, layout)),
+      net(world.config_.network, Rng(world.config_.seed).split(1)),
+      clients(make_clients(*this, world.config_.seed)),
+      groups(*this) {}
 
-int World::Impl::slot(ProcessId p) const {
+Slot World::Impl::slot(ProcessId p) const {
   switch (p.kind) {
-    case ProcessId::Kind::kClient: return p.index;
-    case ProcessId::Kind::kNode: return member_slot(p.index, p.replica);
-    case ProcessId::Kind::kResource: return resource_slot();
+    case ProcessId::Kind::kClient: return layout.client_slot(index_from<ClientIndex>(p.index));
+    case ProcessId::Kind::kNode:
+      return layout.member_slot(index_from<GroupIndex>(p.index), index_from<MemberIndex>(p.replica));
+    case ProcessId::Kind::kResource: return layout.resource_slot();
   }
-  return -1;
+  LC_CHECK(false && "a process of a kind this world knows");
+  return Slot();
 }
 
-TrueInstant World::Impl::local_deadline(int s, Nanos d) const {
-  const Process& p = procs[s];
-  return std::max(now(), p.clock.true_at_mono(p.clock.mono_at(now()) + d));
+Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, std::function<void()> on_arrival) {
+  const Network::Route route = net.route(from, to, now());
+  const uint64_t link = uint64_t{from.value} << 32 | static_cast<uint32_t>(to.value);
+  if (route.sent != Network::Sent::kOnItsWay) {
+    mix(mix64(link, 0xd709));
+    if (route.sent == Network::Sent::kLost) history.messages_lost.push_back(now());
+    return route.sent;
+  }
+  mix(mix64(link, static_cast<uint64_t>(route.arrival.time_since_epoch().count())));
+  w.loop_.at(route.arrival,
+             [this, to, to_inc, fn = std::move(on_arrival)]() mutable { procs.deliver(to, to_inc, std::move(fn)); });
+  return Network::Sent::kOnItsWay;
 }
 
-// Runs fn as process s (incarnation inc) now, or when its pause ends;
-// drops it if the process died or restarted since.
-void World::Impl::deliver(int s, uint64_t inc, std::function<void()> fn) {
-  Process& p = procs[s];
-  if (p.down || p.incarnation != inc) return;
-  if (now() < p.paused_until || !p.inbox.empty()) {
-    p.inbox.push_back(std::move(fn));
-    return;
-  }
-  fn();
-}
-
-void World::Impl::drain(int s) {
-  Process& p = procs[s];
-  while (!p.inbox.empty() && !p.down && now() >= p.paused_until) {
-    auto fn = std::move(p.inbox.front());
-    p.inbox.pop_front();
-    fn();
-  }
-}
-
-// Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
-// (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
-World::Impl::Sent World::Impl::send(int from, int to, uint64_t to_inc, std::function<void()> on_arrival) {
-  ++messages;
-  const auto& net = w.config_.network;
-  const bool cut_link = cut.count({from, to}) > 0;
-  const bool lost = cut_link || net_rng.chance_ppm(net.drop_ppm + extra_drop_ppm);
-  if (lost) {
-    mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to), 0xd709));
-    if (cut_link) return Sent::kCut;
-    history.messages_lost.push_back(now());
-    return Sent::kLost;
-  }
-  Nanos latency = Millis(net_rng.between(net.latency_min.count(), net.latency_max.count())) + extra_latency;
-  if (!slow.empty()) {
-    if (auto it = slow.find(from); it != slow.end()) latency += it->second;
-    if (auto it = slow.find(to); it != slow.end()) latency += it->second;
-  }
-  TrueInstant arrival = now() + latency;
-  auto& last = link_last_arrival[{from, to}];
-  arrival = std::max(arrival, last);
-  last = arrival;
-  mix(mix64(static_cast<uint64_t>(from) << 32 | static_cast<uint32_t>(to),
-            static_cast<uint64_t>(arrival.time_since_epoch().count())));
-  w.loop_.at(arrival, [this, to, to_inc, fn = std::move(on_arrival)]() mutable { deliver(to, to_inc, std::move(fn)); });
-  return Sent::kOnItsWay;
-}
-
-void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int from) {
-  auto& cs = *clients[c];
+void World::Impl::complete(ClientIndex c, uint64_t id, Result<std::string> result, std::optional<Slot> from) {
+  ClientState& cs = client(c);
   auto it = cs.pending.find(id);
   if (it == cs.pending.end()) return;  // already timed out, or a late reply
-  if (from >= 0 && result.ok()) {
+  if (from && result.ok()) {
     // A connection stream: bytes already waiting in it are read first, and
     // this reply waits behind them.
-    auto stray = cs.stray.find(from);
+    auto stray = cs.stray.find(*from);
     if (stray != cs.stray.end() && !stray->second.empty()) {
       stray->second.push_back(std::move(result.value()));
       result = std::move(stray->second.front());
@@ -114,46 +110,50 @@ void World::Impl::complete(int c, uint64_t id, Result<std::string> result, int f
   call.waiter.resume();
 }
 
-void World::Impl::start_request(int c, int dest, std::function<void(const ReplyTo&)> handler,
+void World::Impl::start_request(ClientIndex c, Slot dest, std::function<void(const ReplyTo&)> handler,
                                 std::coroutine_handle<> waiter, Result<std::string>* slot, MonoInstant reply_by,
-                                const std::function<void(Sent)>& undelivered) {
+                                const std::function<void(Network::Sent)>& undelivered) {
   const uint64_t id = ++next_call;
-  const uint64_t c_inc = procs[c].incarnation;
-  clients[c]->pending.emplace(id, PendingCall{waiter, slot});
+  const Slot cs = layout.client_slot(c);
+  const uint64_t c_inc = procs[cs].incarnation;
+  client(c).pending.emplace(id, PendingCall{waiter, slot});
   const ReplyTo to{c, c_inc, dest, id};
-  const Sent sent = send(c, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
-  if (sent != Sent::kOnItsWay && undelivered) undelivered(sent);
-  TrueInstant deadline = local_deadline(c, w.config_.network.request_timeout);
+  const Network::Sent sent =
+      send(cs, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
+  if (sent != Network::Sent::kOnItsWay && undelivered) undelivered(sent);
+  TrueInstant deadline = procs.local_deadline(cs, w.config_.network.request_timeout);
   bool cut = false;  // the caller gives up before the request timeout
   if (reply_by != MonoInstant::max()) {
-    const TrueInstant caller_gives_up = std::max(now(), procs[c].clock.true_at_mono(reply_by));
+    const TrueInstant caller_gives_up = std::max(now(), procs[cs].clock.true_at_mono(reply_by));
     if (caller_gives_up < deadline) {
       deadline = caller_gives_up;
       cut = true;
     }
   }
-  w.loop_.at(deadline, [this, c, c_inc, id, cut]() {
-    deliver(c, c_inc, [this, c, id, cut]() {
-      complete(c, id, Error{ErrorCode::kTimeout, cut ? "no reply by the caller's deadline"
-                                                     : "no reply within " +
-                                                           std::to_string(w.config_.network.request_timeout.count()) +
-                                                           " ms"});
+  w.loop_.at(deadline, [this, c, cs, c_inc, id, cut]() {
+    procs.deliver(cs, c_inc, [this, c, id, cut]() {
+      complete(c, id,
+               Error{ErrorCode::kTimeout,
+                     cut ? "no reply by the caller's deadline"
+                         : "no reply within " + std::to_string(w.config_.network.request_timeout.count()) + " ms"});
     });
   });
 }
 
 void World::Impl::respond(const ReplyTo& to, std::string payload) {
-  const bool twice = duplicating > 0 && to.from != resource_slot();
-  send(to.from, to.client, to.client_inc,
+  const bool twice = net.duplicating() && to.from != layout.resource_slot();
+  send(to.from, layout.client_slot(to.client), to.client_inc,
        [this, c = to.client, id = to.call, from = to.from, twice, reply = std::move(payload)]() mutable {
-         if (twice) clients[c]->stray[from].push_back(reply);  // the copy, read by the next command
+         if (twice) client(c).stray[from].push_back(reply);  // the copy, read by the next command
          complete(c, id, Result<std::string>(std::move(reply)), from);
        });
 }
 
 void World::Impl::record(Event e) {
   e.at = now();
-  if (e.client >= 0 && e.client < w.config_.clients) e.paused = paused_by(e.client, e.at);  // derived: not hashed
+  if (e.client >= 0 && e.client < w.config_.clients) {
+    e.paused = procs.paused_by(layout.client_slot(index_from<ClientIndex>(e.client)), e.at);  // derived: not hashed
+  }
   mix(static_cast<uint64_t>(e.at.time_since_epoch().count()));
   mix(static_cast<uint64_t>(e.kind) << 48 ^ static_cast<uint64_t>(e.client + 1) << 32 ^
       static_cast<uint64_t>(e.node + 1) << 16 ^ static_cast<uint64_t>(e.op));
@@ -166,264 +166,21 @@ void World::Impl::record(Event e) {
   history.events.push_back(std::move(e));
 }
 
-void World::Impl::kill(int s) {
-  Process& proc = procs[s];
-  proc.paused_total = paused_by(s, now());  // the rest of a running pause never happens
-  proc.down = true;
-  ++proc.incarnation;
-  proc.inbox.clear();
-  proc.paused_until = {};
-}
-
-// The simulated world's Env: what the real lock code sees.
-class SimEnv : public Env {
- public:
-  // fixed_op: the operation every call of this Env counts as (a renewal
-  // helper's calls are extends whatever the workload is doing).
-  SimEnv(World::Impl& impl, int client, std::optional<Op> fixed_op = std::nullopt)
-      : impl_(impl), c_(client), fixed_op_(fixed_op) {}
-
-  MonoInstant mono_now() override { return impl_.procs[c_].clock.mono_at(impl_.now()); }
-  WallInstant wall_now() override { return impl_.procs[c_].clock.wall_at(impl_.now()); }
-  uint64_t random_u64() override { return impl_.clients[c_]->rng.next(); }
-  size_t node_count() const override { return static_cast<size_t>(impl_.w.config().nodes); }
-
-  Task<void> sleep(Nanos d) override {
-    LC_CHECK(d >= Nanos(0));
-    co_await SleepAwaiter{this, d};
-  }
-
-  Nanos request_timeout() const override { return impl_.w.config().network.request_timeout; }
-
-  void note(std::string text) override {
-    Event e;
-    e.kind = EventKind::kNote;
-    e.client = c_;
-    e.detail = std::move(text);
-    impl_.record(std::move(e));
-  }
-
-  // Both return request()'s task itself: no coroutine frame of their own.
-  Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override {
-    return request(node, std::move(argv), MonoInstant::max());
-  }
-  Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override {
-    return request(node, std::move(argv), reply_by);
-  }
-
-  Task<Result<Reply>> request(size_t node, std::vector<std::string> argv, MonoInstant reply_by) {
-    LC_CHECK(node < node_count());
-    LC_CHECK(!argv.empty());
-    if (mono_now() >= reply_by) {
-      co_return Error{ErrorCode::kTimeout, argv.front() + " not sent: the caller's deadline had passed"};
-    }
-    const int n = static_cast<int>(node);
-    const Op op = fixed_op_.value_or(impl_.clients[c_]->op);
-    std::string bytes = encode_command(argv);
-    World::Impl* impl = &impl_;
-    const int c = c_;
-    // Routed to the group's primary of the moment: after a failover the
-    // client's next call reaches the new one (as a Sentinel-aware client's).
-    const int m = impl_.groups[n].primary;
-    // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
-    // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
-    RequestAwaiter request{this, impl_.member_slot(n, m),
-                           [impl, n, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
-                             impl->handle_request(n, m, c, op, bytes, to);
-                           },
-                           op, reply_by, nullptr};
-    auto raw = co_await request;
-    if (!raw.ok()) co_return raw.error();
-    auto reply = impl_.clients[c_]->reader.decode_one(raw.value());
-    if (!reply.ok()) co_return reply.error();
-    co_return reply_to_result(std::move(reply.value()));
-  }
-
-  // The protected resource: with a fencing token it refuses any token lower
-  // than the highest it has accepted (the storage-side check fencing needs).
-  // A write that never gets there is in the history too (kWriteLost): the
-  // holder acted all the same.
-  Task<Status> write_resource(uint64_t session, std::string token, uint64_t fence) {
-    World::Impl* impl = &impl_;
-    const int c = c_;
-    Event e;
-    e.client = c;
-    e.session = session;
-    e.token = std::move(token);
-    e.fence = fence;
-    e.token_nodes = impl_.token_nodes(e.token);  // as the client acts
-    RequestAwaiter request{this, impl_.resource_slot(),
-                           [impl, e](const ReplyTo& to) mutable {
-                             const bool stale = e.fence != 0 && e.fence < impl->highest_fence;
-                             e.kind = stale ? EventKind::kWriteRejected : EventKind::kWrite;
-                             if (!stale) impl->highest_fence = std::max(impl->highest_fence, e.fence);
-                             impl->record(std::move(e));
-                             impl->respond(to, stale ? "-STALE fencing token\r\n" : "+OK\r\n");
-                           },
-                           Op::kNone,
-                           MonoInstant::max(),
-                           [impl, e](World::Impl::Sent why) mutable {
-                             e.kind = EventKind::kWriteLost;
-                             e.detail = why == World::Impl::Sent::kCut ? "cut from the resource by a partition"
-                                                                       : "lost by the network";
-                             impl->record(std::move(e));
-                           }};
-    auto raw = co_await request;
-    if (!raw.ok()) co_return raw.error();
-    if (raw.value().rfind("-", 0) == 0) co_return Error{ErrorCode::kRedisError, "resource refused a stale fencing token"};
-    co_return Ok{};
-  }
-
- private:
-  struct SleepAwaiter {
-    SimEnv* env;
-    Nanos d;
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      World::Impl& impl = env->impl_;
-      const int c = env->c_;
-      const uint64_t inc = impl.procs[c].incarnation;
-      impl.w.loop().at(impl.local_deadline(c, d), [&impl, c, inc, h]() { impl.deliver(c, inc, [h]() { h.resume(); }); });
-    }
-    void await_resume() const noexcept {}
-  };
-
-  struct RequestAwaiter {
-    SimEnv* env;
-    int dest;
-    std::function<void(const ReplyTo&)> handler;
-    Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
-    MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
-    std::function<void(World::Impl::Sent)> undelivered;  // told when the request does not get out
-    Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
-    bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) {
-      env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, reply_by, undelivered);
-      env->impl_.w.pause_if_armed(env->c_, op);  // the request is out; its reply will wait
-    }
-    Result<std::string> await_resume() { return std::move(result); }
-  };
-
-  World::Impl& impl_;
-  int c_;
-  std::optional<Op> fixed_op_;
-};
-
-ClientState::ClientState(Rng r) : rng(r) {}
-ClientState::~ClientState() = default;
-
-void World::Impl::start_client(int c) {
-  auto& cs = *clients[c];
+void World::Impl::start_client(ClientIndex c) {
+  ClientState& cs = client(c);
   // Replacing a live chain would leave its pending calls pointing into
   // destroyed frames: only a fresh or finished client may start.
   LC_CHECK(!cs.workload.valid() || cs.workload.done());
   LC_CHECK(cs.pending.empty());
   cs.op = Op::kNone;
-  cs.workload = run_workload(w, c);
+  cs.workload = run_workload(w, as_int(c));
   cs.workload.start();
-}
-
-std::string process_name(ProcessId p) {
-  switch (p.kind) {
-    case ProcessId::Kind::kClient: return "client-" + std::to_string(p.index);
-    case ProcessId::Kind::kNode:
-      return "node-" + std::to_string(p.index) + (p.replica > 0 ? "-replica-" + std::to_string(p.replica) : "");
-    case ProcessId::Kind::kResource: return "resource";
-  }
-  return "?";
-}
-
-namespace {
-
-// A decimal index in [0, count): digits only, no sign.
-std::optional<int> parse_index(std::string_view digits, int count) {
-  if (digits.empty() || digits.size() > 4 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-    return std::nullopt;
-  }
-  const int i = std::stoi(std::string(digits));
-  if (i >= count) return std::nullopt;
-  return i;
-}
-
-}  // namespace
-
-std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config) {
-  if (name == "resource") return ProcessId{ProcessId::Kind::kResource, 0};
-  const std::string_view view(name);
-  if (view.rfind("client-", 0) == 0) {
-    auto i = parse_index(view.substr(7), config.clients);
-    if (!i) return std::nullopt;
-    return ProcessId{ProcessId::Kind::kClient, *i};
-  }
-  if (view.rfind("node-", 0) != 0) return std::nullopt;
-  const std::string_view rest = view.substr(5);
-  const size_t dash = rest.find("-replica-");
-  auto n = parse_index(rest.substr(0, dash), config.nodes);
-  if (!n) return std::nullopt;
-  if (dash == std::string_view::npos) return ProcessId{ProcessId::Kind::kNode, *n};
-  // Replicas are numbered from 1, as Redis users number them.
-  auto r = parse_index(rest.substr(dash + 9), config.replicas + 1);
-  if (!r || *r == 0) return std::nullopt;
-  return ProcessId{ProcessId::Kind::kNode, *n, *r};
-}
-
-bool is_persistence(const std::string& name) { return name == "none" || model::parse_fsync_policy(name).has_value(); }
-
-std::string validate_config(const WorldConfig& c) {
-  if (!make_strategy(c.strategy)) return "unknown strategy '" + c.strategy + "'";
-  if (c.nodes < 1 || c.nodes > WorldConfig::kNodesMax) return "nodes must be in [1, 15]";
-  if (c.clients < 1 || c.clients > WorldConfig::kClientsMax) return "clients must be in [1, 64]";
-  if (c.ttl <= Millis(0) || c.ttl.count() > WorldConfig::kDurationMsMax) return "ttl_ms must be positive";
-  if (c.duration <= Millis(0) || c.duration.count() > WorldConfig::kDurationMsMax) {
-    return "duration_ms must be in [1, 86400000]";
-  }
-  const auto& wl = c.workload;
-  if (wl.acquires_per_client < 0 || wl.acquires_per_client > WorldConfig::kAcquiresMax) {
-    return "acquires_per_client must be in [0, 10000]";
-  }
-  if (wl.writes_per_hold < 1 || wl.writes_per_hold > WorldConfig::kWritesMax) return "writes_per_hold must be in [1, 100]";
-  if (wl.reentry_depth < 0 || wl.reentry_depth > WorldConfig::kReentryDepthMax) return "reentry_depth must be in [0, 10]";
-  if (wl.hold < Millis(0) || wl.think < Millis(0) || wl.acquire_timeout < Millis(0)) {
-    return "hold_ms, think_ms and acquire_timeout_ms must not be negative";
-  }
-  const auto& n = c.network;
-  if (n.latency_min < Millis(0) || n.latency_max < n.latency_min) return "latency_ms must be [min, max] with 0 <= min <= max";
-  if (n.drop_ppm < 0 || n.drop_ppm > 1'000'000) return "drop must be in [0, 1]";
-  if (n.request_timeout <= Millis(0)) return "request_timeout_ms must be positive";
-  if (!is_persistence(c.persistence)) {
-    return "persistence must be none, always, everysec or no (got '" + c.persistence + "')";
-  }
-  if (c.replicas < 0 || c.replicas > WorldConfig::kReplicasMax) return "replicas must be in [0, 4]";
-  if (c.replication_lag_min < Millis(0) || c.replication_lag_max < c.replication_lag_min ||
-      c.replication_lag_max.count() > WorldConfig::kDurationMsMax) {
-    return "replication_lag_ms must be [min, max] with 0 <= min <= max";
-  }
-  return "";
 }
 
 World::World(const WorldConfig& config) : config_(config), strategy_(make_strategy(config.strategy)) {
   const std::string problem = validate_config(config_);
   LC_CHECK(problem.empty());
   impl_ = std::make_unique<Impl>(*this);
-  const Rng root(config_.seed);
-  // Replicas come after the resource, so the slots (and clock streams) of
-  // worlds without replicas stay what they were.
-  const int total = config_.clients + config_.nodes + 1 + config_.nodes * config_.replicas;
-  for (int s = 0; s < total; ++s) {
-    Rng r = root.split(1000 + static_cast<uint64_t>(s));
-    // Monotonic clocks start at arbitrary points: nobody may rely on their epoch.
-    const MonoInstant mono_start = MonoInstant{} + Millis(r.between(1'000, 1'000'000'000));
-    const WallInstant wall_start = WallInstant{} + Millis(kWallEpochMs);
-    impl_->procs.push_back(Process{"", LocalClock(mono_start, wall_start, 0), 0, false, {}, Nanos(0), {}});
-  }
-  for (int c = 0; c < config_.clients; ++c) {
-    impl_->procs[c].name = process_name({ProcessId::Kind::kClient, c});
-    impl_->clients.push_back(std::make_unique<ClientState>(root.split(100 + static_cast<uint64_t>(c))));
-    impl_->clients.back()->env = std::make_unique<SimEnv>(*impl_, c);
-    impl_->clients.back()->helper_env = std::make_unique<SimEnv>(*impl_, c, Op::kExtend);
-  }
-  impl_->procs[impl_->resource_slot()].name = "resource";
-  impl_->init_groups();
   impl_->history.clients = config_.clients;
   impl_->history.nodes = config_.nodes;
   impl_->history.ttl_ms = config_.ttl.count();
@@ -442,12 +199,14 @@ World::~World() {
 }
 
 RunOutcome World::run() {
-  for (int c = 0; c < config_.clients; ++c) {
+  for (size_t c = 0; c < impl_->layout.clients; ++c) {
     // A client crashed by a fault at time 0 (ordered before this) stays
     // down; one paused then starts when its pause ends: its first command
     // is an action like any other.
-    loop_.at(TrueInstant{}, [this, c]() {
-      impl_->deliver(c, impl_->procs[c].incarnation, [this, c]() { impl_->start_client(c); });
+    const ClientIndex ci(c);
+    const Slot s = impl_->layout.client_slot(ci);
+    loop_.at(TrueInstant{}, [this, ci, s]() {
+      impl_->procs.deliver(s, impl_->procs[s].incarnation, [this, ci]() { impl_->start_client(ci); });
     });
   }
   const TrueInstant stop = TrueInstant{} + config_.duration;
@@ -456,99 +215,85 @@ RunOutcome World::run() {
   // The world lasts the whole run even when nothing is left to happen (its
   // last client died): a key it left without a TTL is still there at the
   // end, and expiry must see it live that long.
-  impl_->history.end = stop;
+  History& h = impl_->history;
+  h.end = stop;
+  auto clock_of = [&](const Event& e) -> const LocalClock& {
+    return impl_->procs[impl_->layout.client_slot(index_from<ClientIndex>(e.client))].clock;
+  };
   for (const auto& note : impl_->validity_notes) {
-    Event& e = impl_->history.events[note.index];
-    const LocalClock& clock = impl_->procs[e.client].clock;
-    e.believed_until = clock.true_at_mono(note.believed);
-    e.granted_until = clock.true_at_mono(note.at_grant);
+    Event& e = h.events[note.index];
+    e.believed_until = clock_of(e).true_at_mono(note.believed);
+    e.granted_until = clock_of(e).true_at_mono(note.at_grant);
   }
   for (const auto& [index, mono] : impl_->due_notes) {
-    Event& e = impl_->history.events[index];
-    e.due = impl_->procs[e.client].clock.true_at_mono(mono);
+    Event& e = h.events[index];
+    e.due = clock_of(e).true_at_mono(mono);
   }
-  for (int c = 0; c < config_.clients; ++c) impl_->history.paused_at_end.push_back(impl_->paused_by(c, impl_->history.end));
+  for (size_t c = 0; c < impl_->layout.clients; ++c) {
+    h.paused_at_end.push_back(impl_->procs.paused_by(impl_->layout.client_slot(ClientIndex(c)), h.end));
+  }
   out.trace_hash = impl_->trace;
   out.events_run = loop_.events_run();
-  out.messages_sent = impl_->messages;
-  out.history = std::move(impl_->history);
+  out.messages_sent = impl_->net.messages();
+  out.history = std::move(h);
   return out;
-}
-
-int World::Impl::token_nodes(const std::string& token) const {
-  int holding = 0;
-  for (const Group& g : groups) {
-    const Member& m = g.members[static_cast<size_t>(g.primary)];
-    if (!up(m.slot)) continue;  // a dead node holds nothing
-    const model::KeyImage image = m.node->image_of(history.lock_key);
-    if (!image.exists) continue;
-    if (image.expire_unix_ms && *image.expire_unix_ms <= wall_ms(m.slot)) continue;
-    holding += image.is_hash ? static_cast<int>(image.hash.count(token)) : image.str == token ? 1 : 0;
-  }
-  return holding;
 }
 
 void World::pause_on_next(int client, Op op, Nanos d) {
   LC_CHECK(client >= 0 && client < config_.clients && op != Op::kNone);  // kCheck: after a passed validity check
-  impl_->clients[client]->armed_pause = std::make_pair(op, d);
+  impl_->client(index_from<ClientIndex>(client)).armed_pause = std::make_pair(op, d);
 }
 
 void World::pause_if_armed(int client, Op op) {
-  auto& armed = impl_->clients[client]->armed_pause;
+  auto& armed = impl_->client(index_from<ClientIndex>(client)).armed_pause;
   if (!armed || armed->first != op) return;
   const Nanos d = armed->second;
   armed.reset();
-  note_fault("client-" + std::to_string(client) + " pauses for " + std::to_string(to_ms(d)) + " ms right after sending a " +
-             op_name(op) + " command");
-  pause(ProcessId{ProcessId::Kind::kClient, client}, d);
+  note_fault(process_name(ProcessId::client(client)) + " pauses for " + std::to_string(to_ms(d)) +
+             " ms right after sending a " + op_name(op) + " command");
+  pause(ProcessId::client(client), d);
 }
 
-void World::pause(ProcessId p, Nanos d) {
-  const int s = impl_->slot(p);
-  Process& proc = impl_->procs[s];
-  const TrueInstant until = std::max(proc.paused_until, loop_.now() + d);
-  proc.paused_total += until - std::max(proc.paused_until, loop_.now());  // overlaps count once
-  proc.paused_until = until;
-  loop_.at(proc.paused_until, [this, s]() { impl_->drain(s); });
-}
+void World::pause(ProcessId p, Nanos d) { impl_->procs.pause(impl_->slot(p), d); }
 
 void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
   LC_CHECK(p.kind != ProcessId::Kind::kResource);
-  const int s = impl_->slot(p);
-  Process& proc = impl_->procs[s];
-  if (proc.down) return;
-  impl_->kill(s);
-  if (p.kind == ProcessId::Kind::kClient) {
-    auto& cs = *impl_->clients[p.index];
+  const Slot s = impl_->slot(p);
+  if (impl_->procs[s].down) return;
+  impl_->procs.kill(s);
+  if (p.is_client()) {
+    const auto c = index_from<ClientIndex>(p.index);
+    ClientState& cs = impl_->client(c);
     cs.pending.clear();
     cs.helpers.clear();          // its background renewals die with it
     cs.stray.clear();            // and its connections
     cs.workload = Task<void>();  // tears down the whole suspended call chain
     cs.op = Op::kNone;
-    for (auto& g : impl_->groups) g.last_write.erase(p.index);  // its connections are gone
+    impl_->groups.forget_client(c);
     Event e;
     e.kind = EventKind::kCrash;
     e.client = p.index;
     impl_->record(std::move(e));
   } else {
-    impl_->crash_member(p.index, p.replica);
+    impl_->groups.crash_member(index_from<GroupIndex>(p.index), index_from<MemberIndex>(p.replica));
   }
   if (restart_after) {
-    const uint64_t inc = proc.incarnation;
+    const uint64_t inc = impl_->procs[s].incarnation;
     loop_.after(*restart_after, [this, p, s, inc]() {
       Process& pr = impl_->procs[s];
       if (!pr.down || pr.incarnation != inc) return;
       pr.down = false;
       note_fault(process_name(p) + " restarts");
-      if (p.kind == ProcessId::Kind::kClient) {
+      if (p.is_client()) {
         Event e;
         e.kind = EventKind::kRestart;
         e.client = p.index;
         impl_->record(std::move(e));
         // Through deliver: a pause that came while it was down holds it.
-        impl_->deliver(s, pr.incarnation, [this, c = p.index]() { impl_->start_client(c); });
+        impl_->procs.deliver(s, pr.incarnation,
+                             [this, c = index_from<ClientIndex>(p.index)]() { impl_->start_client(c); });
       } else {
-        impl_->restart_member(p.index, p.replica);
+        impl_->groups.restart_member(index_from<GroupIndex>(p.index), index_from<MemberIndex>(p.replica));
       }
     });
   }
@@ -556,14 +301,14 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
 
 void World::failover(int node) {
   LC_CHECK(node >= 0 && node < config_.nodes);
-  impl_->failover(node);
+  impl_->groups.failover(index_from<GroupIndex>(node));
 }
 
 void World::jump_wall(ProcessId p, Nanos delta) {
-  const int s = impl_->slot(p);
-  const int64_t before_ms = impl_->wall_ms(s);
+  const Slot s = impl_->slot(p);
+  const int64_t before_ms = impl_->procs.wall_ms(s);
   impl_->procs[s].clock.jump_wall(delta);
-  if (p.kind == ProcessId::Kind::kNode) impl_->wall_jumped(s, before_ms, delta);
+  if (p.is_node()) impl_->groups.wall_jumped(s, before_ms, delta);
 }
 
 void World::set_drift(ProcessId p, int64_t drift_ppm) {
@@ -571,70 +316,69 @@ void World::set_drift(ProcessId p, int64_t drift_ppm) {
 }
 
 void World::duplicate_replies(Nanos d) {
-  ++impl_->duplicating;
+  impl_->net.add_duplicating(1);
   loop_.after(d, [this]() {
-    --impl_->duplicating;
+    impl_->net.add_duplicating(-1);
     note_fault("replies are no longer duplicated");
   });
 }
 
 void World::add_latency(Nanos extra, Nanos d, std::optional<ProcessId> only) {
   if (only) {
-    const int s = impl_->slot(*only);
-    impl_->slow[s] += extra;
+    const Slot s = impl_->slot(*only);
+    impl_->net.add_slow(s, extra);
     loop_.after(d, [this, s, extra, p = *only]() {
-      if ((impl_->slow[s] -= extra) == Nanos(0)) impl_->slow.erase(s);
+      impl_->net.remove_slow(s, extra);
       note_fault(process_name(p) + " is no longer slow");
     });
     return;
   }
-  impl_->extra_latency += extra;
+  impl_->net.add_latency(extra);
   loop_.after(d, [this, extra]() {
-    impl_->extra_latency -= extra;
+    impl_->net.add_latency(-extra);
     note_fault("delay spike ends");
   });
 }
 
 void World::add_drop(int64_t ppm, Nanos d) {
-  impl_->extra_drop_ppm += ppm;
+  impl_->net.add_drop_ppm(ppm);
   loop_.after(d, [this, ppm]() {
-    impl_->extra_drop_ppm -= ppm;
+    impl_->net.add_drop_ppm(-ppm);
     note_fault("message loss ends");
   });
 }
 
 void World::partition(std::vector<std::vector<ProcessId>> groups, bool one_way, Nanos d) {
-  const int total = static_cast<int>(impl_->procs.size());
-  std::vector<int> group_of(total, -1);
+  const size_t total = impl_->procs.size();
+  constexpr size_t kNoGroup = SIZE_MAX;
+  std::vector<size_t> group_of(total, kNoGroup);
   for (size_t g = 0; g < groups.size(); ++g) {
-    for (ProcessId p : groups[g]) group_of[impl_->slot(p)] = static_cast<int>(g);
+    for (ProcessId p : groups[g]) group_of[impl_->slot(p).value] = g;
   }
   // The resource is not a Redis process: unless the fault names it, every
   // side reaches it (a holder cut off from Redis still writes).
-  const int resource = impl_->resource_slot();
-  const bool resource_everywhere = group_of[resource] == -1;
-  std::vector<std::pair<int, int>> links;
-  for (int a = 0; a < total; ++a) {
-    for (int b = 0; b < total; ++b) {
+  const Slot resource = impl_->layout.resource_slot();
+  const bool resource_everywhere = group_of[resource.value] == kNoGroup;
+  std::vector<Link> links;
+  for (size_t a = 0; a < total; ++a) {
+    for (size_t b = 0; b < total; ++b) {
       if (a == b) continue;
-      if (resource_everywhere && (a == resource || b == resource)) continue;
+      if (resource_everywhere && (a == resource.value || b == resource.value)) continue;
       if (one_way) {
         // Only messages from groups[0] to the other listed groups: a
         // process in no group keeps all its links.
-        if (group_of[a] == 0 && group_of[b] >= 1) links.emplace_back(a, b);
+        if (group_of[a] == 0 && group_of[b] != kNoGroup && group_of[b] >= 1) links.emplace_back(Slot(a), Slot(b));
         continue;
       }
-      const bool apart = group_of[a] == -1 || group_of[b] == -1 || group_of[a] != group_of[b];
-      if (apart) links.emplace_back(a, b);
+      const bool apart = group_of[a] == kNoGroup || group_of[b] == kNoGroup || group_of[a] != group_of[b];
+      if (apart) links.emplace_back(Slot(a), Slot(b));
     }
   }
-  for (const auto& l : links) ++impl_->cut[l];
+  impl_->net.cut(links);
   loop_.after(d, [this, links]() {
-    for (const auto& l : links) {
-      if (--impl_->cut[l] == 0) impl_->cut.erase(l);
-    }
+    impl_->net.heal(links);
     note_fault("partition heals");
-    impl_->links_healed();
+    impl_->groups.links_healed();
   });
 }
 
@@ -646,29 +390,30 @@ void World::note_fault(std::string detail) {
 }
 
 model::KeyImage World::image_of(ProcessId p, const std::string& key) const {
-  LC_CHECK(p.kind == ProcessId::Kind::kNode && p.index < config_.nodes && p.replica <= config_.replicas);
-  return impl_->groups[p.index].members[p.replica].node->image_of(key);
+  LC_CHECK(p.is_node() && exists_in(p, config_));
+  return impl_->groups[index_from<GroupIndex>(p.index)].member(index_from<MemberIndex>(p.replica)).node->image_of(key);
 }
 
 ProcessId World::primary_of(int node) const {
   LC_CHECK(node >= 0 && node < config_.nodes);
-  return ProcessId{ProcessId::Kind::kNode, node, impl_->groups[node].primary};
+  return ProcessId::node(node, as_int(impl_->groups[index_from<GroupIndex>(node)].primary));
 }
 
-Env& World::env(int client) { return *impl_->clients[client]->env; }
+Env& World::env(int client) { return impl_->client(index_from<ClientIndex>(client)).env; }
 
-Env& World::helper_env(int client) { return *impl_->clients[client]->helper_env; }
+Env& World::helper_env(int client) { return impl_->client(index_from<ClientIndex>(client)).helper_env; }
 
 void World::spawn(int client, Task<void> task) {
-  auto& cs = *impl_->clients[client];
-  LC_CHECK(!impl_->procs[client].down);
+  const auto c = index_from<ClientIndex>(client);
+  ClientState& cs = impl_->client(c);
+  LC_CHECK(!impl_->procs[impl_->layout.client_slot(c)].down);
   // Finished helpers go first, so a long run keeps at most the live ones.
   std::erase_if(cs.helpers, [](const Task<void>& t) { return t.done(); });
   LC_CHECK(cs.helpers.size() < 64);  // one renewal per hold; a leak otherwise
   cs.helpers.push_back(std::move(task));
   cs.helpers.back().start();
 }
-void World::set_op(int client, Op op) { impl_->clients[client]->op = op; }
+void World::set_op(int client, Op op) { impl_->client(index_from<ClientIndex>(client)).op = op; }
 void World::record(Event e) { impl_->record(std::move(e)); }
 
 void World::note_validity(int client, MonoInstant valid_until) {
@@ -681,9 +426,10 @@ void World::note_validity(int client, MonoInstant valid_until) {
 void World::note_extended(int client, MonoInstant valid_until) {
   const auto& events = impl_->history.events;
   LC_CHECK(!events.empty() && events.back().kind == EventKind::kExtendOk && events.back().client == client);
+  const Slot s = impl_->layout.client_slot(index_from<ClientIndex>(client));
   for (auto it = impl_->validity_notes.rbegin(); it != impl_->validity_notes.rend(); ++it) {
     if (events[it->index].client != client) continue;
-    if (impl_->procs[client].clock.mono_at(loop_.now()) < it->believed) {
+    if (impl_->procs[s].clock.mono_at(loop_.now()) < it->believed) {
       it->believed = std::max(it->believed, valid_until);  // still believed: it runs on
       return;
     }
@@ -709,7 +455,7 @@ void World::extend_belief(int client, MonoInstant valid_until) {
 }
 
 Task<Status> World::write_resource(int client, uint64_t session, std::string token, uint64_t fence) {
-  return static_cast<SimEnv&>(env(client)).write_resource(session, std::move(token), fence);
+  return impl_->client(index_from<ClientIndex>(client)).env.write_resource(session, std::move(token), fence);
 }
 
 }  // namespace lockcheck::sim

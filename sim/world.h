@@ -21,22 +21,16 @@
 #include "sim/config.h"
 #include "sim/event_loop.h"
 #include "sim/history.h"
+#include "sim/process_id.h"
 #include "sim/rng.h"
 
 namespace lockcheck::sim {
 
-struct ProcessId {
-  enum class Kind { kClient, kNode, kResource };
-  Kind kind;
-  int index = 0;    // client number, or node group number
-  int replica = 0;  // kNode: 0 is "node-N" (the group's first primary), r >= 1 is "node-N-replica-r"
-  auto operator<=>(const ProcessId&) const = default;
-};
-std::string process_name(ProcessId p);
-// Parses "client-N", "node-N", "node-N-replica-R" or "resource" against
-// the world's sizes. Names are processes, not roles: after a failover,
-// "node-N" still names the old (dead) primary.
-std::optional<ProcessId> parse_process(const std::string& name, const WorldConfig& config);
+// The version of the trace hash (RunOutcome::trace_hash): what a run mixes
+// in and in what order. Bump it when a change alters the event order or
+// what is hashed on purpose; scenario files say which version their traces
+// were recorded with (docs/scenarios.md says how to re-record them).
+constexpr int kTraceFormat = 1;
 
 struct RunOutcome {
   History history;
