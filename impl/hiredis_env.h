@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "impl/env.h"
+#include "impl/hiredis_reply.h"
 
 struct redisContext;
 

@@ -1,4 +1,4 @@
-#include "impl/reply.h"
+#include "impl/hiredis_reply.h"
 
 #include <gtest/gtest.h>
 

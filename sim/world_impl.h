@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "impl/reply.h"
+#include "impl/hiredis_reply.h"
 #include "model/aof.h"
 #include "model/node.h"
 #include "sim/clock.h"

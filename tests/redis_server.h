@@ -21,7 +21,7 @@
 
 #include "impl/hiredis_env.h"
 #include "impl/lock.h"
-#include "impl/reply.h"
+#include "impl/hiredis_reply.h"
 #include "impl/result.h"
 
 namespace lockcheck::testing {
