@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "impl/hiredis_reply.h"
+#include "redis/hiredis_reply.h"
 #include "model/aof.h"
 #include "model/node.h"
 #include "sim/clock.h"

@@ -1,4 +1,4 @@
-#include "impl/renewal.h"
+#include "redis/renewal.h"
 
 #include <atomic>
 #include <mutex>

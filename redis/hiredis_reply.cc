@@ -1,4 +1,4 @@
-#include "impl/hiredis_reply.h"
+#include "redis/hiredis_reply.h"
 
 #include <hiredis/hiredis.h>
 

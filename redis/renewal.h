@@ -4,13 +4,13 @@
 // and asks it to stop, through a mutex-guarded hand-off that the renewal
 // passes at each of its sleeps. (The simulator runs the same keep_alive as
 // a coroutine beside the holder instead.)
-#ifndef LOCKCHECK_IMPL_RENEWAL_H_
-#define LOCKCHECK_IMPL_RENEWAL_H_
+#ifndef LOCKCHECK_REDIS_RENEWAL_H_
+#define LOCKCHECK_REDIS_RENEWAL_H_
 
 #include <memory>
 #include <vector>
 
-#include "impl/hiredis_env.h"
+#include "redis/hiredis_env.h"
 #include "impl/lock.h"
 
 namespace lockcheck {
@@ -45,4 +45,4 @@ class Renewal {
 
 }  // namespace lockcheck
 
-#endif  // LOCKCHECK_IMPL_RENEWAL_H_
+#endif  // LOCKCHECK_REDIS_RENEWAL_H_

@@ -3,8 +3,8 @@
 // RESP bytes from the modeled node and decodes them with hiredis's own
 // redisReader. Both end in reply_from_hiredis(), so reply handling is one
 // code path in both worlds.
-#ifndef LOCKCHECK_IMPL_HIREDIS_REPLY_H_
-#define LOCKCHECK_IMPL_HIREDIS_REPLY_H_
+#ifndef LOCKCHECK_REDIS_HIREDIS_REPLY_H_
+#define LOCKCHECK_REDIS_HIREDIS_REPLY_H_
 
 #include <string_view>
 
@@ -37,4 +37,4 @@ class ReplyReader {
 
 }  // namespace lockcheck
 
-#endif  // LOCKCHECK_IMPL_HIREDIS_REPLY_H_
+#endif  // LOCKCHECK_REDIS_HIREDIS_REPLY_H_
