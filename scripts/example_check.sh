@@ -3,7 +3,8 @@
 # build (./build or $LOCKCHECK_BUILD_DIR, built already) to a temporary
 # prefix, configures and builds examples/your-lock against that prefix only
 # (CMAKE_PREFIX_PATH; the source and build trees are not on its paths), runs
-# its tests and removes the prefix. Prints how long the example took to
+# its tests, builds a program against lockcheck-lock.pc, and removes the
+# prefix. Prints how long the example took to
 # configure and build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,4 +32,9 @@ fi
   echo "example: FAIL: your-lockcheck does not list get-del" >&2
   exit 1
 }
+# The lock core through pkg-config alone (no CMake).
+printf '#include "impl/lock.h"\nint main() { return lockcheck::find_strategy("single") ? 0 : 1; }\n' >"$work/pc.cc"
+# shellcheck disable=SC2046 # word splitting of the flags is intended
+c++ "$work/pc.cc" -o "$work/pc" $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs lockcheck-lock)
+"$work/pc" || { echo "example: FAIL: a lockcheck-lock pkg-config build does not find 'single'" >&2; exit 1; }
 echo "example: passed"
