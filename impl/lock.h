@@ -154,6 +154,7 @@ inline constexpr size_t kStrategyNameMax = 40;
 inline constexpr size_t kStrategiesMax = 256;  // registry size limit
 
 // Makes a fresh Strategy object (strategies are stateless; one per world).
+// Called under the registry's lock: it must not call the registry.
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
 
 // A strategy as handed to the registry: its metadata and its factory.
