@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "impl/client.h"
+#include "redis/client.h"
 #include "impl/single.h"
 
 namespace {

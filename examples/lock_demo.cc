@@ -17,7 +17,7 @@
 #include <string_view>
 #include <thread>
 
-#include "impl/client.h"
+#include "redis/client.h"
 
 namespace {
 

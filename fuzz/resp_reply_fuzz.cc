@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_target.h"
-#include "impl/reply.h"
+#include "redis/hiredis_reply.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   lockcheck::ReplyReader reader;

@@ -1,5 +1,9 @@
 #include "impl/lock.h"
 
+#include <mutex>
+
+#include "impl/check.h"
+
 #include "impl/broken.h"
 #include "impl/fenced.h"
 #include "impl/redlock.h"
@@ -46,42 +50,152 @@ Status validate(const LockOptions& o) {
   return Ok{};
 }
 
-const std::vector<StrategyInfo>& strategy_catalog() {
-  static const std::vector<StrategyInfo> kCatalog = {
-      {"single", true, "SET NX PX + random token; Lua compare-and-delete release, Lua extend"},
-      {"reentrant", true, "Redisson-style hash owner -> hold count; Lua acquire/release/renew", 1, true},
-      {"fenced", true, "single + a fencing token per grant (Lua SET NX PX + INCR); the resource refuses stale tokens"},
-      {"watchdog", true, "single + background renewal every ttl/3 while held (Redisson's watchdog)", 1, false, true},
-      {"redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5},
-      {"del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)"},
-      {"setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)"},
-      {"const-value", false, "SET key 1 NX EX, release with DEL (any client releases anyone's lock)"},
-      {"getset", false, "value = client wall-clock expiry, no TTL, takeover by GETSET (trusts every clock)"},
-      {"client-clock", false, "as single, but the holder judges its lease by its wall clock"},
-      {"watch-multi", false, "WATCH/GET/MULTI/SET/EXEC acquire, GET-then-DEL release (not atomic)"},
-      {"reentrant-naive", false, "owner check without a hold count (a nested release frees the lock)", 1, true},
-      {"extend-unchecked", false, "as single, but extends with plain PEXPIRE (renews the next holder's lock)"},
-      {"retry-forever", false, "as single, but acquire retries until granted, ignoring its timeout"},
+namespace {
+
+struct Registry {
+  std::mutex mu;
+  std::vector<StrategyDef> defs;  // catalog order; never more than kStrategiesMax
+};
+
+Status add_locked(Registry& r, StrategyDef def) {
+  auto bad = [&](const std::string& why) {
+    return Status(Error{ErrorCode::kInvalidArgument, "strategy '" + def.info.name + "': " + why});
   };
-  return kCatalog;
+  const std::string& name = def.info.name;
+  if (name.empty() || name.size() > kStrategyNameMax) {
+    return bad("name must be 1.." + std::to_string(kStrategyNameMax) + " characters");
+  }
+  if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
+    return bad("name may hold only a-z, 0-9, '.', '_' and '-'");
+  }
+  for (const auto& d : r.defs) {
+    if (d.info.name == name) return bad("a strategy of that name is registered already");
+  }
+  if (r.defs.size() >= kStrategiesMax) return bad("the registry is full (" + std::to_string(kStrategiesMax) + ")");
+  if (def.info.nodes < 1 || def.info.nodes > kStrategyNodesMax) {
+    return bad("nodes must be in [1, " + std::to_string(kStrategyNodesMax) + "]");
+  }
+  if (!def.make) return bad("no factory");
+  // Made once here so a wrong factory is found at registration, not deep in a run.
+  const std::unique_ptr<Strategy> probe = def.make();
+  if (probe == nullptr) return bad("the factory made nullptr");
+  if (probe->name() != name) return bad("the factory made a strategy named '" + std::string(probe->name()) + "'");
+  if (probe->renews() != def.info.renews) return bad("info.renews differs from Strategy::renews()");
+  r.defs.push_back(std::move(def));
+  return Ok{};
+}
+
+StrategyInfo builtin(std::string name, bool correct, std::string summary, int nodes = 1, bool reentrant = false,
+                     bool renews = false, bool fencing = false, std::vector<std::string> assumptions = {}) {
+  return StrategyInfo{std::move(name), correct,  std::move(summary), nodes, reentrant,
+                      renews,          fencing, std::move(assumptions)};
+}
+
+// The built-in strategies, registered exactly as a user's are.
+void register_builtins(Registry& r) {
+  const std::string kNoFailover = "one Redis node (or independent masters) that keeps acknowledged writes: no "
+                                  "failover to a replica that missed them, no restart without fsync";
+  const std::string kPauseBounded = "a holder does not pause (GC, VM stop) longer than its remaining validity";
+  const std::vector<StrategyDef> builtins = {
+      strategy_def<SingleLock>(builtin("single", true,
+                                       "SET NX PX + random token; Lua compare-and-delete release, Lua extend", 1, false,
+                                       false, false, {kNoFailover, kPauseBounded})),
+      strategy_def<ReentrantLock>(builtin("reentrant", true,
+                                          "Redisson-style hash owner -> hold count; Lua acquire/release/renew", 1, true,
+                                          false, false, {kNoFailover, kPauseBounded})),
+      strategy_def<FencedLock>(
+          builtin("fenced", true,
+                  "single + a fencing token per grant (Lua SET NX PX + INCR); the resource refuses "
+                  "stale tokens",
+                  1, false, false, true, {kNoFailover, "the protected resource checks every write's fencing token"})),
+      strategy_def<WatchdogLock>(builtin("watchdog", true,
+                                         "single + background renewal every ttl/3 while held (Redisson's watchdog)", 1,
+                                         false, true, false, {kNoFailover, kPauseBounded})),
+      strategy_def<RedlockLock>(
+          builtin("redlock", true, "N=5 independent masters, majority within validity = ttl - elapsed - drift", 5,
+                  false, false, false, {"clocks drift at most 1% of the TTL + 2 ms", kNoFailover, kPauseBounded})),
+      strategy_def<DelUncheckedLock>(
+          builtin("del-unchecked", false, "as single, but releases with plain DEL (deletes the next holder's lock)")),
+      strategy_def<SetnxExpireLock>(builtin(
+          "setnx-expire", false, "SETNX then EXPIRE as two commands (a crash between leaves a key with no TTL)")),
+      strategy_def<ConstValueLock>(
+          builtin("const-value", false, "SET key 1 NX EX, release with DEL (any client releases anyone's lock)")),
+      strategy_def<GetsetLock>(builtin(
+          "getset", false, "value = client wall-clock expiry, no TTL, takeover by GETSET (trusts every clock)")),
+      strategy_def<ClientClockLock>(
+          builtin("client-clock", false, "as single, but the holder judges its lease by its wall clock")),
+      strategy_def<WatchMultiLock>(
+          builtin("watch-multi", false, "WATCH/GET/MULTI/SET/EXEC acquire, GET-then-DEL release (not atomic)")),
+      strategy_def<ReentrantNaiveLock>(builtin(
+          "reentrant-naive", false, "owner check without a hold count (a nested release frees the lock)", 1, true)),
+      strategy_def<ExtendUncheckedLock>(builtin(
+          "extend-unchecked", false, "as single, but extends with plain PEXPIRE (renews the next holder's lock)")),
+      strategy_def<RetryForeverLock>(
+          builtin("retry-forever", false, "as single, but acquire retries until granted, ignoring its timeout")),
+  };
+  for (const auto& def : builtins) {
+    const Status s = add_locked(r, def);
+    LC_CHECK(s.ok());  // a built-in that does not register is a programmer error
+  }
+}
+
+Registry& registry() {
+  static Registry* r = [] {
+    auto* fresh = new Registry;  // never destroyed: usable from other statics' destructors
+    register_builtins(*fresh);
+    return fresh;
+  }();
+  return *r;
+}
+
+}  // namespace
+
+Status register_strategy(StrategyDef def) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  return add_locked(r, std::move(def));
+}
+
+Status ensure_registered(const StrategyDef& def) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  for (const auto& d : r.defs) {
+    if (d.info.name != def.info.name) continue;
+    if (d.info == def.info) return Ok{};
+    return Error{ErrorCode::kInvalidArgument,
+                 "strategy '" + def.info.name + "': registered already with different metadata"};
+  }
+  return add_locked(r, def);
+}
+
+std::vector<StrategyInfo> strategy_catalog() {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  std::vector<StrategyInfo> out;
+  out.reserve(r.defs.size());
+  for (const auto& d : r.defs) out.push_back(d.info);
+  return out;
+}
+
+std::optional<StrategyInfo> find_strategy(std::string_view name) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mu);
+  for (const auto& d : r.defs) {
+    if (d.info.name == name) return d.info;
+  }
+  return std::nullopt;
 }
 
 std::unique_ptr<Strategy> make_strategy(std::string_view name) {
-  if (name == "single") return std::make_unique<SingleLock>();
-  if (name == "redlock") return std::make_unique<RedlockLock>();
-  if (name == "fenced") return std::make_unique<FencedLock>();
-  if (name == "watchdog") return std::make_unique<WatchdogLock>();
-  if (name == "reentrant") return std::make_unique<ReentrantLock>();
-  if (name == "reentrant-naive") return std::make_unique<ReentrantNaiveLock>();
-  if (name == "del-unchecked") return std::make_unique<DelUncheckedLock>();
-  if (name == "setnx-expire") return std::make_unique<SetnxExpireLock>();
-  if (name == "const-value") return std::make_unique<ConstValueLock>();
-  if (name == "getset") return std::make_unique<GetsetLock>();
-  if (name == "client-clock") return std::make_unique<ClientClockLock>();
-  if (name == "watch-multi") return std::make_unique<WatchMultiLock>();
-  if (name == "extend-unchecked") return std::make_unique<ExtendUncheckedLock>();
-  if (name == "retry-forever") return std::make_unique<RetryForeverLock>();
-  return nullptr;
+  StrategyFactory make;
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mu);
+    for (const auto& d : r.defs) {
+      if (d.info.name == name) make = d.make;
+    }
+  }
+  return make ? make() : nullptr;
 }
 
 }  // namespace lockcheck

@@ -6,7 +6,9 @@
 #ifndef LOCKCHECK_IMPL_LOCK_H_
 #define LOCKCHECK_IMPL_LOCK_H_
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -128,17 +130,68 @@ class Strategy {
   }
 };
 
+// What lockcheck knows about a strategy besides its code: the simulator
+// sizes the world by it (nodes, reentrant, renews), the reports and the CLI
+// print it. A user's strategy states it exactly as the built-in ones do.
 struct StrategyInfo {
-  std::string_view name;
-  bool correct;  // false: a broken strategy kept to prove the harness catches it
-  std::string_view summary;
-  int nodes = 1;  // Redis nodes the strategy is meant to run against
+  std::string name;  // unique; 1..40 of [a-z0-9._-]; == Strategy::name()
+  bool correct = true;  // false: a broken strategy kept to prove the harness catches it
+  std::string summary;  // one line: how it acquires, releases, extends
+  int nodes = 1;  // Redis nodes the strategy is meant to run against, 1..kStrategyNodesMax
   bool reentrant = false;  // the workload exercises re-acquiring while held
   bool renews = false;     // the holder keeps the lease alive (holds longer than the TTL)
+  bool fencing = false;    // grants carry Lease::fence, checked by the protected resource
+  // What the strategy takes for granted and the simulator may break (e.g.
+  // "clocks drift at most 1% of the TTL"), one sentence each; printed by
+  // `lockcheck list strategies` so a violation can be read against them.
+  std::vector<std::string> assumptions;
+
+  bool operator==(const StrategyInfo&) const = default;
 };
 
-// Every strategy, in a stable order.
-const std::vector<StrategyInfo>& strategy_catalog();
+inline constexpr int kStrategyNodesMax = 9;
+inline constexpr size_t kStrategyNameMax = 40;
+inline constexpr size_t kStrategiesMax = 256;  // registry size limit
+
+// Makes a fresh Strategy object (strategies are stateless; one per world).
+// Called under the registry's lock: it must not call the registry.
+using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
+
+// A strategy as handed to the registry: its metadata and its factory.
+struct StrategyDef {
+  StrategyInfo info;
+  StrategyFactory make;
+};
+
+// The def of a default-constructible Strategy subclass T.
+template <class T>
+StrategyDef strategy_def(StrategyInfo info) {
+  return StrategyDef{std::move(info), [] { return std::unique_ptr<Strategy>(std::make_unique<T>()); }};
+}
+
+// The registry. The built-in strategies are registered through
+// register_strategy on first use of any function below, before any
+// user's, so the catalog order is: built-ins, then users' in the order
+// they registered. Thread-safe; meant to be filled before runs start
+// (a run looks its strategy up once, when its World is made).
+//
+// Error{kInvalidArgument} naming the problem when: the name is empty, too
+// long or has characters outside [a-z0-9._-]; it is taken; nodes is out of
+// range; make is empty or makes nullptr or a strategy whose name() differs;
+// or the registry already holds kStrategiesMax strategies.
+Status register_strategy(StrategyDef def);
+
+// As register_strategy, but Ok when a strategy of that name with equal
+// metadata is registered already: a test suite may register its strategy
+// from every test (and under --gtest_repeat) without caring which ran first.
+Status ensure_registered(const StrategyDef& def);
+
+// Every registered strategy, in catalog order (a copy: safe to hold while
+// another thread registers).
+std::vector<StrategyInfo> strategy_catalog();
+
+// The registered strategy called `name`, or nullopt.
+std::optional<StrategyInfo> find_strategy(std::string_view name);
 
 // nullptr when `name` is unknown.
 std::unique_ptr<Strategy> make_strategy(std::string_view name);

@@ -1,9 +1,5 @@
-// Reply: one decoded Redis reply, and the RESP codec both worlds share.
-//
-// The hiredis backend gets redisReply objects from hiredis; the simulator
-// gets RESP bytes from the modeled node and decodes them with hiredis's own
-// redisReader. Both paths end in reply_from_hiredis(), so reply handling is
-// one code path in both worlds.
+// Reply: one decoded Redis reply, and the command encoding. Decoding
+// (hiredis) is in hiredis_reply.h: the lock core does not need hiredis.
 #ifndef LOCKCHECK_IMPL_REPLY_H_
 #define LOCKCHECK_IMPL_REPLY_H_
 
@@ -13,9 +9,6 @@
 #include <vector>
 
 #include "impl/result.h"
-
-struct redisReply;
-struct redisReader;
 
 namespace lockcheck {
 
@@ -33,9 +26,6 @@ struct Reply {
   std::string to_string() const;
 };
 
-// Converts a hiredis reply tree. Never null.
-Reply reply_from_hiredis(const redisReply* r);
-
 // An error reply becomes Error{kRedisError, text}; anything else stays a Reply.
 Result<Reply> reply_to_result(Reply reply);
 
@@ -45,22 +35,6 @@ std::string encode_command(const std::vector<std::string>& argv);
 // caller that reuses `out` across commands allocates only when a command
 // is longer than any before it.
 void encode_command(const std::vector<std::string>& argv, std::string& out);
-
-// Incremental RESP decoder (hiredis's redisReader). One per connection.
-class ReplyReader {
- public:
-  ReplyReader();
-  ~ReplyReader();
-  ReplyReader(const ReplyReader&) = delete;
-  ReplyReader& operator=(const ReplyReader&) = delete;
-
-  // Decodes exactly one complete reply from `bytes`. A truncated or malformed
-  // input, or trailing bytes, is an Error{kProtocol}.
-  Result<Reply> decode_one(std::string_view bytes);
-
- private:
-  redisReader* reader_;
-};
 
 }  // namespace lockcheck
 

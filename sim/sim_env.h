@@ -18,6 +18,7 @@
 
 #include "impl/env.h"
 #include "impl/reply.h"
+#include "redis/hiredis_reply.h"
 #include "sim/history.h"
 #include "sim/ids.h"
 #include "sim/network.h"

@@ -20,7 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include "impl/client.h"
+#include "redis/client.h"
 #include "impl/fenced.h"
 #include "tests/redis_server.h"
 

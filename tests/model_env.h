@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "impl/env.h"
-#include "impl/reply.h"
+#include "redis/hiredis_reply.h"
 #include "model/node.h"
 
 namespace lockcheck::testing {

@@ -19,9 +19,9 @@
 
 #include <gtest/gtest.h>
 
-#include "impl/hiredis_env.h"
+#include "redis/hiredis_env.h"
 #include "impl/lock.h"
-#include "impl/reply.h"
+#include "redis/hiredis_reply.h"
 #include "impl/result.h"
 
 namespace lockcheck::testing {

@@ -14,8 +14,8 @@
 
 #include <gtest/gtest.h>
 
-#include "impl/client.h"
-#include "impl/hiredis_env.h"
+#include "redis/client.h"
+#include "redis/hiredis_env.h"
 #include "tests/redis_server.h"
 
 namespace lockcheck {

@@ -7,8 +7,8 @@
 //
 // This is the only place in lockcheck that may read real clocks, sleep a
 // thread, draw real randomness or open a socket.
-#ifndef LOCKCHECK_IMPL_HIREDIS_ENV_H_
-#define LOCKCHECK_IMPL_HIREDIS_ENV_H_
+#ifndef LOCKCHECK_REDIS_HIREDIS_ENV_H_
+#define LOCKCHECK_REDIS_HIREDIS_ENV_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "impl/env.h"
+#include "redis/hiredis_reply.h"
 
 struct redisContext;
 
@@ -115,4 +116,4 @@ class HiredisEnv : public Env {
 
 }  // namespace lockcheck
 
-#endif  // LOCKCHECK_IMPL_HIREDIS_ENV_H_
+#endif  // LOCKCHECK_REDIS_HIREDIS_ENV_H_

@@ -8,13 +8,13 @@
 // a mutex-guarded hand-off that the worker passes at each of its sleeps; a
 // sleep waits on a condition variable, so a stop ends it at once. (The
 // simulator runs the same keep_alive as a coroutine beside the holder.)
-#ifndef LOCKCHECK_IMPL_RENEWAL_H_
-#define LOCKCHECK_IMPL_RENEWAL_H_
+#ifndef LOCKCHECK_REDIS_RENEWAL_H_
+#define LOCKCHECK_REDIS_RENEWAL_H_
 
 #include <memory>
 #include <vector>
 
-#include "impl/hiredis_env.h"
+#include "redis/hiredis_env.h"
 #include "impl/lock.h"
 
 namespace lockcheck {
@@ -57,4 +57,4 @@ class Renewal {
 
 }  // namespace lockcheck
 
-#endif  // LOCKCHECK_IMPL_RENEWAL_H_
+#endif  // LOCKCHECK_REDIS_RENEWAL_H_

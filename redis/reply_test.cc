@@ -1,4 +1,4 @@
-#include "impl/reply.h"
+#include "redis/hiredis_reply.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "impl/hiredis_env.h"
+#include "redis/hiredis_env.h"
 
 #include <hiredis/hiredis.h>
 #include <signal.h>

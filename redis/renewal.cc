@@ -1,4 +1,4 @@
-#include "impl/renewal.h"
+#include "redis/renewal.h"
 
 #include <chrono>
 #include <condition_variable>

@@ -11,17 +11,17 @@
 //
 // Underneath, the same strategy coroutines the simulator checks run on a
 // HiredisEnv, driven to completion with run_sync().
-#ifndef LOCKCHECK_IMPL_CLIENT_H_
-#define LOCKCHECK_IMPL_CLIENT_H_
+#ifndef LOCKCHECK_REDIS_CLIENT_H_
+#define LOCKCHECK_REDIS_CLIENT_H_
 
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "impl/hiredis_env.h"
+#include "redis/hiredis_env.h"
 #include "impl/lock.h"
-#include "impl/renewal.h"
+#include "redis/renewal.h"
 
 namespace lockcheck {
 
@@ -156,4 +156,4 @@ class LockGuard {
 
 }  // namespace lockcheck
 
-#endif  // LOCKCHECK_IMPL_CLIENT_H_
+#endif  // LOCKCHECK_REDIS_CLIENT_H_

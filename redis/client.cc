@@ -1,4 +1,4 @@
-#include "impl/client.h"
+#include "redis/client.h"
 
 #include <utility>
 
