@@ -61,6 +61,13 @@ class ScopedSigpipeBlock {
   ScopedSigpipeBlock& operator=(const ScopedSigpipeBlock&) = delete;
 };
 
+// The socket timeout to set for a wait of at most `left`: half the slack
+// under it, so that the next call's deadline, a few microseconds either way
+// of this one's, is served by it too.
+Nanos socket_timeout_for(Nanos left) {
+  return left > HiredisEnv::kTimeoutSlack ? left - HiredisEnv::kTimeoutSlack / 2 : left;
+}
+
 std::string describe_context_error(const redisContext* c) {
   if (c == nullptr) return "out of memory";
   return c->errstr[0] != '\0' ? std::string(c->errstr) : "unknown error";
@@ -138,6 +145,7 @@ Status HiredisEnv::open(Node& node, Millis connect_timeout) {
   if (node.ctx != nullptr) {
     redisFree(node.ctx);
     node.ctx = nullptr;
+    node.socket_timeout = Nanos(0);
   }
   redisContext* c = redisConnectWithTimeout(node.endpoint.host.c_str(), node.endpoint.port,
                                             to_timeval(connect_timeout));
@@ -147,13 +155,23 @@ Status HiredisEnv::open(Node& node, Millis connect_timeout) {
     if (c != nullptr) redisFree(c);
     return e;
   }
-  if (redisSetTimeout(c, to_timeval(request_timeout_)) != REDIS_OK) {
-    Error e{ErrorCode::kConnectionLost,
-            "cannot set request timeout on " + node.endpoint.to_string() + ": " + describe_context_error(c)};
-    redisFree(c);
+  node.ctx = c;
+  return set_socket_timeout(node, socket_timeout_for(request_timeout_));
+}
+
+Status HiredisEnv::set_socket_timeout(Node& node, Nanos timeout) {
+  LC_CHECK(node.ctx != nullptr);
+  LC_CHECK(timeout > Nanos(0));
+  ++timeout_changes_;
+  if (redisSetTimeout(node.ctx, to_timeval(timeout)) != REDIS_OK) {
+    Error e{ErrorCode::kConnectionLost, "cannot set a timeout on " + node.endpoint.to_string() + ": " +
+                                            describe_context_error(node.ctx)};
+    redisFree(node.ctx);
+    node.ctx = nullptr;
+    node.socket_timeout = Nanos(0);
     return e;
   }
-  node.ctx = c;
+  node.socket_timeout = timeout;
   return Ok{};
 }
 
@@ -202,21 +220,18 @@ Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::str
     const Millis connect = std::min(connect_timeout_, std::chrono::ceil<Millis>(wait));
     if (auto s = open(node, connect); !s.ok()) return s.error();
   }
-  // Shorter than the request timeout: this call alone waits less (the
-  // socket timeout goes back to the request timeout after it).
   const Nanos left = give_up_at - mono_now();
   if (left <= Nanos(0)) {
     return Error{ErrorCode::kTimeout, argv.front() + " to " + node.endpoint.to_string() +
                                           ": not sent, the caller's deadline passed while connecting"};
   }
-  const bool cut_short = left < request_timeout_;
-  if (cut_short && redisSetTimeout(node.ctx, to_timeval(left)) != REDIS_OK) {
-    Error e{ErrorCode::kConnectionLost, "cannot set a timeout on " + node.endpoint.to_string() + ": " +
-                                            describe_context_error(node.ctx)};
-    redisFree(node.ctx);
-    node.ctx = nullptr;
-    return e;
+  // The timeout already set serves when it is at most `left` and at most
+  // kTimeoutSlack shorter (the common case: the last call's deadline was as
+  // far off); a new one is set only otherwise.
+  if (node.socket_timeout > left || node.socket_timeout < left - kTimeoutSlack) {
+    if (auto s = set_socket_timeout(node, socket_timeout_for(left)); !s.ok()) return s.error();
   }
+  const bool cut_short = left < request_timeout_ - kTimeoutSlack;
 
   std::vector<const char*> args;
   std::vector<size_t> lens;
@@ -238,10 +253,6 @@ Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::str
   if (raw != nullptr) {
     Reply reply = reply_from_hiredis(static_cast<redisReply*>(raw));
     freeReplyObject(raw);
-    if (cut_short && redisSetTimeout(node.ctx, to_timeval(request_timeout_)) != REDIS_OK) {
-      redisFree(node.ctx);  // the reply is good; the next call reconnects
-      node.ctx = nullptr;
-    }
     return reply_to_result(std::move(reply));
   }
 
@@ -250,11 +261,13 @@ Result<Reply> HiredisEnv::call_now(size_t node_index, const std::vector<std::str
   const std::string where = node.endpoint.to_string();
   const int err = node.ctx->err;
   const std::string what = describe_context_error(node.ctx);
+  const Nanos waited = node.socket_timeout;
   redisFree(node.ctx);
   node.ctx = nullptr;
+  node.socket_timeout = Nanos(0);
   const std::string cmd = argv.front();
   if (err == REDIS_ERR_IO && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
-    return Error{ErrorCode::kTimeout, cmd + " to " + where + ": no reply within " + std::to_string(to_ms(left)) + " ms" +
+    return Error{ErrorCode::kTimeout, cmd + " to " + where + ": no reply within " + std::to_string(to_ms(waited)) + " ms" +
                                           (cut_short ? " (the caller's deadline)" : "")};
   }
   if (err == REDIS_ERR_PROTOCOL) {
