@@ -131,6 +131,11 @@ class HiredisEnv : public Env {
   Millis request_timeout_;
   std::mt19937_64 rng_;
   int64_t timeout_changes_ = 0;
+  // The command being sent, in RESP; reused so that a command costs no
+  // allocation here. A buffer grown past kCommandBufferKeepMax (a big
+  // value) is released after its command.
+  std::string command_;
+  static constexpr size_t kCommandBufferKeepMax = 64 * 1024;
 };
 
 }  // namespace lockcheck
