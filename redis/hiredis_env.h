@@ -82,21 +82,37 @@ class HiredisEnv : public Env {
   // and the call after tries again. The reconnect's TCP connect counts
   // against the same request timeout (it waits at most the smaller of the
   // connect and request timeouts), so a call never takes longer than one
-  // request timeout. node < node_count(); argv non-empty.
+  // request timeout. It may give up up to kTimeoutSlack sooner than the
+  // request timeout: the socket timeout is changed only when it falls
+  // outside [wait - kTimeoutSlack, wait] (see call_now), which keeps
+  // setsockopt(2) off the common path. node < node_count(); argv non-empty.
   Task<Result<Reply>> call(size_t node, std::vector<std::string> argv) override;
   // As call(), but the wait for the reply (and a reconnect's TCP connect)
-  // ends at reply_by when that is sooner; a reply_by already reached sends
-  // nothing. Error{kTimeout} either way.
+  // ends at reply_by when that is sooner (never later, and at most
+  // kTimeoutSlack sooner); a reply_by already reached sends nothing.
+  // Error{kTimeout} either way.
   Task<Result<Reply>> call_by(size_t node, std::vector<std::string> argv, MonoInstant reply_by) override;
   Nanos request_timeout() const override { return request_timeout_; }
 
   // The address of node `node` (< node_count()).
   const Endpoint& endpoint(size_t node) const;
 
+  // How much sooner than its deadline a call may give up. Callers' deadlines
+  // ("one request from now", an acquire's cutoff) land a few microseconds
+  // apart from call to call; with no slack every command would set the
+  // socket timeout (2 setsockopt calls) and set it back (2 more).
+  static constexpr Nanos kTimeoutSlack = Millis(1);
+
+  // How many times the socket timeout was changed, over all nodes and
+  // reconnects (each change is 2 setsockopt calls). For tests and benchmarks.
+  int64_t timeout_changes() const { return timeout_changes_; }
+
  private:
   struct Node {
     Endpoint endpoint;
     redisContext* ctx = nullptr;  // null: disconnected, reconnect on next call
+    // The receive and send timeout set on ctx's socket (> 0 while connected).
+    Nanos socket_timeout{0};
   };
 
   HiredisEnv(std::vector<Endpoint> endpoints, Millis connect_timeout, Millis request_timeout);
@@ -104,14 +120,23 @@ class HiredisEnv : public Env {
   // (Re)opens node's connection, waiting at most connect_timeout for the
   // TCP connect. Error{kConnectionLost} on failure.
   Status open(Node& node, Millis connect_timeout);
+  // Sets node's socket timeout to `timeout` (> 0). Error{kConnectionLost}
+  // on failure, with the connection dropped.
+  Status set_socket_timeout(Node& node, Nanos timeout);
   // The blocking body of call(): waits at most `wait` (> 0, <= the request
-  // timeout) for the connect and the reply.
+  // timeout) for the connect and the reply, and at least wait - kTimeoutSlack.
   Result<Reply> call_now(size_t node, const std::vector<std::string>& argv, Nanos wait);
 
   std::vector<Node> nodes_;
   Millis connect_timeout_;
   Millis request_timeout_;
   std::mt19937_64 rng_;
+  int64_t timeout_changes_ = 0;
+  // The command being sent, in RESP; reused so that a command costs no
+  // allocation here. A buffer grown past kCommandBufferKeepMax (a big
+  // value) is released after its command.
+  std::string command_;
+  static constexpr size_t kCommandBufferKeepMax = 64 * 1024;
 };
 
 }  // namespace lockcheck
