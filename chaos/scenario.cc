@@ -398,7 +398,9 @@ Scenario parse_root(const json& j, std::span<const std::string_view> properties)
   c.strategy = as_string(need(j, "", "strategy"), "strategy");
   if (!make_strategy(c.strategy)) {
     std::vector<std::string_view> known;
-    for (const auto& info : strategy_catalog()) known.push_back(info.name);
+    // A copy held here: `known` views its names.
+    const auto catalog = strategy_catalog();
+    for (const auto& info : catalog) known.push_back(info.name);
     fail("strategy", "unknown strategy '" + c.strategy + "' " + known_list(known));
   }
   const json& seed = need(j, "", "seed");

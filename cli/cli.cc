@@ -109,7 +109,9 @@ lc::Result<std::vector<std::string>> parse_strategies(const std::string& text) {
       add(item);
     } else {
       std::vector<std::string_view> known = {"all", "correct", "broken"};
-      for (const auto& s : lc::strategy_catalog()) known.push_back(s.name);
+      // A copy held here: `known` views its names.
+      const auto catalog = lc::strategy_catalog();
+      for (const auto& s : catalog) known.push_back(s.name);
       return lc::Error{lc::ErrorCode::kInvalidArgument, "unknown strategy '" + item + "' " + lc::known_list(known)};
     }
   }

@@ -13,7 +13,9 @@ Result<std::unique_ptr<LockClient>> LockClient::connect(std::vector<Endpoint> en
   std::unique_ptr<Strategy> strategy = make_strategy(strategy_name);
   if (strategy == nullptr) {
     std::vector<std::string_view> known;
-    for (const auto& info : strategy_catalog()) known.push_back(info.name);
+    // A copy held here: `known` views its names.
+    const auto catalog = strategy_catalog();
+    for (const auto& info : catalog) known.push_back(info.name);
     return Error{ErrorCode::kInvalidArgument,
                  "unknown strategy '" + std::string(strategy_name) + "' " + known_list(known)};
   }
