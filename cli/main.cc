@@ -25,6 +25,7 @@
 #include "reports/ci_outputs.h"
 #include "reports/report.h"
 #include "reports/results_json.h"
+#include "serve/serve_main.h"
 
 namespace lc = lockcheck;
 using lockcheck::chaos::FaultKind;
@@ -571,6 +572,12 @@ int cmd_list(const std::string& what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `serve` and `clients` parse their own arguments (serve/serve_main.h).
+  if (argc >= 2 && (std::string_view(argv[1]) == "serve" || std::string_view(argv[1]) == "clients")) {
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    return std::string_view(argv[1]) == "serve" ? lockcheck::serve::serve_main(rest)
+                                                 : lockcheck::serve::clients_main(rest);
+  }
   CLI::App app{"lockcheck: finds the faults under which a Redis lock breaks, in deterministic simulation.\n"
                "Exit codes: 0 all properties held, 1 a property was violated, 2 bad usage or input, 3 harness fault."};
   app.require_subcommand(1);

@@ -13,7 +13,13 @@ packages=(
   libhiredis-dev liblua5.1-0-dev redis-server
   nlohmann-json3-dev libcli11-dev
   chromium fonts-dejavu-core
+  libasio-dev python3-redis
 )
+# The node-redlock driver (drivers/node) needs node and npm; a machine that
+# has its own node keeps it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)
 fi
@@ -24,7 +30,18 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# node-redlock and ioredis at the versions drivers/node/package-lock.json pins.
+install_node_driver() {
+  if [ ! -d "$root/drivers/node/node_modules/redlock" ]; then
+    echo "setup: npm ci in drivers/node (node-redlock, ioredis)" >&2
+    (cd "$root/drivers/node" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+}
+if [ ${#missing[@]} -eq 0 ]; then
+  install_node_driver
+  exit 0
+fi
 
 echo "setup: installing ${missing[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -38,3 +55,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_node_driver
