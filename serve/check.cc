@@ -38,6 +38,8 @@ struct ClientState {
   bool killed_by_fault = false;
   uint64_t session = 0;   // the current lock session (0: none yet)
   bool holding = false;   // granted and not yet releasing
+  bool acquiring = false; // between ACQUIRING and its GRANTED / NOTGRANTED
+  int acquires = 0;       // ACQUIRINGs sent
   int grants = 0;
   int checks = 0;
 };
@@ -87,6 +89,11 @@ class Check final : public Handler {
     out_.wall_ms = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - t0).count();
     if (out_.exit_code != 0) return out_;
     if (recorder_.overflow()) return harness_fault("the history passed kEventsMax events");
+    if (o_.fault != FaultClass::kNone && !armed_done_) {
+      return harness_fault(std::string("the ") + fault_class_name(o_.fault) + " fault never struck: " +
+                           name_of(out_.target) + " never reached its trigger while another client waited " +
+                           "(give the clients more --acquires)");
+    }
     judge();
     return out_;
   }
@@ -129,6 +136,8 @@ class Check final : public Handler {
     if (cmd == "lockcheck.acquiring" && argv.size() == 1) {
       if (cs.holding) return garbage(client, "LOCKCHECK.ACQUIRING while it holds the lock");
       cs.session = ++sessions_;
+      cs.acquiring = true;
+      cs.acquires++;
       e.kind = sim::EventKind::kAcquireInvoke;
       cluster_.set_op(client, sim::Op::kAcquire);
     } else if (cmd == "lockcheck.granted" && (argv.size() == 3 || argv.size() == 4)) {
@@ -152,6 +161,7 @@ class Check final : public Handler {
         e.fence = static_cast<uint64_t>(*fence);
       }
       cs.holding = true;
+      cs.acquiring = false;
       cs.grants++;
       out_.grants++;
       token_[client] = e.token;
@@ -160,6 +170,7 @@ class Check final : public Handler {
     } else if (cmd == "lockcheck.notgranted" && argv.size() <= 2) {
       if (cs.session == 0 || cs.holding) return garbage(client, "LOCKCHECK.NOTGRANTED without LOCKCHECK.ACQUIRING");
       e.kind = sim::EventKind::kAcquireFail;
+      cs.acquiring = false;
       e.detail = argv.size() == 2 ? argv[1] : "not granted";
       cluster_.set_op(client, sim::Op::kNone);
     } else if (cmd == "lockcheck.checked" && argv.size() == 1) {
@@ -348,8 +359,20 @@ class Check final : public Handler {
     return nodes;
   }
 
+  // Faults strike only while another client waits for the lock or has
+  // acquires left (its think time is shorter than a hold), so the lock is
+  // contended during the fault in every run.
+  bool contended(int client) const {
+    for (int c = 0; c < o_.clients; ++c) {
+      const ClientState& other = *clients_[static_cast<size_t>(c)];
+      if (c == client || other.done || other.killed_by_fault) continue;
+      if (other.acquiring || other.acquires < o_.acquires) return true;
+    }
+    return false;
+  }
+
   void on_checked(int client) {
-    if (client != out_.target || armed_done_ || o_.fault != FaultClass::kPause) return;
+    if (client != out_.target || armed_done_ || o_.fault != FaultClass::kPause || !contended(client)) return;
     armed_done_ = true;
     pause(client);
   }
@@ -365,7 +388,7 @@ class Check final : public Handler {
   }
 
   void on_granted(int client) {
-    if (client != out_.target || armed_done_ || finished_) return;
+    if (client != out_.target || armed_done_ || finished_ || !contended(client)) return;
     ClientState& cs = *clients_[static_cast<size_t>(client)];
     switch (o_.fault) {
       case FaultClass::kNone:

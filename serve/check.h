@@ -5,8 +5,9 @@
 //
 // Real time is not deterministic: a check reproduces its fault schedule,
 // not the exact interleaving. Each fault is triggered by the target's own
-// report (its grant, or the check before a write) and lasts a multiple of
-// the TTL, so the verdict does not hang on scheduling noise.
+// report (its grant, or the check before a write) while another client
+// waits for the lock, is applied before that report is answered, and lasts
+// a multiple of the TTL, so the verdict does not hang on scheduling noise.
 #ifndef LOCKCHECK_SERVE_CHECK_H_
 #define LOCKCHECK_SERVE_CHECK_H_
 

@@ -182,6 +182,16 @@ int clients_main(const std::vector<std::string>& args) {
         return out.exit_code;
       }
       walls.push_back(out.wall_ms);
+      {
+        // Every run's history beside its driver logs, violated or not.
+        std::string text;
+        for (const AppliedFault& af : out.faults) text += "fault at " + std::to_string(ms_of(af.at)) + " ms: " + af.what + "\n";
+        for (const sim::Event& e : out.history.events) text += sim::describe(e) + "\n";
+        if (!write_file(o.log_dir + "/history.txt", text)) {
+          std::cerr << "lockcheck clients: cannot write " << o.log_dir << "/history.txt\n";
+          return 3;
+        }
+      }
       std::set<std::string> props;
       for (const properties::Violation& v : out.violations) {
         if (!props.insert(v.property).second) continue;

@@ -237,3 +237,36 @@ TEST(Serve, LinkCutAndDelay) {
 
 }  // namespace
 }  // namespace lockcheck::serve
+namespace lockcheck::serve {
+namespace {
+
+// Catches: a restarted node that cannot reopen its port, or accepts late,
+// while a client from before the crash still holds its closed connection.
+TEST(Serve, RestartWhileOldClientsLinger) {
+  Served s({});
+  Ctx old(s.port(0, 0));
+  EXPECT_EQ(str_of(old.cmd("PING")), "PONG");
+  // A reply the old client has not read yet: the crashed node's socket
+  // lingers with unsent data.
+  Raw unread(s.port(0, 0));
+  const std::string big(1024 * 1024, 'x');
+  unread.send("*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$" + std::to_string(big.size()) + "\r\n" + big + "\r\n");
+  for (int i = 0; i < 8; ++i) unread.send("*2\r\n$3\r\nGET\r\n$1\r\nb\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  s.on_server([](Cluster& c) { c.crash_node(0); });
+  EXPECT_EQ(old.cmd("PING"), nullptr);
+  {
+    Ctx down(s.port(0, 0));
+    EXPECT_TRUE(down.c->err != 0) << "a crashed node accepted a connection";
+  }
+  s.on_server([](Cluster& c) { EXPECT_FALSE(c.restart_node(0).has_value()); });
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Ctx b(s.port(0, 0));
+    EXPECT_EQ(str_of(b.cmd("PING")), "PONG");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(100));
+  }
+}
+
+}  // namespace
+}  // namespace lockcheck::serve

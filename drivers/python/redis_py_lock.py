@@ -36,10 +36,18 @@ def main():
         lock = r.lock(env["LOCKCHECK_KEY"], timeout=ttl_s, sleep=0.01,
                       blocking_timeout=int(env["LOCKCHECK_ACQUIRE_TIMEOUT_MS"]) / 1000.0)
         report("LOCKCHECK.ACQUIRING")
-        try:
-            granted = lock.acquire()
-        except redis.RedisError as e:
-            report("LOCKCHECK.NOTGRANTED", "error: %s" % e)
+        # Lock.acquire raises on a connection error instead of retrying; a
+        # service would try again until its own deadline, and so does this.
+        deadline = time.monotonic() + int(env["LOCKCHECK_ACQUIRE_TIMEOUT_MS"]) / 1000.0
+        granted, error = False, None
+        while not granted and time.monotonic() < deadline:
+            try:
+                granted = lock.acquire(blocking_timeout=max(0.0, deadline - time.monotonic()))
+            except redis.RedisError as e:
+                error = e
+                time.sleep(0.01)
+        if not granted and error is not None:
+            report("LOCKCHECK.NOTGRANTED", "error: %s" % error)
             time.sleep(think_s)
             continue
         if not granted:
