@@ -129,6 +129,14 @@ class Check final : public Handler {
       return model::Reply::status("OK");
     }
     if (client < 0) return garbage(client, "'" + argv[0] + "' before LOCKCHECK.HELLO");
+    if (cmd == "lockcheck.start" && argv.size() == 1) {
+      // The start barrier: no workload begins before every driver is up
+      // (a node driver takes a second to start, a C++ one a millisecond).
+      for (const auto& c : clients_) {
+        if (!c->hello) return model::Reply::status("WAIT");
+      }
+      return model::Reply::status("GO");
+    }
     ClientState& cs = *clients_[static_cast<size_t>(client)];
     if (cs.done) return garbage(client, "'" + argv[0] + "' after LOCKCHECK.DONE");
     sim::Event e;

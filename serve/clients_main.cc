@@ -204,7 +204,9 @@ int clients_main(const std::vector<std::string>& args) {
             {"reproduce", "lockcheck clients --driver " + shell_quote(o.driver_command) + " --name " +
                               shell_quote(o.driver_name) + (o.strategy.empty() ? "" : " --strategy " + o.strategy) +
                               " --faults " + cell + " --nodes " + std::to_string(o.nodes) + " --clients " +
-                              std::to_string(o.clients) + " --ttl-ms " + std::to_string(o.ttl_ms) + " --seed " +
+                              std::to_string(o.clients) + " --ttl-ms " + std::to_string(o.ttl_ms) + " --acquires " +
+                              std::to_string(o.acquires) + " --hold-ms " + std::to_string(o.hold_ms) + " --writes " +
+                              std::to_string(o.writes) + " --think-ms " + std::to_string(o.think_ms) + " --seed " +
                               std::to_string(o.seed) +
                               (o.persistence == Persistence::kAlways ? " --persistence always" : "")},
             {"driver", o.driver_name},

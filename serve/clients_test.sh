@@ -90,4 +90,23 @@ expect garbage 2 "garbage-driver client-" --driver "/usr/bin/python3 -c \"import
 expect early-exit 2 "early-driver client-" --driver "/bin/true" --name early-driver
 expect hang 2 "hang-driver hung" --driver "/bin/sleep 30" --name hang-driver --timeout-s 2
 
+# Ctrl-C: exit 3, and every driver is gone (killed by its pid).
+pidfile="$out/driver.pids"
+"$lc" clients --report "$out/interrupt" --name sleeper --timeout-s 60 \
+  --driver "/bin/sh -c 'echo \$\$ >> $pidfile; exec sleep 60'" >"$out/interrupt.log" 2>&1 &
+lc_pid=$!
+for _ in $(seq 100); do [ "$(wc -l <"$pidfile" 2>/dev/null)" = 2 ] && break; sleep 0.05; done
+kill -INT "$lc_pid"
+wait "$lc_pid"
+got=$?
+alive=0
+for p in $(cat "$pidfile" 2>/dev/null); do kill -0 "$p" 2>/dev/null && alive=1; done
+if [ "$got" != 3 ] || [ "$alive" != 0 ] || ! grep -q interrupted "$out/interrupt.log"; then
+  echo "FAIL interrupt: exit $got (want 3), drivers alive: $alive"
+  sed 's/^/    /' "$out/interrupt.log"
+  fail=1
+else
+  echo "ok   interrupt"
+fi
+
 exit $fail

@@ -38,7 +38,8 @@ class Control {
     ctx_ = redisConnect(host_port.substr(0, colon).c_str(), std::atoi(host_port.c_str() + colon + 1));
     if (ctx_ == nullptr || ctx_->err) die("cannot connect to LOCKCHECK_CONTROL " + host_port);
   }
-  void send(const std::vector<std::string>& argv) {
+  // Sends argv; returns the status reply's text.
+  std::string send(const std::vector<std::string>& argv) {
     std::vector<const char*> ptrs;
     std::vector<size_t> lens;
     for (const std::string& a : argv) {
@@ -52,6 +53,7 @@ class Control {
     const std::string text = r->str ? std::string(r->str, r->len) : "";
     freeReplyObject(r);
     if (!ok) die("control refused " + argv[0] + ": " + text);
+    return text;
   }
 
  private:
@@ -68,6 +70,7 @@ int main() {
   Control control(env("LOCKCHECK_CONTROL"));
   const std::string client = env("LOCKCHECK_CLIENT");
   control.send({"LOCKCHECK.HELLO", client});
+  while (control.send({"LOCKCHECK.START"}) != "GO") std::this_thread::sleep_for(Millis(5));
   auto endpoints = lockcheck::parse_endpoints(env("LOCKCHECK_NODES"));
   if (!endpoints.ok()) {
     std::fprintf(stderr, "lockcheck-driver: %s\n", endpoints.error().to_string().c_str());

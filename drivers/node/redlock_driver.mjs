@@ -51,6 +51,7 @@ redlock.on("error", () => {});
 
 async function main() {
   await report("LOCKCHECK.HELLO", need("LOCKCHECK_CLIENT"));
+  while ((await control.call("LOCKCHECK.START")) !== "GO") await sleep(5);
   const key = need("LOCKCHECK_KEY");
   const writes = Number(need("LOCKCHECK_WRITES"));
   const holdMs = Number(need("LOCKCHECK_HOLD_MS"));

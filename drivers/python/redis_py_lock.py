@@ -26,6 +26,8 @@ def main():
             sys.exit("control refused %s: %r" % (args[0], reply))
 
     report("LOCKCHECK.HELLO", env["LOCKCHECK_CLIENT"])
+    while control.execute_command("LOCKCHECK.START") not in (b"GO", "GO"):
+        time.sleep(0.005)
     node_host, node_port = env["LOCKCHECK_NODES"].split(",")[0].rsplit(":", 1)
     ttl_s = int(env["LOCKCHECK_TTL_MS"]) / 1000.0
     r = redis.Redis(host=node_host, port=int(node_port), socket_timeout=max(0.05, ttl_s / 10))
