@@ -76,13 +76,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
       }
       input_.append(chunk_.data(), n);
       frame();
-      if (!closing_) read();
+      if (!closing_ && !deferred_error_) read();
     });
   }
 
   // Cuts every complete command out of the input.
   void frame() {
-    while (!closing_) {
+    while (!closing_ && !deferred_error_) {
       Frame f = next_frame(input_);
       if (f.kind == Frame::Kind::kNeedMore) {
         if (input_.size() > kRequestBytesMax) protocol_error("ERR Protocol error: request too large for the model");
@@ -92,6 +92,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
         protocol_error(f.error);
         break;
       }
+      if (deferred_error_) break;
       input_.erase(0, f.consumed);
       if (f.kind == Frame::Kind::kEmpty) continue;
       const LinkState link = owner_.handler_.link();
@@ -104,13 +105,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     run_ready();
   }
 
-  // Redis answers a protocol error, then closes once the reply is out.
+  // Redis answers the commands before the bad bytes, then the protocol
+  // error, then closes once the replies are out.
   void protocol_error(const std::string& text) {
-    closing_ = true;
     input_.clear();
-    pending_.clear();
-    output_ += model::encode_reply(model::Reply::error(text));
-    write();
+    deferred_error_ = text;
   }
 
   void run_ready() {
@@ -125,6 +124,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       const model::Reply reply = owner_.handler_.handle(session_, p.argv);
       output_ += model::encode_reply(reply);
       if (session_.close_after_reply) closing_ = true;
+    }
+    if (pending_.empty() && deferred_error_ && !closing_) {
+      output_ += model::encode_reply(model::Reply::error(*deferred_error_));
+      closing_ = true;
     }
     write();
     if (!pending_.empty() && !closing_ && !timer_armed_) {
@@ -178,6 +181,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;  // no more commands: close once the output is out
   bool closed_ = false;
   bool blackholed_ = false;
+  // A protocol error seen after the commands still pending: sent once they
+  // are answered, then the connection closes.
+  std::optional<std::string> deferred_error_;
 };
 
 Listener::Listener(asio::io_context& io, Handler& handler, int64_t& next_id)

@@ -160,8 +160,9 @@ TEST(Serve, PartialReads) {
 TEST(Serve, MalformedRequestGetsProtocolErrorAndClose) {
   Served s({});
   Raw raw(s.port(0, 0));
-  raw.send("*1\r\n+PING\r\n");
-  const std::string err = "-ERR Protocol error: expected '$', got '+'\r\n";
+  // The command before the bad bytes is answered first, as Redis does.
+  raw.send("*1\r\n$4\r\nPING\r\n*1\r\n+PING\r\n");
+  const std::string err = "+PONG\r\n-ERR Protocol error: expected '$', got '+'\r\n";
   EXPECT_EQ(raw.read(err.size()), err);
   EXPECT_TRUE(raw.closed_by_peer());
   Ctx ctx(s.port(0, 0));
