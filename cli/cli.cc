@@ -30,6 +30,7 @@
 #include "reports/ci_outputs.h"
 #include "reports/report.h"
 #include "reports/results_json.h"
+#include "serve/serve_main.h"
 #include "testing/replay.h"
 
 namespace lc = lockcheck;
@@ -561,8 +562,15 @@ int main(int argc, char** argv, const std::vector<StrategyDef>& extra_strategies
   for (const auto& def : extra_strategies) {
     if (auto s = ensure_registered(def); !s.ok()) return usage_error(s.error().message);
   }
+  // `serve` and `clients` (foreign clients in real time) parse their own
+  // arguments (serve/serve_main.h).
+  if (argc >= 2 && (std::string_view(argv[1]) == "serve" || std::string_view(argv[1]) == "clients")) {
+    const std::vector<std::string> rest(argv + 2, argv + argc);
+    return std::string_view(argv[1]) == "serve" ? serve::serve_main(rest) : serve::clients_main(rest);
+  }
   CLI::App app{"lockcheck: finds the faults under which a Redis lock breaks, in deterministic simulation.\n"
-               "Exit codes: 0 all properties held, 1 a property was violated, 2 bad usage or input, 3 harness fault."};
+               "Exit codes: 0 all properties held, 1 a property was violated, 2 bad usage or input, 3 harness fault.\n"
+               "Foreign lock clients in real time: `lockcheck serve --help`, `lockcheck clients --help`."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "lockcheck 0.1.0");
 

@@ -423,9 +423,72 @@ Reply cmd_wait(CommandContext&, const Argv& argv) {
   return Reply::integer_reply(0);
 }
 
-// Alphabetical, for the reader; lookup is a linear scan of 23 names.
+// ECHO message.
+Reply cmd_echo(CommandContext&, const Argv& argv) { return Reply::bulk(argv[1]); }
+
+// SELECT index: the model has database 0 only. Redis 7.0's order: not an
+// integer, not an int, then out of range (its 16 databases are 0..15; the model answers
+// every index but 0 as out of range: a client that selects another database
+// is not one the model can serve honestly).
+Reply cmd_select(CommandContext&, const Argv& argv) {
+  const std::optional<int64_t> index = parse_int64(argv[1]);
+  if (!index) return Reply::error(kErrNotInteger);
+  if (*index < std::numeric_limits<int>::min() || *index > std::numeric_limits<int>::max()) {
+    return Reply::error("ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
+  if (*index != 0) return Reply::error("ERR DB index is out of range");
+  return Reply::status("OK");
+}
+
+// INFO [section ...]: the fields client libraries read in their ready checks
+// (redis_version, loading, role, ...), in Redis 7.0's layout. An unknown
+// section gives an empty bulk, as on Redis.
+Reply cmd_info(CommandContext& ctx, const Argv& argv) {
+  struct Section {
+    const char* name;
+    const char* title;
+  };
+  constexpr Section kSections[] = {{"server", "Server"},
+                                   {"clients", "Clients"},
+                                   {"persistence", "Persistence"},
+                                   {"replication", "Replication"},
+                                   {"keyspace", "Keyspace"}};
+  const auto body = [&](std::string_view name) -> std::string {
+    if (name == "server") {
+      return "redis_version:" + std::string(kModelRedisVersion) +
+             "\r\nredis_mode:standalone\r\narch_bits:64\r\nmultiplexing_api:model\r\n";
+    }
+    if (name == "clients") return "connected_clients:1\r\nblocked_clients:0\r\n";
+    if (name == "persistence") return "loading:0\r\nasync_loading:0\r\naof_enabled:0\r\n";
+    if (name == "replication") return "role:master\r\nconnected_slaves:0\r\n";
+    const size_t keys = ctx.keys.live_count(ctx.now_ms);
+    if (keys == 0) return "";
+    return "db0:keys=" + std::to_string(keys) + ",expires=0,avg_ttl=0\r\n";
+  };
+  bool all = argv.size() == 1;
+  std::vector<std::string_view> wanted;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string lower = to_lower(argv[i]);
+    if (lower == "default" || lower == "all" || lower == "everything") all = true;
+    for (const Section& s : kSections) {
+      if (lower == s.name) wanted.push_back(s.name);
+    }
+  }
+  std::string out;
+  for (const Section& s : kSections) {
+    bool on = all;
+    for (std::string_view w : wanted) on = on || w == s.name;
+    if (!on) continue;
+    if (!out.empty()) out += "\r\n";
+    out += std::string("# ") + s.title + "\r\n" + body(s.name);
+  }
+  return Reply::bulk(std::move(out));
+}
+
+// Alphabetical, for the reader; lookup is a linear scan of 26 names.
 constexpr CommandSpec kCommands[] = {
     {"del", -2, false, false, cmd_del},
+    {"echo", 2, false, false, cmd_echo},
     {"exists", -2, false, false, cmd_exists},
     {"expire", -3, false, false, cmd_expire},
     {"get", 2, false, false, cmd_get},
@@ -438,11 +501,13 @@ constexpr CommandSpec kCommands[] = {
     {"hset", -4, true, false, cmd_hset},
     {"incr", 2, true, false, cmd_incr},
     {"incrby", 3, true, false, cmd_incrby},
+    {"info", -1, false, false, cmd_info},
     {"persist", 2, false, false, cmd_persist},
     {"pexpire", -3, false, false, cmd_pexpire},
     {"ping", -1, false, false, cmd_ping},
     {"publish", 3, false, false, cmd_publish},
     {"pttl", 2, false, false, cmd_pttl},
+    {"select", 2, false, false, cmd_select},
     {"set", -3, true, false, cmd_set},
     {"setnx", 3, true, false, cmd_setnx},
     {"ttl", 2, false, false, cmd_ttl},
@@ -457,6 +522,65 @@ const CommandSpec* find_data_command(std::string_view lower_name) {
     if (lower_name == spec.name) return &spec;
   }
   return nullptr;
+}
+
+namespace {
+
+// Redis's clientSetName(): every byte printable ASCII, no space.
+bool valid_client_name(const std::string& name) {
+  for (char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+// CLIENT INFO's line, with Redis 7.0's fields in its order; the fields that
+// describe Redis's own buffers carry fixed plausible values.
+std::string client_info_line(const Session& s, int64_t now_unix_ms) {
+  const int64_t age_s = (now_unix_ms - s.created_unix_ms) / 1000;
+  return "id=" + std::to_string(s.id) + " addr=" + s.addr + " laddr=" + s.laddr + " fd=8 name=" + s.name +
+         " age=" + std::to_string(age_s < 0 ? 0 : age_s) +
+         " idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=26 qbuf-free=20448 argv-mem=10"
+         " multi-mem=0 rbs=16384 rbp=16384 obl=0 oll=0 omem=0 tot-mem=37658 events=r cmd=client|info"
+         " user=default redir=-1 resp=2\n";
+}
+
+}  // namespace
+
+std::optional<Reply> execute_connection_command(Session& session, const Argv& argv, int64_t now_unix_ms) {
+  if (argv.empty()) return std::nullopt;
+  const std::string name = to_lower(argv[0]);
+  if (name == "quit") {
+    // Redis 7.0 answers QUIT with any arguments (arity -1).
+    session.close_after_reply = true;
+    return Reply::status("OK");
+  }
+  if (name != "client") return std::nullopt;
+  if (argv.size() < 2) return Reply::error(wrong_arity_error("client"));
+  struct Sub {
+    const char* name;
+    int arity;
+  };
+  constexpr Sub kSubs[] = {{"id", 2}, {"getname", 2}, {"setname", 3}, {"info", 2}};
+  const std::string sub = to_lower(argv[1]);
+  const Sub* spec = nullptr;
+  for (const Sub& s : kSubs) {
+    if (sub == s.name) spec = &s;
+  }
+  if (!spec) {
+    // Redis 7.0 lowercases nothing here: it echoes the subcommand as sent.
+    return Reply::error(sanitize_error("ERR unknown subcommand '" + argv[1].substr(0, 128) +
+                                       "'. Try CLIENT HELP."));
+  }
+  if (!arity_ok(spec->arity, argv.size())) return Reply::error(wrong_arity_error("client|" + sub));
+  if (sub == "id") return Reply::integer_reply(session.id);
+  if (sub == "getname") return session.name.empty() ? Reply::nil() : Reply::bulk(session.name);
+  if (sub == "info") return Reply::bulk(client_info_line(session, now_unix_ms));
+  if (!valid_client_name(argv[2])) {
+    return Reply::error("ERR Client names cannot contain spaces, newlines or special characters.");
+  }
+  session.name = argv[2];
+  return Reply::status("OK");
 }
 
 bool arity_ok(int arity, size_t argc) {

@@ -5,6 +5,7 @@
 #define LOCKCHECK_MODEL_COMMANDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,36 @@ inline constexpr const char* kErrWrongType =
 inline constexpr const char* kErrOom = "OOM command not allowed when used memory > 'maxmemory'.";
 
 std::string wrong_arity_error(std::string_view fullname);
+
+// The Redis version the model answers as (INFO's redis_version): the
+// version its replies are checked against in tests/conformance_test.cc.
+inline constexpr const char* kModelRedisVersion = "7.0.15";
+
+// ---- connection commands ---------------------------------------------------
+//
+// What a client library sends about its own connection when it connects
+// (CLIENT SETNAME/GETNAME/ID/INFO, QUIT, HELLO). They act on the
+// connection, not on the data, so a server (serve/) answers them from the
+// connection's Session before handing anything else to Node::execute.
+
+// One client connection as the server knows it.
+struct Session {
+  int64_t id = 0;     // CLIENT ID: unique per server, from 1
+  std::string name;   // CLIENT SETNAME
+  std::string addr;   // the peer, "127.0.0.1:port"
+  std::string laddr;  // our end, "127.0.0.1:port"
+  int64_t created_unix_ms = 0;
+  // Set by QUIT: the server sends the reply, then closes the connection.
+  bool close_after_reply = false;
+};
+
+// The reply to argv if it is a connection command, else nullopt (the
+// caller passes it to Node::execute). HELLO is deliberately not one: the
+// model answers it as unknown, as Redis 5 did, so RESP3-capable clients
+// fall back to RESP2 (the model speaks only RESP2). Inside MULTI the caller
+// must pass every command to Node::execute instead (the model does not
+// queue connection commands: they are refused and abort the transaction).
+std::optional<Reply> execute_connection_command(Session& session, const Argv& argv, int64_t now_unix_ms);
 
 }  // namespace lockcheck::model
 

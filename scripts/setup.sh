@@ -15,12 +15,15 @@ packages=(
   libhiredis-dev liblua5.1-0-dev redis-server python3-redis
   nlohmann-json3-dev libcli11-dev
   chromium fonts-dejavu-core
+  libasio-dev
 )
+# The node-redlock driver (drivers/node) needs node and npm; a machine that
+# has its own node keeps it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)
-fi
-if [ "${1:-}" = bench ] && ! command -v npm >/dev/null 2>&1; then
-  packages+=(nodejs npm)
 fi
 install_peers() {
   if [ "${1:-}" = bench ] && [ ! -d "$(dirname "$0")/../bench/peers/node_modules/redlock" ]; then
@@ -34,7 +37,16 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# node-redlock and ioredis at the versions drivers/node/package-lock.json pins.
+install_node_driver() {
+  if [ ! -d "$root/drivers/node/node_modules/redlock" ]; then
+    echo "setup: npm ci in drivers/node (node-redlock, ioredis)" >&2
+    (cd "$root/drivers/node" && npm ci --no-audit --no-fund >/dev/null)
+  fi
+}
 if [ ${#missing[@]} -eq 0 ]; then
+  install_node_driver
   install_peers "${1:-}"
   exit 0
 fi
@@ -51,4 +63,5 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_node_driver
 install_peers "${1:-}"

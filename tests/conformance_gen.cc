@@ -434,7 +434,7 @@ std::vector<Arg> transaction_command() {
 }
 
 std::vector<Arg> data_command() {
-  switch (choice(24)) {
+  switch (choice(25)) {
     case 0:
     case 1:
     case 2:
@@ -491,6 +491,11 @@ std::vector<Arg> data_command() {
           {"0", "0"}, {"0", "5"}, {"1", "2"}, {"-1", "0"}, {"a", "0"}, {"0", "-1"}, {"0", "a"}});
       return {lit("WAIT"), lit(w.first), lit(w.second)};
     }
+    case 23:
+      // What client libraries send on connect (model/commands.h); INFO's
+      // text differs by server, so it has its own directed test.
+      if (one_in(2)) return {lit("ECHO"), lit(value())};
+      return {lit("SELECT"), lit(pick(std::vector<std::string>{"0", "0", "16", "-1", "x", "99999999999"}))};
     default:
       return one_in(2) ? std::vector<Arg>{lit("PUBLISH"), lit("ch"), lit(value())}
                        : (one_in(2) ? std::vector<Arg>{lit("PING")} : std::vector<Arg>{lit("PING"), lit(value())});

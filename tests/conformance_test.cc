@@ -33,6 +33,7 @@
 
 #include "impl/reply.h"
 #include "impl/single.h"
+#include "model/commands.h"
 #include "model/node.h"
 #include "model/sha1.h"
 #include "model/text.h"
@@ -222,6 +223,7 @@ class Harness {
   }
 
   const std::string& start_error() const { return start_error_; }
+  int port() const { return server_.port(); }
   Coverage& coverage() { return coverage_; }
 
   // Runs `seq` on a fresh model (with `bugs`) and on the real server after
@@ -389,7 +391,7 @@ TEST(Conformance, ModelRepliesAsRealRedis) {
   for (const char* cmd : {"set", "get", "del", "exists", "type", "setnx", "getset", "expire", "pexpire", "ttl",
                           "pttl", "persist", "incr", "incrby", "hset", "hget", "hdel", "hexists", "hincrby",
                           "hgetall", "publish", "wait", "ping", "eval", "evalsha", "script", "multi", "exec",
-                          "discard", "watch", "unwatch", "foo"}) {
+                          "discard", "watch", "unwatch", "echo", "select", "foo"}) {
     EXPECT_GT(c.commands.count(cmd) ? c.commands.at(cmd) : 0, 0) << cmd << " never generated";
   }
   EXPECT_GT(c.exec_arrays, 0);
@@ -438,6 +440,142 @@ TEST(Conformance, HarnessSeesADifference) {
   EXPECT_NE(diff->find("step 1"), std::string::npos) << *diff;
   EXPECT_NE(diff->find("model: +OK"), std::string::npos) << *diff;
   EXPECT_NE(diff->find("redis: $-1"), std::string::npos) << *diff;
+}
+
+// ---- what client libraries send when they connect ---------------------------
+
+// The model side of one connection, as serve/ runs it: connection commands
+// from the session, everything else from the node.
+struct ModelConn {
+  model::Node node;
+  model::Session session;
+  Reply call(const std::vector<std::string>& argv) {
+    const int64_t now_ms = wall_ms();
+    if (std::optional<Reply> r = model::execute_connection_command(session, argv, now_ms)) return *r;
+    return node.execute(argv, model::NodeWallMs(std::chrono::milliseconds(now_ms)), nullptr);
+  }
+};
+
+// "k:v" lines of an INFO text (section headers and blank lines skipped).
+std::map<std::string, std::string> info_fields(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t colon = line.find(':');
+    if (colon != std::string::npos) out[line.substr(0, colon)] = line.substr(colon + 1);
+  }
+  return out;
+}
+
+// The "# Title" lines of an INFO text, in order.
+std::vector<std::string> info_sections(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] == '#') out.push_back(line);
+  }
+  return out;
+}
+
+// The field names of a CLIENT INFO line, in order.
+std::vector<std::string> client_info_names(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  std::string field;
+  while (in >> field) out.push_back(field.substr(0, field.find('=')));
+  return out;
+}
+
+// Catches: a connection command whose reply a client library would read
+// differently on the model than on Redis 7.0 (byte-exact where the reply
+// does not depend on the server's own state).
+TEST(Conformance, ConnectionCommandsAsRealRedis) {
+  ASSERT_EQ(harness().start_error(), "");
+  RealConn real(harness().port());
+  ASSERT_TRUE(real.ok()) << real.error();
+  ModelConn model;
+  model.session.id = 1;
+  const std::vector<std::vector<std::string>> exact = {
+      {"CLIENT", "GETNAME"},          {"CLIENT", "SETNAME", "lockcheck-1"}, {"client", "getname"},
+      {"CLIENT", "SETNAME", "a b"},   {"CLIENT", "SETNAME", "x\ny"},        {"CLIENT", "SETNAME"},
+      {"CLIENT", "GETNAME", "x"},     {"CLIENT", "SETINFO", "LIB-NAME", "x"}, {"CLIENT", "nope"},
+      {"CLIENT"},                     {"CLIENT", "SETNAME", ""},             {"CLIENT", "GETNAME"},
+      {"SELECT", "0"},                {"select", "16"},                     {"SELECT", "x"},
+      {"SELECT"},                     {"ECHO", "hi"},                       {"ECHO"},
+      {"PING"},                       {"PING", "x"},                        {"INFO", "nosuchsection"},
+      {"EVALSHA", std::string(40, 'a'), "0"},
+      {"EVAL", "return 1", "0"},      {"EVALSHA", model::sha1_hex("return 1"), "0"},
+  };
+  for (const auto& argv : exact) {
+    const std::optional<Reply> r = real.call(argv);
+    ASSERT_TRUE(r.has_value()) << real.error();
+    EXPECT_EQ(resp(model.call(argv)), resp(*r)) << argv[0] << " " << (argv.size() > 1 ? argv[1] : "");
+  }
+
+  // CLIENT ID: an integer on both (its value is the server's own count).
+  const std::optional<Reply> real_id = real.call({"CLIENT", "ID"});
+  ASSERT_TRUE(real_id.has_value());
+  EXPECT_EQ(real_id->type, Reply::Type::kInteger);
+  EXPECT_EQ(model.call({"CLIENT", "ID"}), Reply::integer_reply(1));
+
+  // CLIENT INFO: the same fields in the same order, the same name.
+  ASSERT_EQ(real.call({"CLIENT", "SETNAME", "c1"}), Reply::status("OK"));
+  ASSERT_EQ(model.call({"CLIENT", "SETNAME", "c1"}), Reply::status("OK"));
+  const std::optional<Reply> real_info = real.call({"CLIENT", "INFO"});
+  const Reply model_info = model.call({"CLIENT", "INFO"});
+  ASSERT_TRUE(real_info.has_value());
+  ASSERT_EQ(real_info->type, Reply::Type::kBulk);
+  ASSERT_EQ(model_info.type, Reply::Type::kBulk);
+  EXPECT_EQ(client_info_names(model_info.str), client_info_names(real_info->str));
+  EXPECT_NE(model_info.str.find(" name=c1 "), std::string::npos) << model_info.str;
+  EXPECT_EQ(model_info.str.back(), '\n');
+
+  // INFO: every field the model gives that a ready check reads has Redis's
+  // value; the model's section titles appear on Redis in the same order.
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {"INFO"}, {"INFO", "server"}, {"INFO", "replication"}, {"INFO", "persistence"}, {"info", "Server", "clients"}}) {
+    const std::optional<Reply> r = real.call(argv);
+    const Reply m = model.call(argv);
+    ASSERT_TRUE(r.has_value());
+    ASSERT_EQ(m.type, Reply::Type::kBulk);
+    const auto real_fields = info_fields(r->str);
+    const auto model_fields = info_fields(m.str);
+    for (const char* field : {"redis_version", "redis_mode", "loading", "role", "connected_slaves", "arch_bits"}) {
+      if (model_fields.count(field) || real_fields.count(field)) {
+        EXPECT_EQ(model_fields.count(field) ? model_fields.at(field) : "(none)",
+                  real_fields.count(field) ? real_fields.at(field) : "(none)")
+            << field << " in INFO " << (argv.size() > 1 ? argv[1] : "");
+      }
+    }
+    std::vector<std::string> real_titles = info_sections(r->str);
+    size_t at = 0;
+    for (const std::string& title : info_sections(m.str)) {
+      while (at < real_titles.size() && real_titles[at] != title) ++at;
+      EXPECT_LT(at, real_titles.size()) << title << " not on Redis, or out of order";
+    }
+    EXPECT_EQ(m.str.substr(m.str.size() - 2), "\r\n");
+  }
+
+  // HELLO: Redis 7.0 answers it (with the server map); the model refuses it
+  // as unknown, as Redis 5 did, which is what makes RESP3-capable clients
+  // fall back to RESP2. Only the model side can be checked.
+  const std::optional<Reply> real_hello = real.call({"HELLO", "2"});
+  ASSERT_TRUE(real_hello.has_value());
+  EXPECT_EQ(real_hello->type, Reply::Type::kArray);
+  const Reply model_hello = model.call({"HELLO", "3"});
+  ASSERT_EQ(model_hello.type, Reply::Type::kError);
+  EXPECT_EQ(model_hello.str.rfind("ERR unknown command 'HELLO'", 0), 0u) << model_hello.str;
+
+  // QUIT: +OK, then the server closes the connection.
+  const std::optional<Reply> real_quit = real.call({"QUIT"});
+  ASSERT_TRUE(real_quit.has_value());
+  EXPECT_EQ(resp(model.call({"QUIT"})), resp(*real_quit));
+  EXPECT_TRUE(model.session.close_after_reply);
+  EXPECT_FALSE(real.call({"PING"}).has_value()) << "Redis kept the connection after QUIT";
 }
 
 }  // namespace

@@ -1,0 +1,259 @@
+// `lockcheck clients --driver CMD ...`: real-time checks of a foreign lock
+// client (serve/check.h), one line per run, results.json and one
+// counterexample file per violated property in the report directory.
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "model/text.h"
+#include "properties/checkers.h"
+#include "serve/check.h"
+#include "serve/serve_main.h"
+
+namespace lockcheck::serve {
+namespace {
+
+constexpr int kRunsMax = 100;
+
+int usage_error(const std::string& what) {
+  std::cerr << "lockcheck clients: " << what << "\n";
+  return 2;
+}
+
+constexpr const char* kUsage =
+    "usage: lockcheck clients --driver CMD [--name NAME] [--strategy S] [--faults LIST|all]\n"
+    "         [--nodes N] [--clients C] [--ttl-ms T] [--acquires A] [--hold-ms H] [--think-ms K]\n"
+    "         [--writes W] [--persistence none|always] [--runs R] [--seed S] [--timeout-s S]\n"
+    "         [--report DIR]\n"
+    "Runs the driver CMD (docs/drivers.md) once per client against modeled Redis nodes\n"
+    "on 127.0.0.1, applies each fault class in real time and judges the history.\n"
+    "Fault classes: none pause pause-grant crash clock_jump node_crash partition.\n"
+    "Exit codes: 0 every property held, 1 one was violated (counterexample written),\n"
+    "2 bad usage or a misbehaving driver, 3 harness fault or interrupted.\n";
+
+std::string safe_name(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  return out.empty() ? "driver" : out;
+}
+
+double ms_of(sim::TrueInstant t) { return static_cast<double>(t.time_since_epoch().count()) / 1e6; }
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) return false;
+    f << text;
+    if (!f) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+}  // namespace
+
+int clients_main(const std::vector<std::string>& args) {
+  CheckOptions o;
+  std::vector<FaultClass> faults = {FaultClass::kNone};
+  std::string faults_label = "none";
+  std::string report_dir = "lockcheck-out";
+  int runs = 1;
+  int64_t nodes = o.nodes, clients = o.clients, acquires = o.acquires, writes = o.writes, runs64 = runs,
+          timeout_s = o.deadline_ms / 1000;
+  std::map<std::string, std::pair<int64_t*, std::pair<int64_t, int64_t>>> bounded = {
+      {"--nodes", {&nodes, {1, kNodesMax}}},        {"--clients", {&clients, {1, kClientsMax}}},
+      {"--acquires", {&acquires, {1, 1000}}},       {"--writes", {&writes, {0, 100}}},
+      {"--runs", {&runs64, {1, kRunsMax}}},         {"--timeout-s", {&timeout_s, {1, 3600}}},
+      {"--ttl-ms", {&o.ttl_ms, {10, 600'000}}},     {"--hold-ms", {&o.hold_ms, {0, 600'000}}},
+      {"--think-ms", {&o.think_ms, {0, 600'000}}},  {"--acquire-timeout-ms", {&o.acquire_timeout_ms, {0, 600'000}}},
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (i + 1 >= args.size()) return usage_error("option '" + a + "' needs a value, or is unknown (see --help)");
+    const std::string& v = args[++i];
+    if (auto it = bounded.find(a); it != bounded.end()) {
+      const std::optional<int64_t> n = model::parse_int64(v);
+      const auto [lo, hi] = it->second.second;
+      if (!n || *n < lo || *n > hi) {
+        return usage_error(a + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
+                           ", got '" + v + "'");
+      }
+      *it->second.first = *n;
+    } else if (a == "--driver") {
+      o.driver_command = v;
+    } else if (a == "--name") {
+      o.driver_name = v;
+    } else if (a == "--strategy") {
+      o.strategy = v;
+    } else if (a == "--report") {
+      report_dir = v;
+    } else if (a == "--seed") {
+      const bool hex = v.rfind("0x", 0) == 0;
+      try {
+        size_t used = 0;
+        o.seed = std::stoull(hex ? v.substr(2) : v, &used, hex ? 16 : 10);
+        if (used != (hex ? v.size() - 2 : v.size())) throw std::invalid_argument(v);
+      } catch (const std::exception&) {
+        return usage_error("--seed must be an unsigned integer (decimal or 0x hex), got '" + v + "'");
+      }
+    } else if (a == "--persistence") {
+      if (v == "none") {
+        o.persistence = Persistence::kNone;
+      } else if (v == "always") {
+        o.persistence = Persistence::kAlways;
+      } else {
+        return usage_error("--persistence must be none or always, got '" + v + "'");
+      }
+    } else if (a == "--faults") {
+      faults.clear();
+      faults_label = v;
+      if (v == "all") {
+        faults = fault_classes();
+      } else {
+        size_t start = 0;
+        while (start <= v.size()) {
+          const size_t comma = v.find(',', start);
+          const std::string name = v.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+          FaultClass f;
+          if (!parse_fault_class(name, &f)) {
+            return usage_error("unknown fault class '" + name +
+                               "' (none pause pause-grant crash clock_jump node_crash partition, or all)");
+          }
+          faults.push_back(f);
+          if (comma == std::string::npos) break;
+          start = comma + 1;
+        }
+      }
+    } else {
+      return usage_error("unknown option '" + a + "' (see --help)");
+    }
+  }
+  if (o.driver_command.empty()) return usage_error("--driver CMD is required (see --help)");
+  if (o.driver_name.empty()) o.driver_name = o.driver_command.substr(0, o.driver_command.find(' '));
+  o.nodes = static_cast<int>(nodes);
+  o.clients = static_cast<int>(clients);
+  o.acquires = static_cast<int>(acquires);
+  o.writes = static_cast<int>(writes);
+  o.deadline_ms = timeout_s * 1000;
+  runs = static_cast<int>(runs64);
+  std::error_code ec;
+  std::filesystem::create_directories(report_dir, ec);
+  if (ec || !std::filesystem::is_directory(report_dir)) {
+    return usage_error("cannot use --report directory '" + report_dir + "'");
+  }
+  const std::string base = safe_name(o.driver_name);
+  nlohmann::json results = {{"lockcheck_clients_results", 1}, {"driver", o.driver_name},
+                            {"command", o.driver_command}, {"cells", nlohmann::json::array()}};
+  bool any_violated = false;
+  for (FaultClass f : faults) {
+    o.fault = f;
+    const std::string cell = std::string(fault_class_name(f));
+    std::map<std::string, int> violated_runs;  // property -> runs that violated it
+    std::vector<int64_t> walls;
+    for (int r = 0; r < runs; ++r) {
+      o.log_dir = report_dir + "/" + base + "-" + cell + "-run" + std::to_string(r);
+      std::filesystem::create_directories(o.log_dir, ec);
+      const CheckOutcome out = run_check(o);
+      if (out.exit_code != 0) {
+        std::cerr << "lockcheck clients: " << cell << " run " << r << ": " << out.error << "\n";
+        return out.exit_code;
+      }
+      walls.push_back(out.wall_ms);
+      {
+        // Every run's history beside its driver logs, violated or not.
+        std::string text;
+        for (const AppliedFault& af : out.faults) text += "fault at " + std::to_string(ms_of(af.at)) + " ms: " + af.what + "\n";
+        for (const sim::Event& e : out.history.events) text += sim::describe(e) + "\n";
+        if (!write_file(o.log_dir + "/history.txt", text)) {
+          std::cerr << "lockcheck clients: cannot write " << o.log_dir << "/history.txt\n";
+          return 3;
+        }
+      }
+      std::set<std::string> props;
+      for (const properties::Violation& v : out.violations) {
+        const std::string name = properties::property_name(v.property);
+        if (!props.insert(name).second) continue;
+        if (violated_runs[name]++ > 0) continue;
+        // The first run that violated it: its schedule and history.
+        nlohmann::json cx = {
+            {"lockcheck_real_time_counterexample", 1},
+            {"note",
+             "a real-time check reproduces this fault schedule, not this exact interleaving: rerun the command"},
+            {"reproduce", "lockcheck clients --driver " + shell_quote(o.driver_command) + " --name " +
+                              shell_quote(o.driver_name) + (o.strategy.empty() ? "" : " --strategy " + o.strategy) +
+                              " --faults " + cell + " --nodes " + std::to_string(o.nodes) + " --clients " +
+                              std::to_string(o.clients) + " --ttl-ms " + std::to_string(o.ttl_ms) + " --acquires " +
+                              std::to_string(o.acquires) + " --hold-ms " + std::to_string(o.hold_ms) + " --writes " +
+                              std::to_string(o.writes) + " --think-ms " + std::to_string(o.think_ms) + " --seed " +
+                              std::to_string(o.seed) +
+                              (o.persistence == Persistence::kAlways ? " --persistence always" : "")},
+            {"driver", o.driver_name},
+            {"faults", cell},
+            {"target", "client-" + std::to_string(out.target)},
+            {"violation", {{"property", name}, {"at_ms", ms_of(v.at)}, {"explanation", v.explanation}}},
+            {"schedule", nlohmann::json::array()},
+            {"history", nlohmann::json::array()},
+        };
+        for (const AppliedFault& af : out.faults) cx["schedule"].push_back({{"at_ms", ms_of(af.at)}, {"what", af.what}});
+        for (const sim::Event& e : out.history.events) cx["history"].push_back(sim::describe(e));
+        const std::string file = report_dir + "/" + base + "-" + cell + "-" + name + ".json";
+        if (!write_file(file, cx.dump(2) + "\n")) {
+          std::cerr << "lockcheck clients: cannot write " << file << "\n";
+          return 3;
+        }
+        std::cout << "  " << name << ": " << v.explanation << "\n    counterexample: " << file << "\n";
+      }
+      std::cout << base << " / " << cell << " run " << r << ": "
+                << (props.empty() ? "ok" : "VIOLATED") << " (" << out.grants << " grants, " << out.wall_ms
+                << " ms)\n";
+    }
+    nlohmann::json c = {{"faults", cell}, {"runs", runs}, {"wall_ms", walls}, {"properties", nlohmann::json::object()}};
+    std::string line = base + " / " + cell + ":";
+    bool cell_violated = false;
+    for (const properties::PropertyInfo& p : properties::property_catalog()) {
+      const std::string id(p.id);
+      const int n = violated_runs.count(id) ? violated_runs.at(id) : 0;
+      c["properties"][id] = {{"verdict", n ? "violated" : "ok"}, {"runs_violated", n}};
+      if (n) {
+        line += " " + id + " " + std::to_string(n) + "/" + std::to_string(runs);
+        cell_violated = true;
+      }
+    }
+    c["verdict"] = cell_violated ? "violated" : "ok";
+    results["cells"].push_back(c);
+    any_violated = any_violated || cell_violated;
+    std::cout << (cell_violated ? line : line + " ok") << "\n";
+  }
+  const std::string results_path = report_dir + "/results.json";
+  if (!write_file(results_path, results.dump(2) + "\n")) {
+    std::cerr << "lockcheck clients: cannot write " << results_path << "\n";
+    return 3;
+  }
+  std::cout << "results: " << results_path << "\n";
+  return any_violated ? 1 : 0;
+}
+
+}  // namespace lockcheck::serve

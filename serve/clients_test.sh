@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# `lockcheck clients` end to end: each shipped driver under the fault
+# classes whose verdict docs/foreign-clients.md states, each run
+# --runs 3 times (a flaky verdict fails the test), plus drivers that break
+# the protocol. Usage: clients_test.sh BUILD_DIR
+set -uo pipefail
+build="$(cd "$1" && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+lc="$build/cli/lockcheck"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+fail=0
+runs="${LOCKCHECK_CLIENTS_RUNS:-3}"
+
+# expect NAME EXIT VIOLATED_PROPERTIES(comma list, "" for none) ARGS...
+expect() {
+  local name="$1" want_exit="$2" want_props="$3"
+  shift 3
+  local dir="$out/$name"
+  local start=$SECONDS
+  "$lc" clients --runs "$runs" --report "$dir" "$@" >"$out/$name.log" 2>&1
+  local got=$?
+  local secs=$((SECONDS - start))
+  if [ "$got" != "$want_exit" ]; then
+    echo "FAIL $name: exit $got, want $want_exit ($secs s)"
+    sed 's/^/    /' "$out/$name.log"
+    fail=1
+    return
+  fi
+  if [ "$want_exit" = 0 ] || [ "$want_exit" = 1 ]; then
+    # Every run of every class violated exactly want_props: no flaky verdict.
+    local got_props
+    got_props=$(python3 - "$dir/results.json" "$runs" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); runs = int(sys.argv[2])
+props = []
+for c in r["cells"]:
+    for p, v in c["properties"].items():
+        if v["runs_violated"] not in (0, runs):
+            print("FLAKY %s %s %d/%d" % (c["faults"], p, v["runs_violated"], runs)); sys.exit(0)
+        if v["runs_violated"]:
+            props.append(p)
+print(",".join(props))
+PY
+)
+    if [ "$got_props" != "$want_props" ]; then
+      echo "FAIL $name: violated '$got_props', want '$want_props' ($secs s)"
+      sed 's/^/    /' "$out/$name.log"
+      fail=1
+      return
+    fi
+  else
+    if [ "$(wc -l <"$out/$name.log")" != 1 ] || ! grep -q "$want_props" "$out/$name.log"; then
+      echo "FAIL $name: want one line naming '$want_props', got:"
+      sed 's/^/    /' "$out/$name.log"
+      fail=1
+      return
+    fi
+  fi
+  echo "ok   $name ($secs s for $runs runs)"
+}
+
+cpp="$build/drivers/lockcheck-driver"
+py="/usr/bin/python3 $root/drivers/python/redis_py_lock.py"
+
+# The C++ driver's verdicts are the simulator's for the same fault classes
+# (baseline/default.json): single and redlock.
+expect cpp-single-none 0 "" --driver "$cpp" --name cpp-single --strategy single --faults none
+expect cpp-single-pause 1 "resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults pause
+expect cpp-single-clock-jump 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults clock_jump
+expect cpp-redlock-none 0 "" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults none
+expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults pause
+# redis-py's Lock: holds without faults and under a holder crash; no
+# validity notion, so a pause of the holder past the TTL breaks it.
+# More cycles: a crash strikes only while the other client still wants the
+# lock, and redis-py's polling acquire can lose the race twice in a row.
+expect redis-py-none-crash 0 "" --driver "$py" --name redis-py --faults none,crash --acquires 4
+expect redis-py-pause-grant 1 "mutex,resource,validity" --driver "$py" --name redis-py --faults pause-grant
+# node-redlock on 5 nodes: holds a pause before its validity check, not one
+# between its check and its write (as no lock without fencing does).
+if [ -d "$root/drivers/node/node_modules/redlock" ] && command -v node >/dev/null; then
+  node_drv="node $root/drivers/node/redlock_driver.mjs"
+  expect node-redlock-none-pause-grant 0 "" --driver "$node_drv" --name node-redlock --nodes 5 --faults none,pause-grant
+  expect node-redlock-pause 1 "resource,validity" --driver "$node_drv" --name node-redlock --nodes 5 --faults pause
+else
+  echo "FAIL node-redlock: drivers/node/node_modules is missing (run scripts/setup.sh)"
+  fail=1
+fi
+
+# Drivers that break the protocol: one line naming the driver, exit 2.
+expect garbage 2 "garbage-driver client-" --driver "/usr/bin/python3 -c \"import os,redis; h,p=os.environ['LOCKCHECK_CONTROL'].split(':'); r=redis.Redis(host=h,port=int(p)); r.execute_command('LOCKCHECK.HELLO', os.environ['LOCKCHECK_CLIENT']); r.execute_command('LOCKCHECK.NONSENSE')\"" --name garbage-driver
+expect early-exit 2 "early-driver client-" --driver "/bin/true" --name early-driver
+expect hang 2 "hang-driver hung" --driver "/bin/sleep 30" --name hang-driver --timeout-s 2
+
+# Ctrl-C: exit 3, and every driver is gone (killed by its pid).
+pidfile="$out/driver.pids"
+"$lc" clients --report "$out/interrupt" --name sleeper --timeout-s 60 \
+  --driver "/bin/sh -c 'echo \$\$ >> $pidfile; exec sleep 60'" >"$out/interrupt.log" 2>&1 &
+lc_pid=$!
+for _ in $(seq 100); do [ "$(cat "$pidfile" 2>/dev/null | wc -l)" = 2 ] && break; sleep 0.05; done
+started=$(cat "$pidfile" 2>/dev/null | wc -l)
+kill -INT "$lc_pid"
+wait "$lc_pid"
+got=$?
+alive=0
+for p in $(cat "$pidfile" 2>/dev/null); do kill -0 "$p" 2>/dev/null && alive=1; done
+if [ "$started" != 2 ] || [ "$got" != 3 ] || [ "$alive" != 0 ] || ! grep -q interrupted "$out/interrupt.log"; then
+  echo "FAIL interrupt: drivers started $started (want 2), exit $got (want 3), drivers alive: $alive"
+  sed 's/^/    /' "$out/interrupt.log"
+  fail=1
+else
+  echo "ok   interrupt"
+fi
+
+exit $fail
