@@ -19,6 +19,7 @@
 #include "impl/env.h"
 #include "impl/reply.h"
 #include "sim/history.h"
+#include "sim/event_loop.h"
 #include "sim/ids.h"
 #include "sim/network.h"
 #include "sim/rng.h"
@@ -68,10 +69,10 @@ class SimEnv : public Env {
   struct RequestAwaiter {
     SimEnv* env;
     Slot dest;
-    std::function<void(const ReplyTo&)> handler;
+    RequestHandler handler;
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
     MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
-    std::function<void(Network::Sent)> undelivered;  // told when the request does not get out
+    Undelivered undelivered;  // told when the request does not get out
     Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
@@ -85,9 +86,14 @@ class SimEnv : public Env {
   std::optional<Op> fixed_op_;
 };
 
+// A bound on a client's calls in flight (TIGER_STYLE).
+constexpr size_t kPendingCallsMax = 64;
+
 struct PendingCall {
+  uint64_t id = 0;  // the call's
   std::coroutine_handle<> waiter;
   Result<std::string>* slot;  // lives in the waiter's frame
+  EventLoop::TimerId timeout;  // cancelled by the reply
 };
 
 struct ClientState {
@@ -102,7 +108,9 @@ struct ClientState {
   // command to that node will read first (World::duplicate_replies).
   std::map<Slot, std::deque<std::string>> stray;
   Op op = Op::kNone;
-  std::map<uint64_t, PendingCall> pending;  // call id -> waiter
+  // Calls awaiting a reply, oldest first: a handful at most (one per node
+  // in a Redlock round, plus a renewal), so a vector beats a map.
+  std::vector<PendingCall> pending;
   ReplyReader reader;
   Rng rng;
 };
