@@ -73,7 +73,10 @@ class SimEnv : public Env {
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
     MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
     Undelivered undelivered;  // told when the request does not get out
-    Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
+    // Set by World::Impl::complete() before the waiter resumes (a waiter
+    // whose call never completes is destroyed, never resumed): the initial
+    // value is never read, and an empty string costs no allocation.
+    Result<std::string> result = std::string();
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
     Result<std::string> await_resume() { return std::move(result); }
