@@ -23,6 +23,7 @@
 #include <limits>
 #include <variant>
 
+#include "impl/reply.h"
 #include "model/wait.h"
 #include "sim/world_impl.h"
 
@@ -125,24 +126,29 @@ void NodeGroups::forget_client(ClientIndex c) {
   for (Group& g : groups_) g.last_write.erase(c);
 }
 
-void NodeGroups::handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op, const std::string& bytes,
-                                const ReplyTo& to) {
+void NodeGroups::handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op,
+                                const std::vector<std::string>& sent, const ReplyTo& to) {
   Group& grp = (*this)[g];
   LC_CHECK(m == grp.primary);  // a demoted primary is dead: nothing reaches it
-  auto argv = model::parse_command(bytes);
-  LC_CHECK(argv.has_value());  // we encoded it ourselves
+  wire_.clear();
+  encode_command(sent, wire_);
+  const bool parsed = model::parse_command(wire_, argv_);
+  LC_CHECK(parsed);  // we encoded it ourselves
+  const std::vector<std::string>& argv = argv_;
   Member& mem = grp.member(m);
   const auto conn = static_cast<model::ConnId>(c.value + 1);
   // Inside MULTI, WAIT is queued like any command and EXEC answers it at
   // once, never blocking (Redis's waitCommand in a transaction).
-  if (model::is_wait(*argv) && !mem.node->in_multi(conn)) {
-    handle_wait(g, c, *argv, to);
+  if (model::is_wait(argv) && !mem.node->in_multi(conn)) {
+    handle_wait(g, c, argv, to);
     return;
   }
   const int64_t now_wall_ms = w_.procs.wall_ms(mem.slot);
-  std::vector<model::Mutation> mutations;
-  model::Reply reply = mem.node->execute(*argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations, conn);
-  std::vector<std::string> written;
+  std::vector<model::Mutation>& mutations = mutations_;
+  mutations.clear();
+  model::Reply reply = mem.node->execute(argv, model::NodeWallMs(Millis(now_wall_ms)), &mutations, conn);
+  std::vector<std::string>& written = written_;
+  written.clear();
   for (auto& mu : mutations) {
     if (std::find(written.begin(), written.end(), mu.key) == written.end()) written.push_back(mu.key);
     Event e;

@@ -85,7 +85,10 @@ class NodeGroups {
   Slot primary_slot(GroupIndex g) const;
 
   // A client's command arriving at member m of group g (its primary).
-  void handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op, const std::string& bytes, const ReplyTo& to);
+  // The command comes as the client's argv; it goes through RESP here (as
+  // the bytes on the wire would), in buffers reused across commands.
+  void handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op, const std::vector<std::string>& sent,
+                      const ReplyTo& to);
   // On how many groups (their primaries that are up) `key` holds `token`
   // right now, live by the node's clock: the value itself, or a field of a
   // hash (reentrant locks).
@@ -134,6 +137,12 @@ class NodeGroups {
   // clock jump takes is recorded there too (Group::keys is kept always).
   bool tracks_data_ = false;
   Rng repl_rng_;  // replication lag: a stream of its own
+  // handle_request's buffers, reused across commands: the command's RESP
+  // bytes, its parsed argv, what it changed and the keys it wrote.
+  std::string wire_;
+  std::vector<std::string> argv_;
+  std::vector<model::Mutation> mutations_;
+  std::vector<std::string> written_;
 };
 
 }  // namespace lockcheck::sim

@@ -12,6 +12,7 @@
 
 #include "sim/config.h"
 #include "sim/ids.h"
+#include "sim/inline_function.h"
 #include "sim/rng.h"
 #include "sim/time.h"
 
@@ -25,6 +26,11 @@ struct ReplyTo {
   Slot from;                // the process that answers
   uint64_t call = 0;        // the client's call id
 };
+
+// What a request does where it arrives, given where to answer. Inline, so
+// that it fits with its ReplyTo in the arrival's Work (processes.h): a
+// command's handler carries the command's argv, moved, not a copy.
+using RequestHandler = InlineFunction<void(const ReplyTo&), 80>;
 
 using Link = std::pair<Slot, Slot>;  // directed: (from, to)
 
@@ -68,6 +74,9 @@ class Network {
   int duplicating_ = 0;  // open duplicate-reply windows
   uint64_t messages_ = 0;
 };
+
+// Told, at once, why a request did not get out.
+using Undelivered = InlineFunction<void(Network::Sent), 32>;
 
 }  // namespace lockcheck::sim
 

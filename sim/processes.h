@@ -7,15 +7,19 @@
 
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "sim/clock.h"
 #include "sim/event_loop.h"
 #include "sim/ids.h"
+#include "sim/inline_function.h"
 
 namespace lockcheck::sim {
+
+// Work a process runs (a message's arrival, a timer): held inline, so
+// delivering it allocates nothing.
+using Work = InlineFunction<void(), 128>;
 
 struct Process {
   std::string name;
@@ -24,7 +28,7 @@ struct Process {
   bool down = false;
   TrueInstant paused_until{};
   Nanos paused_total{0};  // pause time scheduled so far, overlaps once (Event::paused)
-  std::deque<std::function<void()>> inbox;  // work that arrived while paused
+  std::deque<Work> inbox;  // work that arrived while paused
 };
 
 class Processes {
@@ -38,7 +42,9 @@ class Processes {
 
   // Runs fn as process s (incarnation inc) now, or when its pause ends;
   // drops it if the process died or restarted since.
-  void deliver(Slot s, uint64_t inc, std::function<void()> fn);
+  void deliver(Slot s, uint64_t inc, Work fn);
+  // deliver(s, inc, fn) at true instant t (a timer or an arrival).
+  EventLoop::TimerId at(TrueInstant t, Slot s, uint64_t inc, Work fn);
   // Stops s for d: what arrives meanwhile waits in its inbox.
   void pause(Slot s, Nanos d);
   // Marks s dead: its inbox, timers and in-flight messages are void.
@@ -62,7 +68,7 @@ class Processes {
   void drain(Slot s);
 
   EventLoop& loop_;
-  std::vector<Process> procs_;
+  std::deque<Process> procs_;  // never relocated: a Process (its inbox) is move-only
 };
 
 }  // namespace lockcheck::sim

@@ -1,6 +1,7 @@
 #include "sim/sim_env.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "sim/world_impl.h"
 
@@ -35,17 +36,19 @@ Task<Result<Reply>> SimEnv::request(size_t node, std::vector<std::string> argv, 
   }
   const GroupIndex g(node);
   const Op op = fixed_op_.value_or(impl_.client(c_).op);
-  std::string bytes = encode_command(argv);
   World::Impl* impl = &impl_;
   const ClientIndex c = c_;
   // Routed to the group's primary of the moment: after a failover the
   // client's next call reaches the new one (as a Sentinel-aware client's).
   const MemberIndex m = impl_.groups[g].primary;
+  // The command travels as its argv (moved, no copy) and becomes RESP bytes
+  // where it arrives (NodeGroups::handle_request): the same bytes the
+  // client would have sent, through buffers the world reuses.
   // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
   // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
   RequestAwaiter request{this, impl_.layout.member_slot(g, m),
-                         [impl, g, m, c, op, bytes = std::move(bytes)](const ReplyTo& to) {
-                           impl->groups.handle_request(g, m, c, op, bytes, to);
+                         [impl, g, m, c, op, argv = std::move(argv)](const ReplyTo& to) {
+                           impl->groups.handle_request(g, m, c, op, argv, to);
                          },
                          op, reply_by, nullptr};
   auto raw = co_await request;
@@ -63,8 +66,12 @@ Task<Status> SimEnv::write_resource(uint64_t session, std::string token, uint64_
   e.token = std::move(token);
   e.fence = fence;
   e.token_nodes = impl_.groups.token_nodes(impl_.history.lock_key, e.token);  // as the client acts
+  // The write's event travels with the message (shared with the
+  // undelivered case, which runs at once instead).
+  auto write = std::make_shared<Event>(std::move(e));
   RequestAwaiter request{this, impl_.layout.resource_slot(),
-                         [impl, e](const ReplyTo& to) mutable {
+                         [impl, write](const ReplyTo& to) {
+                           Event& e = *write;
                            const bool stale = e.fence != 0 && e.fence < impl->highest_fence;
                            e.kind = stale ? EventKind::kWriteRejected : EventKind::kWrite;
                            if (!stale) impl->highest_fence = std::max(impl->highest_fence, e.fence);
@@ -73,7 +80,8 @@ Task<Status> SimEnv::write_resource(uint64_t session, std::string token, uint64_
                          },
                          Op::kNone,
                          MonoInstant::max(),
-                         [impl, e](Network::Sent why) mutable {
+                         [impl, write](Network::Sent why) {
+                           Event& e = *write;
                            e.kind = EventKind::kWriteLost;
                            e.detail = why == Network::Sent::kCut ? "cut from the resource by a partition"
                                                                  : "lost by the network";
@@ -89,11 +97,11 @@ void SimEnv::SleepAwaiter::await_suspend(std::coroutine_handle<> h) {
   World::Impl& impl = env->impl_;
   const Slot s = env->slot();
   const uint64_t inc = impl.procs[s].incarnation;
-  impl.w.loop().at(impl.procs.local_deadline(s, d), [&impl, s, inc, h]() { impl.procs.deliver(s, inc, [h]() { h.resume(); }); });
+  impl.procs.at(impl.procs.local_deadline(s, d), s, inc, [h]() { h.resume(); });
 }
 
 void SimEnv::RequestAwaiter::await_suspend(std::coroutine_handle<> h) {
-  env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, reply_by, undelivered);
+  env->impl_.start_request(env->c_, dest, std::move(handler), h, &result, reply_by, std::move(undelivered));
   env->impl_.w.pause_if_armed(as_int(env->c_), op);  // the request is out; its reply will wait
 }
 

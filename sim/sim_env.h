@@ -20,6 +20,7 @@
 #include "impl/reply.h"
 #include "redis/hiredis_reply.h"
 #include "sim/history.h"
+#include "sim/event_loop.h"
 #include "sim/ids.h"
 #include "sim/network.h"
 #include "sim/rng.h"
@@ -69,11 +70,14 @@ class SimEnv : public Env {
   struct RequestAwaiter {
     SimEnv* env;
     Slot dest;
-    std::function<void(const ReplyTo&)> handler;
+    RequestHandler handler;
     Op op = Op::kNone;  // what the command is for (an armed pause may wait for it)
     MonoInstant reply_by = MonoInstant::max();  // the caller gives up then (Env::call_by)
-    std::function<void(Network::Sent)> undelivered;  // told when the request does not get out
-    Result<std::string> result = Error{ErrorCode::kConnectionLost, "request never completed"};
+    Undelivered undelivered;  // told when the request does not get out
+    // Set by World::Impl::complete() before the waiter resumes (a waiter
+    // whose call never completes is destroyed, never resumed): the initial
+    // value is never read, and an empty string costs no allocation.
+    Result<std::string> result = std::string();
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h);
     Result<std::string> await_resume() { return std::move(result); }
@@ -86,9 +90,14 @@ class SimEnv : public Env {
   std::optional<Op> fixed_op_;
 };
 
+// A bound on a client's calls in flight (TIGER_STYLE).
+constexpr size_t kPendingCallsMax = 64;
+
 struct PendingCall {
+  uint64_t id = 0;  // the call's
   std::coroutine_handle<> waiter;
   Result<std::string>* slot;  // lives in the waiter's frame
+  EventLoop::TimerId timeout;  // cancelled by the reply
 };
 
 struct ClientState {
@@ -103,7 +112,9 @@ struct ClientState {
   // command to that node will read first (World::duplicate_replies).
   std::map<Slot, std::deque<std::string>> stray;
   Op op = Op::kNone;
-  std::map<uint64_t, PendingCall> pending;  // call id -> waiter
+  // Calls awaiting a reply, oldest first: a handful at most (one per node
+  // in a Redlock round, plus a renewal), so a vector beats a map.
+  std::vector<PendingCall> pending;
   ReplyReader reader;
   Rng rng;
 };

@@ -76,7 +76,7 @@ Slot World::Impl::slot(ProcessId p) const {
   return Slot();
 }
 
-Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, std::function<void()> on_arrival) {
+Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, Work on_arrival) {
   const Network::Route route = net.route(from, to, now());
   const uint64_t link = uint64_t{from.value} << 32 | static_cast<uint32_t>(to.value);
   if (route.sent != Network::Sent::kOnItsWay) {
@@ -85,14 +85,13 @@ Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, std::functi
     return route.sent;
   }
   mix(mix64(link, static_cast<uint64_t>(route.arrival.time_since_epoch().count())));
-  w.loop_.at(route.arrival,
-             [this, to, to_inc, fn = std::move(on_arrival)]() mutable { procs.deliver(to, to_inc, std::move(fn)); });
+  procs.at(route.arrival, to, to_inc, std::move(on_arrival));
   return Network::Sent::kOnItsWay;
 }
 
 void World::Impl::complete(ClientIndex c, uint64_t id, Result<std::string> result, std::optional<Slot> from) {
   ClientState& cs = client(c);
-  auto it = cs.pending.find(id);
+  auto it = std::find_if(cs.pending.begin(), cs.pending.end(), [id](const PendingCall& p) { return p.id == id; });
   if (it == cs.pending.end()) return;  // already timed out, or a late reply
   if (from && result.ok()) {
     // A connection stream: bytes already waiting in it are read first, and
@@ -104,22 +103,25 @@ void World::Impl::complete(ClientIndex c, uint64_t id, Result<std::string> resul
       stray->second.pop_front();
     }
   }
-  PendingCall call = it->second;
+  const PendingCall call = *it;
   cs.pending.erase(it);
+  // Answered (or timed out): its timer has nothing left to do. Cancelling
+  // it keeps every other event's (time, sequence) as it was.
+  w.loop_.cancel(call.timeout);
   *call.slot = std::move(result);
   call.waiter.resume();
 }
 
-void World::Impl::start_request(ClientIndex c, Slot dest, std::function<void(const ReplyTo&)> handler,
-                                std::coroutine_handle<> waiter, Result<std::string>* slot, MonoInstant reply_by,
-                                const std::function<void(Network::Sent)>& undelivered) {
+void World::Impl::start_request(ClientIndex c, Slot dest, RequestHandler handler, std::coroutine_handle<> waiter,
+                                Result<std::string>* slot, MonoInstant reply_by, Undelivered undelivered) {
   const uint64_t id = ++next_call;
   const Slot cs = layout.client_slot(c);
   const uint64_t c_inc = procs[cs].incarnation;
-  client(c).pending.emplace(id, PendingCall{waiter, slot});
+  LC_CHECK(client(c).pending.size() < kPendingCallsMax);
+  client(c).pending.push_back(PendingCall{id, waiter, slot, {}});
   const ReplyTo to{c, c_inc, dest, id};
   const Network::Sent sent =
-      send(cs, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() { handler(to); });
+      send(cs, dest, procs[dest].incarnation, [to, handler = std::move(handler)]() mutable { handler(to); });
   if (sent != Network::Sent::kOnItsWay && undelivered) undelivered(sent);
   TrueInstant deadline = procs.local_deadline(cs, w.config_.network.request_timeout);
   bool cut = false;  // the caller gives up before the request timeout
@@ -130,14 +132,17 @@ void World::Impl::start_request(ClientIndex c, Slot dest, std::function<void(con
       cut = true;
     }
   }
-  w.loop_.at(deadline, [this, c, cs, c_inc, id, cut]() {
-    procs.deliver(cs, c_inc, [this, c, id, cut]() {
-      complete(c, id,
-               Error{ErrorCode::kTimeout,
-                     cut ? "no reply by the caller's deadline"
-                         : "no reply within " + std::to_string(w.config_.network.request_timeout.count()) + " ms"});
-    });
+  const EventLoop::TimerId timeout = procs.at(deadline, cs, c_inc, [this, c, id, cut]() {
+    complete(c, id,
+             Error{ErrorCode::kTimeout,
+                   cut ? "no reply by the caller's deadline"
+                       : "no reply within " + std::to_string(w.config_.network.request_timeout.count()) + " ms"});
   });
+  // The call may be over already (undelivered() can end it); if not, its
+  // reply cancels the timer.
+  auto& pending = client(c).pending;
+  auto it = std::find_if(pending.begin(), pending.end(), [id](const PendingCall& p) { return p.id == id; });
+  if (it != pending.end()) it->timeout = timeout;
 }
 
 void World::Impl::respond(const ReplyTo& to, std::string payload) {
@@ -264,6 +269,7 @@ void World::crash(ProcessId p, std::optional<Nanos> restart_after) {
   if (p.is_client()) {
     const auto c = index_from<ClientIndex>(p.index);
     ClientState& cs = impl_->client(c);
+    for (const PendingCall& call : cs.pending) loop_.cancel(call.timeout);  // void with it
     cs.pending.clear();
     cs.helpers.clear();          // its background renewals die with it
     cs.stray.clear();            // and its connections

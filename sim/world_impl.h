@@ -7,7 +7,6 @@
 #define LOCKCHECK_SIM_WORLD_IMPL_H_
 
 #include <coroutine>
-#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -54,17 +53,16 @@ struct World::Impl {
 
   // Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
   // (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
-  Network::Sent send(Slot from, Slot to, uint64_t to_inc, std::function<void()> on_arrival);
+  Network::Sent send(Slot from, Slot to, uint64_t to_inc, Work on_arrival);
   // A request from client c to process `dest`: `handler` runs at dest on
   // arrival and answers with respond(), whose payload travels back. The
   // client gives up after the request timeout on its own clock, or when its
-  // clock reaches reply_by if that is sooner (Env::call_by). When the
-  // request itself does not get out (cut or lost), `undelivered` (if set)
-  // is told why, at once.
-  void start_request(ClientIndex c, Slot dest, std::function<void(const ReplyTo&)> handler,
-                     std::coroutine_handle<> waiter, Result<std::string>* slot,
-                     MonoInstant reply_by = MonoInstant::max(),
-                     const std::function<void(Network::Sent)>& undelivered = nullptr);
+  // clock reaches reply_by if that is sooner (Env::call_by); the reply
+  // cancels that timer. When the request itself does not get out (cut or
+  // lost), `undelivered` (if set) is told why, at once.
+  void start_request(ClientIndex c, Slot dest, RequestHandler handler, std::coroutine_handle<> waiter,
+                     Result<std::string>* slot, MonoInstant reply_by = MonoInstant::max(),
+                     Undelivered undelivered = nullptr);
   void respond(const ReplyTo& to, std::string payload);
   // `from`: the process that answered (nullopt: a local timeout).
   void complete(ClientIndex c, uint64_t id, Result<std::string> result, std::optional<Slot> from = std::nullopt);
