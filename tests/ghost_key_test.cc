@@ -66,19 +66,6 @@ class GhostKeyTest : public testing::RedisServerTest {
     return std::move(c).value();
   }
 
-  // The key's value over a raw connection: nullopt for no key.
-  std::optional<std::string> raw_get(const std::string& key) {
-    auto r = server_.command({"GET", key});
-    if (!r.ok()) return "<error: " + r.error().to_string() + ">";
-    if (r->is_nil()) return std::nullopt;
-    return r->str;
-  }
-
-  int64_t raw_pttl(const std::string& key) {
-    auto r = server_.command({"PTTL", key});
-    return r.ok() && r->type == Reply::Type::kInteger ? r->integer : INT64_MIN;
-  }
-
   Millis took_{0};
 };
 

@@ -51,24 +51,6 @@ class RealRedisTest : public testing::RedisServerTest {
     if (!c.ok()) return nullptr;
     return std::move(c).value();
   }
-
-  // The key's value read over a raw connection: nullopt for a missing key.
-  std::optional<std::string> raw_get(const std::string& key) {
-    auto r = server_.command({"GET", key});
-    if (!r.ok()) return "<error: " + r.error().to_string() + ">";
-    if (r->is_nil()) return std::nullopt;
-    return r->str;
-  }
-
-  // PTTL in ms (-2: no key, -1: no expiry), or INT64_MIN on failure.
-  int64_t raw_pttl(const std::string& key) {
-    auto r = server_.command({"PTTL", key});
-    if (!r.ok() || r->type != Reply::Type::kInteger) {
-      ADD_FAILURE() << "PTTL failed: " << (r.ok() ? r->to_string() : r.error().to_string());
-      return INT64_MIN;
-    }
-    return r->integer;
-  }
 };
 
 // Tests whose expectations hold for every strategy: they differ only in

@@ -14,6 +14,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +98,24 @@ class RedisServerTest : public ::testing::Test {
   void SetUp() override {
     Status s = server_.start();
     ASSERT_TRUE(s.ok()) << s.error().to_string();
+  }
+
+  // The key's value read over a raw connection: nullopt for a missing key.
+  std::optional<std::string> raw_get(const std::string& key) {
+    auto r = server_.command({"GET", key});
+    if (!r.ok()) return "<error: " + r.error().to_string() + ">";
+    if (r->is_nil()) return std::nullopt;
+    return r->str;
+  }
+
+  // PTTL in ms (-2: no key, -1: no expiry), or INT64_MIN on failure.
+  int64_t raw_pttl(const std::string& key) {
+    auto r = server_.command({"PTTL", key});
+    if (!r.ok() || r->type != Reply::Type::kInteger) {
+      ADD_FAILURE() << "PTTL failed: " << (r.ok() ? r->to_string() : r.error().to_string());
+      return INT64_MIN;
+    }
+    return r->integer;
   }
 
   RedisServer server_;
