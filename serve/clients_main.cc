@@ -28,8 +28,8 @@ int usage_error(const std::string& what) {
 constexpr const char* kUsage =
     "usage: lockcheck clients --driver CMD [--name NAME] [--strategy S] [--faults LIST|all]\n"
     "         [--nodes N] [--clients C] [--ttl-ms T] [--acquires A] [--hold-ms H] [--think-ms K]\n"
-    "         [--writes W] [--persistence none|always] [--runs R] [--seed S] [--timeout-s S]\n"
-    "         [--report DIR]\n"
+    "         [--writes W] [--acquire-timeout-ms M] [--persistence none|always] [--runs R]\n"
+    "         [--seed S] [--timeout-s S] [--report DIR]\n"
     "Runs the driver CMD (docs/drivers.md) once per client against modeled Redis nodes\n"
     "on 127.0.0.1, applies each fault class in real time and judges the history.\n"
     "Fault classes: none pause pause-grant crash clock_jump node_crash partition.\n"
