@@ -13,6 +13,10 @@ fail=0
 runs="${LOCKCHECK_CLIENTS_RUNS:-3}"
 
 # expect NAME EXIT VIOLATED_PROPERTIES(comma list, "" for none) ARGS...
+# TIMING_DEPENDENT=comma list (environment, optional): properties whose
+# verdict in this cell depends on real-time races (docs/foreign-clients.md
+# marks them); they are neither pinned nor counted as flaky. Every other
+# property must have the same verdict in every run.
 expect() {
   local name="$1" want_exit="$2" want_props="$3"
   shift 3
@@ -30,12 +34,15 @@ expect() {
   if [ "$want_exit" = 0 ] || [ "$want_exit" = 1 ]; then
     # Every run of every class violated exactly want_props: no flaky verdict.
     local got_props
-    got_props=$(python3 - "$dir/results.json" "$runs" <<'PY'
+    got_props=$(python3 - "$dir/results.json" "$runs" "${TIMING_DEPENDENT:-}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); runs = int(sys.argv[2])
+timing = set(p for p in sys.argv[3].split(",") if p)
 props = []
 for c in r["cells"]:
     for p, v in c["properties"].items():
+        if p in timing:
+            continue
         if v["runs_violated"] not in (0, runs):
             print("FLAKY %s %s %d/%d" % (c["faults"], p, v["runs_violated"], runs)); sys.exit(0)
         if v["runs_violated"]:
@@ -81,7 +88,10 @@ expect redis-py-pause-grant 1 "mutex,resource,validity" --driver "$py" --name re
 if [ -d "$root/drivers/node/node_modules/redlock" ] && command -v node >/dev/null; then
   node_drv="node $root/drivers/node/redlock_driver.mjs"
   expect node-redlock-none-pause-grant 0 "" --driver "$node_drv" --name node-redlock --nodes 5 --faults none,pause-grant
-  expect node-redlock-pause 1 "resource,validity" --driver "$node_drv" --name node-redlock --nodes 5 --faults pause
+  # Whether the other client's first write lands inside the holder's stall
+  # (resource) is a race of node-redlock's retry delay (200 ms + jitter)
+  # against the pause: 2 of 3 runs in one CI run. validity breaks always.
+  TIMING_DEPENDENT=resource expect node-redlock-pause 1 "validity" --driver "$node_drv" --name node-redlock --nodes 5 --faults pause
 else
   echo "FAIL node-redlock: drivers/node/node_modules is missing (run scripts/setup.sh)"
   fail=1
