@@ -57,30 +57,44 @@ struct Registry {
   std::vector<StrategyDef> defs;  // catalog order; never more than kStrategiesMax
 };
 
-Status add_locked(Registry& r, StrategyDef def) {
-  auto bad = [&](const std::string& why) {
-    return Status(Error{ErrorCode::kInvalidArgument, "strategy '" + def.info.name + "': " + why});
-  };
+Status bad_def(const StrategyDef& def, const std::string& why) {
+  return Error{ErrorCode::kInvalidArgument, "strategy '" + def.info.name + "': " + why};
+}
+
+// What a def must be on its own. Runs the user's factory, so it is called
+// without the registry's lock: a factory may itself look strategies up
+// (a lock that wraps "single"), which under the lock would deadlock.
+Status check_def(const StrategyDef& def) {
   const std::string& name = def.info.name;
   if (name.empty() || name.size() > kStrategyNameMax) {
-    return bad("name must be 1.." + std::to_string(kStrategyNameMax) + " characters");
+    return bad_def(def, "name must be 1.." + std::to_string(kStrategyNameMax) + " characters");
   }
   if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789._-") != std::string::npos) {
-    return bad("name may hold only a-z, 0-9, '.', '_' and '-'");
+    return bad_def(def, "name may hold only a-z, 0-9, '.', '_' and '-'");
   }
-  for (const auto& d : r.defs) {
-    if (d.info.name == name) return bad("a strategy of that name is registered already");
-  }
-  if (r.defs.size() >= kStrategiesMax) return bad("the registry is full (" + std::to_string(kStrategiesMax) + ")");
   if (def.info.nodes < 1 || def.info.nodes > kStrategyNodesMax) {
-    return bad("nodes must be in [1, " + std::to_string(kStrategyNodesMax) + "]");
+    return bad_def(def, "nodes must be in [1, " + std::to_string(kStrategyNodesMax) + "]");
   }
-  if (!def.make) return bad("no factory");
+  if (!def.make) return bad_def(def, "no factory");
   // Made once here so a wrong factory is found at registration, not deep in a run.
   const std::unique_ptr<Strategy> probe = def.make();
-  if (probe == nullptr) return bad("the factory made nullptr");
-  if (probe->name() != name) return bad("the factory made a strategy named '" + std::string(probe->name()) + "'");
-  if (probe->renews() != def.info.renews) return bad("info.renews differs from Strategy::renews()");
+  if (probe == nullptr) return bad_def(def, "the factory made nullptr");
+  if (probe->name() != name) {
+    return bad_def(def, "the factory made a strategy named '" + std::string(probe->name()) + "'");
+  }
+  if (probe->renews() != def.info.renews) return bad_def(def, "info.renews differs from Strategy::renews()");
+  return Ok{};
+}
+
+// What a checked def must be beside the others. Requires r.mu held (or the
+// registry not yet shared).
+Status add_locked(Registry& r, StrategyDef def) {
+  for (const auto& d : r.defs) {
+    if (d.info.name == def.info.name) return bad_def(def, "a strategy of that name is registered already");
+  }
+  if (r.defs.size() >= kStrategiesMax) {
+    return bad_def(def, "the registry is full (" + std::to_string(kStrategiesMax) + ")");
+  }
   r.defs.push_back(std::move(def));
   return Ok{};
 }
@@ -134,7 +148,8 @@ void register_builtins(Registry& r) {
           builtin("retry-forever", false, "as single, but acquire retries until granted, ignoring its timeout")),
   };
   for (const auto& def : builtins) {
-    const Status s = add_locked(r, def);
+    Status s = check_def(def);
+    if (s.ok()) s = add_locked(r, def);
     LC_CHECK(s.ok());  // a built-in that does not register is a programmer error
   }
 }
@@ -151,6 +166,7 @@ Registry& registry() {
 }  // namespace
 
 Status register_strategy(StrategyDef def) {
+  if (auto s = check_def(def); !s.ok()) return s;
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mu);
   return add_locked(r, std::move(def));
@@ -158,13 +174,21 @@ Status register_strategy(StrategyDef def) {
 
 Status ensure_registered(const StrategyDef& def) {
   Registry& r = registry();
-  std::lock_guard<std::mutex> lock(r.mu);
-  for (const auto& d : r.defs) {
-    if (d.info.name != def.info.name) continue;
-    if (d.info == def.info) return Ok{};
-    return Error{ErrorCode::kInvalidArgument,
-                 "strategy '" + def.info.name + "': registered already with different metadata"};
+  auto registered_as = [&]() -> std::optional<Status> {
+    for (const auto& d : r.defs) {
+      if (d.info.name != def.info.name) continue;
+      if (d.info == def.info) return Status(Ok{});
+      return bad_def(def, "registered already with different metadata");
+    }
+    return std::nullopt;
+  };
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    if (auto s = registered_as()) return *s;
   }
+  if (auto s = check_def(def); !s.ok()) return s;
+  std::lock_guard<std::mutex> lock(r.mu);
+  if (auto s = registered_as()) return *s;  // registered meanwhile by another thread
   return add_locked(r, def);
 }
 

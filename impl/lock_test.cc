@@ -72,5 +72,22 @@ TEST(Registry, RefusesBadDefs) {
   EXPECT_FALSE(find_strategy("test-misnamed").has_value());
 }
 
+class WrapsSingle : public SingleLock {
+ public:
+  std::string_view name() const override { return "test-wraps-single"; }
+};
+
+// A factory may look strategies up (a lock built on "single"): registration
+// runs it without holding the registry's lock, or this would deadlock.
+TEST(Registry, AFactoryMayLookStrategiesUp) {
+  StrategyDef def{info("test-wraps-single"), [] {
+                    EXPECT_TRUE(find_strategy("single").has_value());
+                    EXPECT_NE(make_strategy("single"), nullptr);
+                    return std::unique_ptr<Strategy>(std::make_unique<WrapsSingle>());
+                  }};
+  EXPECT_TRUE(ensure_registered(def).ok());
+  EXPECT_NE(make_strategy("test-wraps-single"), nullptr);
+}
+
 }  // namespace
 }  // namespace lockcheck

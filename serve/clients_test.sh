@@ -83,6 +83,9 @@ expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redloc
 # lock, and redis-py's polling acquire can lose the race twice in a row.
 expect redis-py-none-crash 0 "" --driver "$py" --name redis-py --faults none,crash --acquires 4
 expect redis-py-pause-grant 1 "mutex,resource,validity" --driver "$py" --name redis-py --faults pause-grant
+# The same driver behind a wrapper process (bash forks python): a pause must
+# stop the whole process group, or the client runs on and the check says ok.
+expect wrapped-redis-py-pause-grant 1 "mutex,resource,validity" --driver "bash -c '$py; true'" --name wrapped-redis-py --faults pause-grant
 # node-redlock on 5 nodes: holds a pause before its validity check, not one
 # between its check and its write (as no lock without fencing does).
 if [ -d "$root/drivers/node/node_modules/redlock" ] && command -v node >/dev/null; then

@@ -49,23 +49,30 @@ std::optional<std::string> DriverProcess::spawn(const std::string& command,
     ::execve(sh, argv, envp.data());
     ::_exit(127);
   }
+  // Also here, not only in the child: a signal sent before the child ran
+  // its setpgid must still reach the whole group.
+  ::setpgid(pid, pid);
   ::close(log_fd);
   pid_ = pid;
   return std::nullopt;
 }
 
+// Signals go to the driver's process group (-pid_), not just to pid_: a
+// driver started through a wrapper (a shell script, `npm run`, a launcher
+// that spawns the client) must stop, resume and die as a whole, or a pause
+// would freeze only the wrapper while the client runs on.
 void DriverProcess::pause() {
-  if (pid_ > 0 && !exited_) ::kill(pid_, SIGSTOP);
+  if (pid_ > 0 && !exited_) ::kill(-pid_, SIGSTOP);
 }
 
 void DriverProcess::resume() {
-  if (pid_ > 0 && !exited_) ::kill(pid_, SIGCONT);
+  if (pid_ > 0 && !exited_) ::kill(-pid_, SIGCONT);
 }
 
 void DriverProcess::kill_and_reap() {
   if (pid_ <= 0 || exited_) return;
-  ::kill(pid_, SIGCONT);
-  ::kill(pid_, SIGKILL);
+  ::kill(-pid_, SIGCONT);
+  ::kill(-pid_, SIGKILL);
   int status = 0;
   while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
@@ -80,6 +87,8 @@ bool DriverProcess::poll_exited() {
   const pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_ && (WIFEXITED(status) || WIFSIGNALED(status))) {
     exited_ = true;
+    // Whatever the driver left running in its group goes with it.
+    ::kill(-pid_, SIGKILL);
     if (WIFEXITED(status)) exit_status_ = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) term_signal_ = WTERMSIG(status);
   }
