@@ -3,6 +3,7 @@
 // counterexample file per violated property in the report directory.
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -72,6 +73,9 @@ bool write_file(const std::string& path, const std::string& text) {
 }  // namespace
 
 int clients_main(const std::vector<std::string>& args) {
+  // Drivers are reaped by waitpid: an inherited "ignore SIGCHLD" would reap
+  // them behind our back, and a driver's exit would never be seen.
+  ::signal(SIGCHLD, SIG_DFL);
   CheckOptions o;
   std::vector<FaultClass> faults = {FaultClass::kNone};
   std::string faults_label = "none";
@@ -203,12 +207,13 @@ int clients_main(const std::vector<std::string>& args) {
             {"note",
              "a real-time check reproduces this fault schedule, not this exact interleaving: rerun the command"},
             {"reproduce", "lockcheck clients --driver " + shell_quote(o.driver_command) + " --name " +
-                              shell_quote(o.driver_name) + (o.strategy.empty() ? "" : " --strategy " + o.strategy) +
+                              shell_quote(o.driver_name) + (o.strategy.empty() ? "" : " --strategy " + shell_quote(o.strategy)) +
                               " --faults " + cell + " --nodes " + std::to_string(o.nodes) + " --clients " +
                               std::to_string(o.clients) + " --ttl-ms " + std::to_string(o.ttl_ms) + " --acquires " +
                               std::to_string(o.acquires) + " --hold-ms " + std::to_string(o.hold_ms) + " --writes " +
-                              std::to_string(o.writes) + " --think-ms " + std::to_string(o.think_ms) + " --seed " +
-                              std::to_string(o.seed) +
+                              std::to_string(o.writes) + " --think-ms " + std::to_string(o.think_ms) +
+                              " --acquire-timeout-ms " + std::to_string(o.acquire_timeout_ms) + " --timeout-s " +
+                              std::to_string(o.deadline_ms / 1000) + " --seed " + std::to_string(o.seed) +
                               (o.persistence == Persistence::kAlways ? " --persistence always" : "")},
             {"driver", o.driver_name},
             {"faults", cell},
