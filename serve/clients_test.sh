@@ -34,7 +34,13 @@ expect() {
   if [ "$want_exit" = 0 ] || [ "$want_exit" = 1 ]; then
     # Every run of every class violated exactly want_props: no flaky verdict.
     local got_props
-    got_props=$(python3 - "$dir/results.json" "$runs" "${TIMING_DEPENDENT:-}" <<'PY'
+    # progress (nobody held while a client waited longer than a TTL) is a
+    # liveness verdict in wall time: on a loaded 2-core machine a starved
+    # driver looks the same as a lock that stalls, so it is never pinned
+    # here (one CI run saw node-redlock, no faults, leave the lock free for
+    # 4 s while a client waited; docs/foreign-clients.md). The safety
+    # properties are pinned in every cell.
+    got_props=$(python3 - "$dir/results.json" "$runs" "progress,${TIMING_DEPENDENT:-}" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1])); runs = int(sys.argv[2])
 timing = set(p for p in sys.argv[3].split(",") if p)
