@@ -4,9 +4,9 @@
 # chromium (with a font, as recommends are skipped) renders the HTML report
 # headless in tests/html_test.sh.
 # `setup.sh fuzz` also installs clang and its libFuzzer runtime (bookworm:
-# libclang-rt-14-dev) for scripts/fuzz.sh. `setup.sh bench` also installs
-# node-redlock for scripts/peers_bench.sh: npm (Debian's, unless one is
-# there) and the exact versions bench/peers/package-lock.json pins.
+# libclang-rt-14-dev) for scripts/fuzz.sh. node-redlock, pinned in
+# drivers/node/package-lock.json, serves both its real-time driver and
+# scripts/peers_bench.sh.
 set -euo pipefail
 
 packages=(
@@ -25,11 +25,6 @@ fi
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-14-dev)
 fi
-install_peers() {
-  if [ "${1:-}" = bench ] && [ ! -d "$(dirname "$0")/../bench/peers/node_modules/redlock" ]; then
-    (cd "$(dirname "$0")/../bench/peers" && npm ci --no-audit --no-fund --silent)
-  fi
-}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -47,7 +42,6 @@ install_node_driver() {
 }
 if [ ${#missing[@]} -eq 0 ]; then
   install_node_driver
-  install_peers "${1:-}"
   exit 0
 fi
 
@@ -64,4 +58,3 @@ export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 install_node_driver
-install_peers "${1:-}"
