@@ -93,20 +93,32 @@ Status LockGuard::extend() { return extend(options_); }
 
 Status LockGuard::extend(const LockOptions& options) {
   if (!held()) return Error{ErrorCode::kNotHeld, "guard for " + lease_.key + " holds no lock"};
-  if (renewal_) lease_ = renewal_->lease();  // renew from the latest lease
   if (options.key != lease_.key) {
     return Error{ErrorCode::kInvalidArgument,
                  "extend of " + lease_.key + " with options for key " + options.key};
   }
+  // The worker renews a lease of its own: it is stopped for the extend (so
+  // the two never write the key at once) and then handed the extended
+  // lease and its options, else its next renewal would put the old TTL back.
+  if (renewal_) {
+    renewal_->stop();
+    lease_ = renewal_->lease();  // renew from the latest lease
+  }
   Result<Lease> renewed = run_sync(client_->strategy_->extend(*client_->env_, lease_, options));
   if (!renewed.ok()) {
     // Only a lock known lost is forgotten: after any other error it may
-    // still be held, and this guard must release it.
-    if (renewed.error().code == ErrorCode::kNotHeld) client_ = nullptr;
+    // still be held, and this guard must release it (its renewals go on).
+    if (renewed.error().code == ErrorCode::kNotHeld) {
+      client_ = nullptr;
+      renewal_ = nullptr;  // stopped above; idle for the client's next acquire
+    } else if (renewal_) {
+      renewal_->start(lease_, options_);
+    }
     return renewed.error();
   }
   lease_ = std::move(renewed).value();
   options_ = options;
+  if (renewal_) renewal_->start(lease_, options_);
   return Ok{};
 }
 

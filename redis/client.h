@@ -116,8 +116,8 @@ class LockGuard {
   Status extend();
 
   // As extend(), with options.ttl as the new lease length (remembered for
-  // later extend() calls). options.key must be this lock's key, else
-  // kInvalidArgument.
+  // later extend() calls, and for a renewing strategy's renewals after this
+  // one). options.key must be this lock's key, else kInvalidArgument.
   Status extend(const LockOptions& options);
 
   // Stops managing the lock without releasing it: the key lives until its

@@ -307,6 +307,25 @@ TEST_F(BrokenTest, WatchdogKeepsTheLockPastItsTtlOnRealRedisAndStops) {
   EXPECT_FALSE(exists(server_, "wd"));
 }
 
+TEST_F(BrokenTest, WatchdogExtendHandsTheNewTtlToTheRenewals) {
+  // extend() with a longer TTL while the watchdog renews: the renewals
+  // after it must keep the new TTL, and lease() must show the extended
+  // lease, not the worker's older one.
+  auto holder = client("watchdog");
+  ASSERT_TRUE(holder);
+  auto guard = holder->acquire(options_for("wd-ext", Millis(600), Millis(500)));
+  ASSERT_TRUE(guard.ok()) << guard.error().to_string();
+  ASSERT_TRUE(guard->extend(options_for("wd-ext", Millis(6000), Millis(500))).ok());
+  EXPECT_GT(guard->remaining(), Millis(5000)) << "lease() shows the extended lease";
+  // Past one renewal period of the old TTL (200 ms) and of the worker's
+  // first renewal: the key still carries the new TTL's order of magnitude.
+  std::this_thread::sleep_for(Millis(700));
+  EXPECT_GT(pttl(server_, "wd-ext"), 3000) << "a renewal put the old 600 ms TTL back";
+  EXPECT_GT(guard->remaining(), Millis(3000));
+  ASSERT_TRUE(guard->release().ok());
+  EXPECT_FALSE(exists(server_, "wd-ext"));
+}
+
 int64_t connections_received(const RedisServer& server) {
   auto info = server.command({"INFO", "stats"});
   EXPECT_TRUE(info.ok());
