@@ -259,4 +259,101 @@ std::string render_counterexample_page(const std::string& file, const chaos::Sce
   return render_replay_page({file, &scenario, &judged.outcome, &judged.violations});
 }
 
+Result<std::string> render_counterexample_file_page(const std::string& file, const std::string& text) {
+  if (is_real_time_counterexample(text)) {
+    auto cx = parse_real_time_counterexample(text, file);
+    if (!cx.ok()) return cx.error();
+    return render_real_time_page(file, cx.value());
+  }
+  std::vector<std::string_view> ids;
+  for (const auto& p : properties::property_catalog()) ids.push_back(p.id);
+  auto scenario = chaos::parse_scenario(text, file, ids);
+  if (!scenario.ok()) return scenario.error();
+  return render_counterexample_page(file, scenario.value());
+}
+
+std::string render_real_time_page(const std::string& file, const RealTimeCounterexample& cx) {
+  const sim::History& h = cx.history;
+  const std::string name = real_time_cell_name(cx.driver, cx.strategy);
+  // The timeline draws a history beside the scenario it ran; a real-time
+  // run has none, only its sizes (the schedule's faults are history events,
+  // drawn as such, and listed below in words).
+  chaos::Scenario sc;
+  sc.world.strategy = name;
+  sc.world.clients = h.clients;
+  sc.world.nodes = h.nodes;
+  sc.world.replicas = 0;
+  sc.world.ttl = Millis(h.ttl_ms);
+  sc.expect = chaos::Expectation{};
+  sc.expect->verdict = "violated";
+  sc.expect->property = cx.property;
+  sim::RunOutcome outcome;
+  outcome.history = h;
+  const std::vector<properties::Violation> vs = properties::check_all(h);
+  std::string verdict;
+  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + properties::property_name(v.property);
+
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  out += "<title>" + html_escape("lockcheck: " + name + " / " + cx.faults + " (real time) " +
+                                 (vs.empty() ? "holds" : "VIOLATED " + verdict)) + "</title>";
+  out += "<style>" + page_css() + timeline_css() + "</style></head><body class=\"real-time\">\n";
+  out += "<h1>" + html_escape(name + " / " + cx.faults) + " <small>(real time, run " + std::to_string(cx.run) +
+         ")</small> <span class=\"" + (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") +
+         html_escape(verdict) + "</span></h1>\n";
+  out += "<p class=\"desc real-time-note\">" + html_escape(std::string(kRealTimeNote)) + ".</p>\n";
+  out += "<div class=\"cmd reproduce\"><code>" + html_escape(cx.reproduce) + "</code></div>\n";
+  out += "<div class=\"cmd\"><code>" + html_escape("lockcheck replay " + shell_quote(file)) +
+         "</code> re-judges the recorded history</div>\n";
+
+  std::string verdicts = "<section><h2>Verdicts over the recorded history</h2><ul class=\"verdicts\">";
+  for (const auto& v : vs) {
+    verdicts += "<li class=\"violated\" data-property=\"" + html_escape(properties::property_name(v.property)) +
+                "\"><span class=\"prop\">" + html_escape(properties::property_name(v.property)) +
+                "</span> violated: " + html_escape(v.explanation) + "</li>";
+  }
+  std::string held;
+  for (const auto& p : properties::property_catalog()) {
+    if (!violated(vs, p.id)) held += (held.empty() ? "" : ", ") + std::string(p.id);
+  }
+  if (!held.empty()) verdicts += "<li class=\"held\">held: " + html_escape(held) + "</li>";
+  bool same = vs.size() == cx.violations.size();
+  for (const auto& v : cx.violations) same = same && violated(vs, properties::property_name(v.property));
+  verdicts += "<li class=\"held\">the check recorded: violated";
+  for (const auto& v : cx.violations) verdicts += " " + html_escape(properties::property_name(v.property));
+  verdicts += same ? " (the same)" : " <span class=\"verdict-bad\">(not the same: a checker changed)</span>";
+  verdicts += "</li></ul></section>\n";
+
+  std::string facts = "<section><h2>The check</h2><dl class=\"facts\">";
+  facts += fact("driver", cx.driver + (cx.strategy.empty() ? "" : " (strategy " + cx.strategy + ")"));
+  facts += fact("command", cx.command);
+  facts += fact("world", std::to_string(h.clients) + " clients, " + std::to_string(h.nodes) + " nodes, TTL " +
+                             std::to_string(h.ttl_ms) + " ms, key " + h.lock_key);
+  facts += fact("run", std::to_string(sim::true_ms(whole_run(h).to)) + " ms of true time, " +
+                           std::to_string(h.events.size()) + " events, target client-" + std::to_string(cx.target));
+  facts += "<dt>faults as applied</dt><dd>";
+  if (cx.schedule.empty()) {
+    facts += "none";
+  } else {
+    facts += "<ol class=\"faults schedule\">";
+    for (const auto& f : cx.schedule) facts += li(html_escape("at " + std::to_string(sim::true_ms(f.at)) + " ms: " + f.what));
+    facts += "</ol>";
+  }
+  facts += "</dd></dl></section>\n";
+  out += "<div class=\"top\">" + verdicts + facts + "</div>\n";
+  out += timeline_section({file, &sc, &outcome, &vs});
+
+  // The record itself, as many events as a timeline shows.
+  out += "<h2>The recorded history</h2><ol class=\"history\" start=\"0\">";
+  const size_t shown = std::min(h.events.size(), kTimelineEventsMax);
+  for (size_t i = 0; i < shown; ++i) out += li("<code>" + html_escape(sim::describe(h.events[i])) + "</code>");
+  out += "</ol>\n";
+  if (shown < h.events.size()) {
+    out += "<p class=\"note\">" + std::to_string(h.events.size() - shown) + " more events are in the file.</p>\n";
+  }
+  out += "<footer>lockcheck real-time counterexample: " + std::to_string(h.events.size()) + " events recorded.</footer>\n";
+  out += "<script>" + timeline_script() + "</script>\n</body></html>\n";
+  return out;
+}
+
 }  // namespace lockcheck::reports
