@@ -298,7 +298,7 @@ std::string render_real_time_page(const std::string& file, const RealTimeCounter
   out += "<title>" + html_escape("lockcheck: " + name + " / " + cx.faults + " (real time) " +
                                  (vs.empty() ? "holds" : "VIOLATED " + verdict)) + "</title>";
   out += "<style>" + page_css() + timeline_css() + "</style></head><body class=\"real-time\">\n";
-  out += "<h1>" + html_escape(name + " / " + cx.faults) + " <small>(real time, run " + std::to_string(cx.run) +
+  out += "<h1>" + html_escape(name + " / " + cx.faults) + " <small>(real time, run " + std::to_string(cx.run + 1) +
          ")</small> <span class=\"" + (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") +
          html_escape(verdict) + "</span></h1>\n";
   out += "<p class=\"desc real-time-note\">" + html_escape(std::string(kRealTimeNote)) + ".</p>\n";

@@ -400,7 +400,7 @@ int rejudge_real_time(const RealTimeCounterexample& cx, const std::string& file,
   o += "a real-time counterexample: its schedule can be re-run with: " + cx.reproduce +
        "; the interleaving is not reproduced\n";
   o += "re-judging the recorded history of " + real_time_cell_name(cx.driver, cx.strategy) + " / " + cx.faults +
-       " run " + std::to_string(cx.run) + " (" + std::to_string(cx.history.events.size()) + " events, " +
+       " run " + std::to_string(cx.run + 1) + " (" + std::to_string(cx.history.events.size()) + " events, " +
        std::to_string(cx.schedule.size()) + " faults applied)\n";
   for (const auto& f : cx.schedule) {
     o += "  fault at " + std::to_string(sim::true_ms(f.at)) + " ms: " + f.what + "\n";

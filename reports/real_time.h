@@ -42,7 +42,7 @@ struct RealTimeCounterexample {
   std::string command;    // the driver command (--driver)
   std::string strategy;   // --strategy as passed to the driver; "" none
   std::string faults;     // the fault class of the cell
-  int run = 0;            // which run of the cell, 0-based
+  int run = 0;            // which run of the cell, 0-based (shown 1-based, as the matrix does)
   int target = 0;         // the client the schedule aimed at
   std::string property;   // the property this file is the counterexample of
   std::string reproduce;  // `lockcheck clients ...` that re-runs the schedule
