@@ -626,7 +626,9 @@ int main(int argc, char** argv, const std::vector<StrategyDef>& extra_strategies
   std::string replay_file;
   bool verbose = false;
   auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
-  replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
+  replay_cmd->add_option("FILE", replay_file,
+                         "scenario file (JSON); a real-time counterexample is re-judged, not replayed")
+      ->required();
   replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
   std::string replay_html;
   replay_cmd->add_option("--html", replay_html, "also write the run as a self-contained HTML page (timeline) to this file");

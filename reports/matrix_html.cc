@@ -85,7 +85,7 @@ std::string row(const std::string& name, const std::string& value_html) {
 // The run's parameters as results.json records them, and the command
 // that re-runs it when every cell shares its seeds.
 std::string parameters(const std::vector<CellReport>& cells, const BaselineComparison& cmp) {
-  std::vector<std::string> strategies, faults, seeds, first_seeds, shards, judged;
+  std::vector<std::string> strategies, faults, seeds, first_seeds, shards, judged, runs;
   int64_t wall_ms = 0, checked_twice = 0;
   uint64_t cycles = 0;
   int budget_hit = 0;
@@ -93,9 +93,13 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
     const auto& r = c.result;
     strategies.push_back(r.spec.strategy);
     faults.push_back(r.spec.faults_label);
-    seeds.push_back(std::to_string(r.spec.seeds));
-    first_seeds.push_back(chaos::format_seed(r.spec.first_seed));
-    shards.push_back(format_shards(c));
+    if (c.real_time) {
+      runs.push_back(std::to_string(r.spec.seeds));  // no seeds, no shards
+    } else {
+      seeds.push_back(std::to_string(r.spec.seeds));
+      first_seeds.push_back(chaos::format_seed(r.spec.first_seed));
+      shards.push_back(format_shards(c));
+    }
     std::string j;
     for (const auto& p : r.properties) {
       if (p.judged) j += (j.empty() ? "" : ",") + properties::property_name(p.property);
@@ -110,13 +114,17 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
   out += row("cells", std::to_string(cells.size()));
   out += row("strategies", html_escape(distinct(strategies)));
   out += row("fault cells", html_escape(distinct(faults)));
-  out += row("seeds per cell", html_escape(distinct(seeds)) + " from " + html_escape(distinct(first_seeds)));
-  if (std::any_of(cells.begin(), cells.end(), [](const CellReport& c) { return c.real_time.has_value(); })) {
-    // Their "seeds" are runs: say so, and that runs are not replays.
-    out += row("real-time cells", "marked <i>(real time)</i>: their seeds column counts runs of a foreign driver; " +
-                                      html_escape(std::string(kRealTimeNote)));
+  if (!seeds.empty()) {
+    out += row("seeds per cell", html_escape(distinct(seeds)) + " from " + html_escape(distinct(first_seeds)));
   }
-  out += row("shards", html_escape(distinct(shards)));
+  if (!runs.empty()) {
+    // Their "seeds" are runs: say so, and that runs are not replays.
+    out += row("runs per real-time cell", html_escape(distinct(runs)) +
+                                              "; such cells are marked <i>(real time)</i>, their seeds column counts "
+                                              "runs of a foreign driver; " +
+                                              html_escape(std::string(kRealTimeNote)));
+  }
+  if (!shards.empty()) out += row("shards", html_escape(distinct(shards)));
   out += row("properties judged", html_escape(distinct(judged)));
   out += row("lock cycles", std::to_string(cycles));
   out +=
@@ -129,7 +137,7 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
     return std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); });
   };
   const bool any_real_time = std::any_of(cells.begin(), cells.end(), [](const CellReport& c) { return c.real_time.has_value(); });
-  const bool uniform = !any_real_time && !cells.empty() && all_same(seeds) && all_same(first_seeds) && all_same(judged);
+  const bool uniform = !any_real_time && !seeds.empty() && all_same(seeds) && all_same(first_seeds) && all_same(judged);
   if (uniform) {
     std::string command = "lockcheck run --strategy " + distinct(strategies) + " --faults " + distinct(faults) +
                           " --seeds " + seeds.front() + " --seed " + first_seeds.front();

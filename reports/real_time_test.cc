@@ -334,6 +334,9 @@ TEST(RealTimeResults, MixedReportsLabelRealTimeCells) {
   EXPECT_NE(html.find("<td class=\"strategy real-time\" rowspan=\"1\">d/single (real time)</td>"), std::string::npos);
   EXPECT_NE(html.find("<dt>first run</dt><dd>run 2, violated on 2 of 3 runs</dd>"), std::string::npos);
   EXPECT_EQ(html.find("TRACE="), std::string::npos);
+  // Seeds are the simulated cells', runs the real-time ones'.
+  EXPECT_NE(html.find("seeds per cell</td><td>10 from 0x1</td>"), std::string::npos);
+  EXPECT_NE(html.find("runs per real-time cell</td><td>3; such cells are marked"), std::string::npos);
   // No single `lockcheck run` re-runs a report with real-time cells.
   EXPECT_EQ(html.find("run it again"), std::string::npos);
 }
