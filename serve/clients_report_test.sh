@@ -76,6 +76,10 @@ head -1 replay.log | grep -q "^a real-time counterexample: its schedule can be r
   pass || { fail "replay's first line"; cat replay.log; }
 grep -q "^VIOLATED resource: " replay.log && grep -q "^reproduced from the record: violated resource$" replay.log && pass ||
   { fail "replay verdicts"; cat replay.log; }
+"$lc" replay one/cpp_single-pause-resource.json -v --html replayed.html >replay-v.log 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "client-0 acquire session" replay-v.log && grep -q "not the exact interleaving" replayed.html &&
+  pass || { fail "replay -v --html: exit $rc"; cat replay-v.log; }
 # A file whose record was tampered with is bad input: one line, exit 2.
 python3 -c '
 import json
