@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <optional>
 
 #include "impl/check.h"
 #include "impl/lock.h"
@@ -272,13 +274,94 @@ Result<std::string> render_counterexample_file_page(const std::string& file, con
   return render_counterexample_page(file, scenario.value());
 }
 
+namespace {
+
+// The number right after the first `prefix` in text ("client-" in "pause
+// cpp client-1 (SIGSTOP)"), if it is below `limit`.
+std::optional<int> index_after(const std::string& text, std::string_view prefix, int limit) {
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  size_t end = at + prefix.size();
+  int64_t n = 0;
+  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) {
+    n = n * 10 + (text[end++] - '0');
+    if (n >= limit) return std::nullopt;
+  }
+  if (end == at + prefix.size()) return std::nullopt;
+  return static_cast<int>(n);
+}
+
+// The applied schedule as the timeline's scenario faults, so pauses,
+// node down time, cut links and clock jumps are drawn as for a simulated
+// run. Only the words serve/check.cc writes are read ("pause X client-N
+// (SIGSTOP) ...", "resume X client-N (SIGCONT)", "node-N crashes ...",
+// "node-N restarts", "node-N's clock jumps D ms forward", "X client-N is
+// cut from every node ...", "X client-N's partition heals"); anything else
+// stays a fault event on the timeline and a line in the schedule.
+std::vector<chaos::Fault> timeline_faults(const RealTimeCounterexample& cx) {
+  const sim::History& h = cx.history;
+  const int64_t end_ms = sim::true_ms(whole_run(h).to);
+  std::vector<chaos::Fault> out;
+  // The first later entry of `what` for the same process, or the run's end.
+  auto until_ms = [&](size_t i, std::string_view word, std::string_view prefix, int who, int limit) {
+    for (size_t j = i + 1; j < cx.schedule.size(); ++j) {
+      const std::string& w = cx.schedule[j].what;
+      if (w.find(word) != std::string::npos && index_after(w, prefix, limit) == who) return sim::true_ms(cx.schedule[j].at);
+    }
+    return end_ms;
+  };
+  for (size_t i = 0; i < cx.schedule.size(); ++i) {
+    const std::string& w = cx.schedule[i].what;
+    const int64_t at_ms = sim::true_ms(cx.schedule[i].at);
+    chaos::Fault f;
+    f.at_ms = at_ms;
+    if (w.find("(SIGSTOP)") != std::string::npos) {
+      const auto c = index_after(w, "client-", h.clients);
+      if (!c) continue;
+      f.kind = chaos::FaultKind::kPause;
+      f.target = sim::ProcessId::client(*c);
+      f.duration_ms = std::max<int64_t>(1, until_ms(i, "(SIGCONT)", "client-", *c, h.clients) - at_ms);
+    } else if (w.find(" crashes") != std::string::npos && w.rfind("node-", 0) == 0) {
+      const auto n = index_after(w, "node-", h.nodes);
+      if (!n) continue;
+      f.kind = chaos::FaultKind::kNodeCrash;
+      f.target = sim::ProcessId::node(*n);
+      const int64_t back = until_ms(i, " restarts", "node-", *n, h.nodes);
+      if (back < end_ms) f.restart_after_ms = std::max<int64_t>(1, back - at_ms);
+    } else if (w.find("'s clock jumps ") != std::string::npos && w.rfind("node-", 0) == 0) {
+      const auto n = index_after(w, "node-", h.nodes);
+      const auto d = index_after(w, "'s clock jumps ", INT32_MAX);
+      if (!n || !d) continue;
+      f.kind = chaos::FaultKind::kClockJump;
+      f.target = sim::ProcessId::node(*n);
+      f.delta_ms = w.find(" forward") != std::string::npos ? *d : -static_cast<int64_t>(*d);
+    } else if (w.find(" is cut from every node") != std::string::npos) {
+      const auto c = index_after(w, "client-", h.clients);
+      if (!c) continue;
+      f.kind = chaos::FaultKind::kPartition;
+      f.groups = {{sim::ProcessId::client(*c)}, {}};
+      for (int n = 0; n < h.nodes; ++n) f.groups[1].push_back(sim::ProcessId::node(n));
+      f.duration_ms = std::max<int64_t>(1, until_ms(i, "'s partition heals", "client-", *c, h.clients) - at_ms);
+    } else {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  // Sorted by at_ms, as a scenario's faults are.
+  std::stable_sort(out.begin(), out.end(), [](const chaos::Fault& a, const chaos::Fault& b) { return a.at_ms < b.at_ms; });
+  return out;
+}
+
+}  // namespace
+
 std::string render_real_time_page(const std::string& file, const RealTimeCounterexample& cx) {
   const sim::History& h = cx.history;
   const std::string name = real_time_cell_name(cx.driver, cx.strategy);
   // The timeline draws a history beside the scenario it ran; a real-time
-  // run has none, only its sizes (the schedule's faults are history events,
-  // drawn as such, and listed below in words).
+  // run has none: this adapter gives it the sizes and the schedule as
+  // applied (timeline_faults).
   chaos::Scenario sc;
+  sc.faults = timeline_faults(cx);
   sc.world.strategy = name;
   sc.world.clients = h.clients;
   sc.world.nodes = h.nodes;

@@ -185,8 +185,15 @@ TEST(RealTime, RejudgeReportsARecordTheCheckersNoLongerAgreeWith) {
 }
 
 TEST(RealTime, PageShowsScheduleHistoryTimelineAndTheNote) {
-  const auto cx = overlapping_grants();
+  auto cx = overlapping_grants();
+  // The schedule in serve/check.cc's words: drawn as a simulated run's.
+  cx.schedule.push_back({sim::at_ms(20), "node-0's clock jumps 2000 ms forward"});
+  cx.schedule.push_back({sim::at_ms(400), "resume cpp client-0 (SIGCONT)"});
   const std::string page = render_real_time_page("out/cx.json", cx);
+  EXPECT_NE(page.find("class=\"ev pause pause-pause\" data-kind=\"pause\""), std::string::npos);
+  EXPECT_NE(page.find("pause client-0 for 390 ms"), std::string::npos);
+  EXPECT_NE(page.find("data-kind=\"clock_jump\""), std::string::npos);
+  EXPECT_NE(page.find(">+2000 ms</text>"), std::string::npos);
   EXPECT_NE(page.find("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\""), std::string::npos);
   EXPECT_NE(page.find("data-lane=\"client-1\""), std::string::npos);
   EXPECT_NE(page.find("class=\"violation\" data-property=\"mutex\""), std::string::npos);

@@ -121,6 +121,7 @@ for lane in client-0 client-1 node-0; do
 done
 grep -Eq '<g class="violation" data-property="([a-z]+ )*resource( [a-z]+)*"' cx.dom && pass || fail "page: no resource marker"
 grep -q 'not the exact interleaving' cx.dom && pass || fail "page: no real-time note"
+grep -q 'class="ev pause pause-pause" data-kind="pause"' cx.dom && pass || fail "page: the SIGSTOP pause is not shaded"
 grep -q 'class="faults schedule"' cx.dom && pass || fail "page: no schedule"
 
 echo "$passes checks passed, $failures failed"
