@@ -191,17 +191,15 @@ lc::Result<lc::reports::Baseline> read_baseline(const std::string& path) {
 // The timeline page beside each counterexample file the cells name (the
 // files were checked to parse by check_counterexample_files).
 lc::Status write_counterexample_pages(const std::vector<lc::reports::CellReport>& cells) {
-  std::vector<std::string_view> properties;
-  for (const auto& p : lc::properties::property_catalog()) properties.push_back(p.id);
   for (const auto& c : cells) {
     for (const std::string& file : c.counterexample_files) {
       if (file.empty()) continue;
       auto text = lc::reports::read_file(file);
       if (!text.ok()) return text.error();
-      auto scenario = lc::chaos::parse_scenario(text.value(), file, properties);
-      if (!scenario.ok()) return scenario.error();
-      const std::string page = lc::reports::render_counterexample_page(file, scenario.value());
-      if (auto s = lc::reports::write_file_atomic(lc::reports::counterexample_page(file), page); !s.ok()) return s;
+      // A scenario's page replays it; a real-time file's draws its record.
+      auto page = lc::reports::render_counterexample_file_page(file, text.value());
+      if (!page.ok()) return page.error();
+      if (auto s = lc::reports::write_file_atomic(lc::reports::counterexample_page(file), page.value()); !s.ok()) return s;
     }
   }
   return lc::Ok{};
@@ -402,6 +400,23 @@ int cmd_replay(const std::string& file, bool verbose, const std::string& html_ou
   const std::string name = lc::chaos::escaped(file);  // for messages: one line whatever the name holds
   auto text = lc::reports::read_file(file);
   if (!text.ok()) return usage_error(lc::chaos::escaped(text.error().message));
+  if (lc::reports::is_real_time_counterexample(text.value())) {
+    // Not a replay: a real-time run's interleaving cannot be run again.
+    // What is reproducible is the checkers' verdict over its record.
+    auto cx = lc::reports::parse_real_time_counterexample(text.value(), file);
+    if (!cx.ok()) return usage_error(lc::chaos::escaped(cx.error().message));
+    if (!html_out.empty()) {
+      const std::string page = lc::reports::render_real_time_page(file, cx.value());
+      if (auto s = lc::reports::write_file_atomic(html_out, page); !s.ok()) return usage_error(lc::chaos::escaped(s.error().message));
+    }
+    std::string out;
+    const int code = lc::reports::rejudge_real_time(cx.value(), file, &out);
+    if (verbose) {
+      for (const auto& e : cx.value().history.events) out += "  " + lc::sim::describe(e) + "\n";
+    }
+    std::cout << out;
+    return code;
+  }
   std::vector<std::string_view> properties;
   for (const auto& p : lc::properties::property_catalog()) properties.push_back(p.id);
   auto parsed = lc::chaos::parse_scenario(text.value(), file, properties);
@@ -611,7 +626,9 @@ int main(int argc, char** argv, const std::vector<StrategyDef>& extra_strategies
   std::string replay_file;
   bool verbose = false;
   auto* replay_cmd = app.add_subcommand("replay", "re-run a scenario or counterexample file bit for bit");
-  replay_cmd->add_option("FILE", replay_file, "scenario file (JSON)")->required();
+  replay_cmd->add_option("FILE", replay_file,
+                         "scenario file (JSON); a real-time counterexample is re-judged, not replayed")
+      ->required();
   replay_cmd->add_flag("-v,--verbose", verbose, "print every event of the run");
   std::string replay_html;
   replay_cmd->add_option("--html", replay_html, "also write the run as a self-contained HTML page (timeline) to this file");

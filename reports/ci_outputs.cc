@@ -8,6 +8,7 @@
 #include "reports/markdown.h"
 #include "reports/matrix_html.h"
 #include "reports/outcome.h"
+#include "reports/real_time.h"
 #include "reports/results_json.h"
 
 namespace lockcheck::reports {
@@ -50,11 +51,28 @@ Status check_counterexample_files(const std::vector<CellReport>& cells) {
       const auto& p = r.properties[k];
       auto text = read_file(file);
       if (!text.ok()) return text.error();
+      const std::string property = properties::property_name(p.property);
+      if (c.real_time) {
+        // A real-time cell names real-time files, and only those.
+        if (!is_real_time_counterexample(text.value())) {
+          return Error{ErrorCode::kInvalidArgument, file + ": not a real-time counterexample, yet its results.json cell is real-time"};
+        }
+        auto cx = parse_real_time_counterexample(text.value(), file);
+        if (!cx.ok()) return cx.error();
+        if (cx.value().property != property || cx.value().faults != r.spec.faults_label) {
+          return Error{ErrorCode::kInvalidArgument, file + ": the counterexample of " + cx.value().property + " / " +
+                                                        cx.value().faults + ", not of " + property + " / " +
+                                                        r.spec.faults_label + " as its results.json names"};
+        }
+        continue;
+      }
+      if (is_real_time_counterexample(text.value())) {
+        return Error{ErrorCode::kInvalidArgument, file + ": a real-time counterexample, yet its results.json cell is simulated"};
+      }
       auto scenario = chaos::parse_scenario(text.value(), file);
       if (!scenario.ok()) return scenario.error();
       const auto& expect = scenario.value().expect;
       const std::string trace = properties::format_trace(p.counterexample->trace);
-      const std::string property = properties::property_name(p.property);
       if (!expect || expect->verdict != "violated" || expect->property != property) {
         return Error{ErrorCode::kInvalidArgument, file + ": not the counterexample of " + property +
                                                       " its results.json names (expect.property " +

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <optional>
 
 #include "impl/check.h"
 #include "impl/lock.h"
@@ -257,6 +259,184 @@ std::string render_replay_page(const ReplayPage& page) {
 std::string render_counterexample_page(const std::string& file, const chaos::Scenario& scenario) {
   const properties::Judged judged = properties::judge(scenario);
   return render_replay_page({file, &scenario, &judged.outcome, &judged.violations});
+}
+
+Result<std::string> render_counterexample_file_page(const std::string& file, const std::string& text) {
+  if (is_real_time_counterexample(text)) {
+    auto cx = parse_real_time_counterexample(text, file);
+    if (!cx.ok()) return cx.error();
+    return render_real_time_page(file, cx.value());
+  }
+  std::vector<std::string_view> ids;
+  for (const auto& p : properties::property_catalog()) ids.push_back(p.id);
+  auto scenario = chaos::parse_scenario(text, file, ids);
+  if (!scenario.ok()) return scenario.error();
+  return render_counterexample_page(file, scenario.value());
+}
+
+namespace {
+
+// The number right after the first `prefix` in text ("client-" in "pause
+// cpp client-1 (SIGSTOP)"), if it is below `limit`.
+std::optional<int> index_after(const std::string& text, std::string_view prefix, int limit) {
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return std::nullopt;
+  size_t end = at + prefix.size();
+  int64_t n = 0;
+  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) {
+    n = n * 10 + (text[end++] - '0');
+    if (n >= limit) return std::nullopt;
+  }
+  if (end == at + prefix.size()) return std::nullopt;
+  return static_cast<int>(n);
+}
+
+// The applied schedule as the timeline's scenario faults, so pauses,
+// node down time, cut links and clock jumps are drawn as for a simulated
+// run. Only the words serve/check.cc writes are read ("pause X client-N
+// (SIGSTOP) ...", "resume X client-N (SIGCONT)", "node-N crashes ...",
+// "node-N restarts", "node-N's clock jumps D ms forward", "X client-N is
+// cut from every node ...", "X client-N's partition heals"); anything else
+// stays a fault event on the timeline and a line in the schedule.
+std::vector<chaos::Fault> timeline_faults(const RealTimeCounterexample& cx) {
+  const sim::History& h = cx.history;
+  const int64_t end_ms = sim::true_ms(whole_run(h).to);
+  std::vector<chaos::Fault> out;
+  // The first later entry of `what` for the same process, or the run's end.
+  auto until_ms = [&](size_t i, std::string_view word, std::string_view prefix, int who, int limit) {
+    for (size_t j = i + 1; j < cx.schedule.size(); ++j) {
+      const std::string& w = cx.schedule[j].what;
+      if (w.find(word) != std::string::npos && index_after(w, prefix, limit) == who) return sim::true_ms(cx.schedule[j].at);
+    }
+    return end_ms;
+  };
+  for (size_t i = 0; i < cx.schedule.size(); ++i) {
+    const std::string& w = cx.schedule[i].what;
+    const int64_t at_ms = sim::true_ms(cx.schedule[i].at);
+    chaos::Fault f;
+    f.at_ms = at_ms;
+    if (w.find("(SIGSTOP)") != std::string::npos) {
+      const auto c = index_after(w, "client-", h.clients);
+      if (!c) continue;
+      f.kind = chaos::FaultKind::kPause;
+      f.target = sim::ProcessId::client(*c);
+      f.duration_ms = std::max<int64_t>(1, until_ms(i, "(SIGCONT)", "client-", *c, h.clients) - at_ms);
+    } else if (w.find(" crashes") != std::string::npos && w.rfind("node-", 0) == 0) {
+      const auto n = index_after(w, "node-", h.nodes);
+      if (!n) continue;
+      f.kind = chaos::FaultKind::kNodeCrash;
+      f.target = sim::ProcessId::node(*n);
+      const int64_t back = until_ms(i, " restarts", "node-", *n, h.nodes);
+      if (back < end_ms) f.restart_after_ms = std::max<int64_t>(1, back - at_ms);
+    } else if (w.find("'s clock jumps ") != std::string::npos && w.rfind("node-", 0) == 0) {
+      const auto n = index_after(w, "node-", h.nodes);
+      const auto d = index_after(w, "'s clock jumps ", INT32_MAX);
+      if (!n || !d) continue;
+      f.kind = chaos::FaultKind::kClockJump;
+      f.target = sim::ProcessId::node(*n);
+      f.delta_ms = w.find(" forward") != std::string::npos ? *d : -static_cast<int64_t>(*d);
+    } else if (w.find(" is cut from every node") != std::string::npos) {
+      const auto c = index_after(w, "client-", h.clients);
+      if (!c) continue;
+      f.kind = chaos::FaultKind::kPartition;
+      f.groups = {{sim::ProcessId::client(*c)}, {}};
+      for (int n = 0; n < h.nodes; ++n) f.groups[1].push_back(sim::ProcessId::node(n));
+      f.duration_ms = std::max<int64_t>(1, until_ms(i, "'s partition heals", "client-", *c, h.clients) - at_ms);
+    } else {
+      continue;
+    }
+    out.push_back(std::move(f));
+  }
+  // Sorted by at_ms, as a scenario's faults are.
+  std::stable_sort(out.begin(), out.end(), [](const chaos::Fault& a, const chaos::Fault& b) { return a.at_ms < b.at_ms; });
+  return out;
+}
+
+}  // namespace
+
+std::string render_real_time_page(const std::string& file, const RealTimeCounterexample& cx) {
+  const sim::History& h = cx.history;
+  const std::string name = real_time_cell_name(cx.driver, cx.strategy);
+  // The timeline draws a history beside the scenario it ran; a real-time
+  // run has none: this adapter gives it the sizes and the schedule as
+  // applied (timeline_faults).
+  chaos::Scenario sc;
+  sc.faults = timeline_faults(cx);
+  sc.world.strategy = name;
+  sc.world.clients = h.clients;
+  sc.world.nodes = h.nodes;
+  sc.world.replicas = 0;
+  sc.world.ttl = Millis(h.ttl_ms);
+  sc.expect = chaos::Expectation{};
+  sc.expect->verdict = "violated";
+  sc.expect->property = cx.property;
+  sim::RunOutcome outcome;
+  outcome.history = h;
+  const std::vector<properties::Violation> vs = properties::check_all(h);
+  std::string verdict;
+  for (const auto& v : vs) verdict += (verdict.empty() ? "" : ", ") + properties::property_name(v.property);
+
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  out += "<title>" + html_escape("lockcheck: " + name + " / " + cx.faults + " (real time) " +
+                                 (vs.empty() ? "holds" : "VIOLATED " + verdict)) + "</title>";
+  out += "<style>" + page_css() + timeline_css() + "</style></head><body class=\"real-time\">\n";
+  out += "<h1>" + html_escape(name + " / " + cx.faults) + " <small>(real time, run " + std::to_string(cx.run + 1) +
+         ")</small> <span class=\"" + (vs.empty() ? "verdict-ok\">holds" : "verdict-bad\">VIOLATED ") +
+         html_escape(verdict) + "</span></h1>\n";
+  out += "<p class=\"desc real-time-note\">" + html_escape(std::string(kRealTimeNote)) + ".</p>\n";
+  out += "<div class=\"cmd reproduce\"><code>" + html_escape(cx.reproduce) + "</code></div>\n";
+  out += "<div class=\"cmd\"><code>" + html_escape("lockcheck replay " + shell_quote(file)) +
+         "</code> re-judges the recorded history</div>\n";
+
+  std::string verdicts = "<section><h2>Verdicts over the recorded history</h2><ul class=\"verdicts\">";
+  for (const auto& v : vs) {
+    verdicts += "<li class=\"violated\" data-property=\"" + html_escape(properties::property_name(v.property)) +
+                "\"><span class=\"prop\">" + html_escape(properties::property_name(v.property)) +
+                "</span> violated: " + html_escape(v.explanation) + "</li>";
+  }
+  std::string held;
+  for (const auto& p : properties::property_catalog()) {
+    if (!violated(vs, p.id)) held += (held.empty() ? "" : ", ") + std::string(p.id);
+  }
+  if (!held.empty()) verdicts += "<li class=\"held\">held: " + html_escape(held) + "</li>";
+  bool same = vs.size() == cx.violations.size();
+  for (const auto& v : cx.violations) same = same && violated(vs, properties::property_name(v.property));
+  verdicts += "<li class=\"held\">the check recorded: violated";
+  for (const auto& v : cx.violations) verdicts += " " + html_escape(properties::property_name(v.property));
+  verdicts += same ? " (the same)" : " <span class=\"verdict-bad\">(not the same: a checker changed)</span>";
+  verdicts += "</li></ul></section>\n";
+
+  std::string facts = "<section><h2>The check</h2><dl class=\"facts\">";
+  facts += fact("driver", cx.driver + (cx.strategy.empty() ? "" : " (strategy " + cx.strategy + ")"));
+  facts += fact("command", cx.command);
+  facts += fact("world", std::to_string(h.clients) + " clients, " + std::to_string(h.nodes) + " nodes, TTL " +
+                             std::to_string(h.ttl_ms) + " ms, key " + h.lock_key);
+  facts += fact("run", std::to_string(sim::true_ms(whole_run(h).to)) + " ms of true time, " +
+                           std::to_string(h.events.size()) + " events, target client-" + std::to_string(cx.target));
+  facts += "<dt>faults as applied</dt><dd>";
+  if (cx.schedule.empty()) {
+    facts += "none";
+  } else {
+    facts += "<ol class=\"faults schedule\">";
+    for (const auto& f : cx.schedule) facts += li(html_escape("at " + std::to_string(sim::true_ms(f.at)) + " ms: " + f.what));
+    facts += "</ol>";
+  }
+  facts += "</dd></dl></section>\n";
+  out += "<div class=\"top\">" + verdicts + facts + "</div>\n";
+  out += timeline_section({file, &sc, &outcome, &vs});
+
+  // The record itself, as many events as a timeline shows.
+  out += "<h2>The recorded history</h2><ol class=\"history\" start=\"0\">";
+  const size_t shown = std::min(h.events.size(), kTimelineEventsMax);
+  for (size_t i = 0; i < shown; ++i) out += li("<code>" + html_escape(sim::describe(h.events[i])) + "</code>");
+  out += "</ol>\n";
+  if (shown < h.events.size()) {
+    out += "<p class=\"note\">" + std::to_string(h.events.size() - shown) + " more events are in the file.</p>\n";
+  }
+  out += "<footer>lockcheck real-time counterexample: " + std::to_string(h.events.size()) + " events recorded.</footer>\n";
+  out += "<script>" + timeline_script() + "</script>\n</body></html>\n";
+  return out;
 }
 
 }  // namespace lockcheck::reports

@@ -12,6 +12,7 @@
 
 #include "chaos/scenario.h"
 #include "properties/checkers.h"
+#include "reports/real_time.h"
 #include "sim/world.h"
 
 namespace lockcheck::reports {
@@ -40,6 +41,18 @@ std::string render_replay_page(const ReplayPage& page);
 // beside the file as counterexample_page(file) (reports/matrix_html.h),
 // where the matrix page links.
 std::string render_counterexample_page(const std::string& file, const chaos::Scenario& scenario);
+
+// The page of a real-time counterexample file `file` (reports/real_time.h):
+// the note that the run is not replayed, the reproduce command, the fault
+// schedule as applied, the verdicts of the checkers over the recorded
+// history (re-judged, beside those the file records), the timeline drawn
+// from that history, and the history itself. Written where
+// counterexample_page(file) says, like a simulated counterexample's.
+std::string render_real_time_page(const std::string& file, const RealTimeCounterexample& cx);
+
+// The page of any counterexample file, simulated (a scenario) or real time,
+// from its text; an unreadable file is an error naming it.
+Result<std::string> render_counterexample_file_page(const std::string& file, const std::string& text);
 
 // The script the page embeds: it adds the time cursor and, last, sets
 // data-script="ok" on <html> (the headless browser test looks for it).

@@ -54,12 +54,21 @@ struct Counts {
 // SEED=, TRACE=, the explanation, how often, and the replay command.
 std::string violation_body(const CellReport& c, size_t k) {
   const auto& p = c.result.properties[k];
+  const std::string file = counterexample_file(c, k);
+  if (c.real_time) {
+    // No seed and no trace: a real-time run is not replayed, only re-judged.
+    std::string out = "REAL TIME: " + c.real_time->driver + " (" + c.real_time->command + ")\n";
+    out += properties::property_name(p.property) + ": " + p.explanation + "\n";
+    out += "violated on " + std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) +
+           " runs, first " + lowest_label(c, p) + "\n";
+    if (!file.empty()) out += "re-judge the recorded history: " + replay_command(file) + "\n";
+    return out;
+  }
   std::string out = "SEED=" + chaos::format_seed(p.seed) + "\n";
   if (p.counterexample) out += "TRACE=" + properties::format_trace(p.counterexample->trace) + "\n";
   out += properties::property_name(p.property) + ": " + (p.counterexample ? p.counterexample->explanation : p.explanation) + "\n";
   out += "violated on " + std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) +
          " seeds, lowest " + chaos::format_seed(p.seed) + "\n";
-  const std::string file = counterexample_file(c, k);
   if (!file.empty()) out += "replay: " + replay_command(file) + "\n";
   return out;
 }
@@ -94,7 +103,7 @@ std::string testcase(const std::vector<CellReport>& cells, size_t i, size_t k, c
       ++counts->failures;
       return out + ">\n      <failure message=\"" +
              xml_escape(properties::property_name(p.property) + " held over " + std::to_string(p.seeds_judged) +
-                        " seeds, but the baseline expects it violated") +
+                        " " + runs_word(c) + ", but the baseline expects it violated") +
              "\" type=\"improvement\">" +
              xml_escape("the baseline " + cmp.origin + " expects " + properties::property_name(p.property) + " violated in " + r.spec.strategy +
                             " / " + r.spec.faults_label +

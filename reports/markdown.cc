@@ -32,13 +32,14 @@ std::string mark(Outcome o) {
 // what (against the baseline) fails the job.
 std::string verdict(const std::vector<CellReport>& cells, size_t i, const BaselineComparison& cmp) {
   const CellResult& r = cells[i].result;
+  const CellReport& c = cells[i];
   if (r.nondeterministic) return "**HARNESS FAULT**: " + markdown_escape(r.nondeterminism);
   std::string out = r.violated ? "VIOLATED" : "holds";
   std::string failing;
   bool unbaselined = false;
   for (size_t k = 0; k < r.properties.size(); ++k) {
     const auto& p = r.properties[k];
-    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + chaos::format_seed(p.seed);
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + lowest_label(c, p);
     const Outcome o = outcome_of(cells, i, k, cmp);
     if (is_failure(o)) failing += (failing.empty() ? "" : ", ") + std::string(outcome_word(o)) + " " + properties::property_name(p.property);
     unbaselined = unbaselined || o == Outcome::kNewHeld || o == Outcome::kNewViolation;
@@ -123,7 +124,7 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
     const std::string seeds =
         r.seeds_run == planned ? std::to_string(planned) : std::to_string(r.seeds_run) + "/" + std::to_string(planned);
     out +=
-        "| " + markdown_escape(r.spec.strategy) + " | " + markdown_escape(r.spec.faults_label) + " | " + seeds + " |";
+        "| " + markdown_escape(cell_label(c)) + " | " + markdown_escape(r.spec.faults_label) + " | " + seeds + " |";
     for (const auto& info : properties::property_catalog()) {
       const size_t k = index_in(r, std::string(info.id));
       out += " " + (k == std::string::npos ? std::string("-") : mark(outcome_of(cells, i, k, cmp))) + " |";
@@ -143,12 +144,12 @@ std::string summary_markdown(const std::vector<CellReport>& cells, const Baselin
       const Outcome o = outcome_of(cells, i, k, cmp);
       const std::string file = counterexample_file(c, k);
       const std::string line =
-          "- " + markdown_escape(r.spec.strategy + " / " + r.spec.faults_label) + " **" + markdown_escape(properties::property_name(p.property)) +
+          "- " + markdown_escape(cell_label(c) + " / " + r.spec.faults_label) + " **" + markdown_escape(properties::property_name(p.property)) +
           "**" +
           (!cmp.has_baseline() || o == Outcome::kExpectedViolation ? ""
                                                                    : " (**" + std::string(outcome_word(o)) + "**)") +
-          ": seed " + chaos::format_seed(p.seed) +
-          (p.counterexample ? ", TRACE=" + properties::format_trace(p.counterexample->trace) : "") + ", " +
+          (c.real_time ? ": " + lowest_label(c, p) : ": seed " + chaos::format_seed(p.seed)) +
+          (p.counterexample && !c.real_time ? ", TRACE=" + properties::format_trace(p.counterexample->trace) : "") + ", " +
           markdown_escape(p.counterexample ? p.counterexample->explanation : p.explanation) +
           (file.empty() ? "" : " — " + markdown_code(replay_command(file))) + "\n";
       if (o == Outcome::kExpectedViolation) {

@@ -85,7 +85,7 @@ std::string row(const std::string& name, const std::string& value_html) {
 // The run's parameters as results.json records them, and the command
 // that re-runs it when every cell shares its seeds.
 std::string parameters(const std::vector<CellReport>& cells, const BaselineComparison& cmp) {
-  std::vector<std::string> strategies, faults, seeds, first_seeds, shards, judged;
+  std::vector<std::string> strategies, faults, seeds, first_seeds, shards, judged, runs;
   int64_t wall_ms = 0, checked_twice = 0;
   uint64_t cycles = 0;
   int budget_hit = 0;
@@ -93,9 +93,13 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
     const auto& r = c.result;
     strategies.push_back(r.spec.strategy);
     faults.push_back(r.spec.faults_label);
-    seeds.push_back(std::to_string(r.spec.seeds));
-    first_seeds.push_back(chaos::format_seed(r.spec.first_seed));
-    shards.push_back(format_shards(c));
+    if (c.real_time) {
+      runs.push_back(std::to_string(r.spec.seeds));  // no seeds, no shards
+    } else {
+      seeds.push_back(std::to_string(r.spec.seeds));
+      first_seeds.push_back(chaos::format_seed(r.spec.first_seed));
+      shards.push_back(format_shards(c));
+    }
     std::string j;
     for (const auto& p : r.properties) {
       if (p.judged) j += (j.empty() ? "" : ",") + properties::property_name(p.property);
@@ -110,8 +114,17 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
   out += row("cells", std::to_string(cells.size()));
   out += row("strategies", html_escape(distinct(strategies)));
   out += row("fault cells", html_escape(distinct(faults)));
-  out += row("seeds per cell", html_escape(distinct(seeds)) + " from " + html_escape(distinct(first_seeds)));
-  out += row("shards", html_escape(distinct(shards)));
+  if (!seeds.empty()) {
+    out += row("seeds per cell", html_escape(distinct(seeds)) + " from " + html_escape(distinct(first_seeds)));
+  }
+  if (!runs.empty()) {
+    // Their "seeds" are runs: say so, and that runs are not replays.
+    out += row("runs per real-time cell", html_escape(distinct(runs)) +
+                                              "; such cells are marked <i>(real time)</i>, their seeds column counts "
+                                              "runs of a foreign driver; " +
+                                              html_escape(std::string(kRealTimeNote)));
+  }
+  if (!shards.empty()) out += row("shards", html_escape(distinct(shards)));
   out += row("properties judged", html_escape(distinct(judged)));
   out += row("lock cycles", std::to_string(cycles));
   out +=
@@ -123,7 +136,8 @@ std::string parameters(const std::vector<CellReport>& cells, const BaselineCompa
   auto all_same = [](const std::vector<std::string>& v) {
     return std::all_of(v.begin(), v.end(), [&](const std::string& x) { return x == v.front(); });
   };
-  const bool uniform = !cells.empty() && all_same(seeds) && all_same(first_seeds) && all_same(judged);
+  const bool any_real_time = std::any_of(cells.begin(), cells.end(), [](const CellReport& c) { return c.real_time.has_value(); });
+  const bool uniform = !any_real_time && !seeds.empty() && all_same(seeds) && all_same(first_seeds) && all_same(judged);
   if (uniform) {
     std::string command = "lockcheck run --strategy " + distinct(strategies) + " --faults " + distinct(faults) +
                           " --seeds " + seeds.front() + " --seed " + first_seeds.front();
@@ -143,11 +157,11 @@ std::string property_cell(const std::vector<CellReport>& cells, size_t i, size_t
                     html_escape(properties::property_name(p.property) + ": " + outcome_sentence(o)) + "\">";
   const std::string file = counterexample_file(c, k);
   if (!p.violated()) return out + html_escape(outcome_word(o)) + "</td>";
-  if (file.empty()) return out + html_escape(outcome_word(o)) + "<small>" + chaos::format_seed(p.seed) + "</small></td>";
+  if (file.empty()) return out + html_escape(outcome_word(o)) + "<small>" + html_escape(lowest_label(c, p)) + "</small></td>";
   out += "<a href=\"" + html_escape(relative_url(page_path, counterexample_page(file))) + "\" title=\"" +
          html_escape(p.counterexample ? p.counterexample->explanation : p.explanation) + "\">" +
          html_escape(outcome_word(o)) + "</a>";
-  out += "<small><a href=\"#" + anchor(i, k) + "\">" + chaos::format_seed(p.seed) + "</a> · <a href=\"" +
+  out += "<small><a href=\"#" + anchor(i, k) + "\">" + html_escape(lowest_label(c, p)) + "</a> · <a href=\"" +
          html_escape(relative_url(page_path, file)) + "\">json</a></small>";
   return out + "</td>";
 }
@@ -185,12 +199,20 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
                     std::string(is_failure(o)                      ? " fails"
                                 : o == Outcome::kExpectedViolation ? " expected"
                                                                    : "") +
-                    "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_escape(r.spec.strategy + " / " + r.spec.faults_label) +
+                    "\" id=\"" + anchor(i, k) + "\">\n<h3>" + html_escape(cell_label(c) + " / " + r.spec.faults_label) +
                     ": " + html_escape(properties::property_name(p.property)) + " — " + html_escape(outcome_sentence(o)) + "</h3>\n<dl>\n";
-  out += "<dt>lowest seed</dt><dd><code>SEED=" + chaos::format_seed(p.seed) + "</code>, violated on " +
-         std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) + " seeds</dd>\n";
-  out += "<dt>at that seed</dt><dd>" + html_escape(p.explanation) + "</dd>\n";
-  if (p.counterexample) {
+  if (c.real_time) {
+    out += "<dt>real time</dt><dd>" + html_escape(c.real_time->driver) + ": <code>" + html_escape(c.real_time->command) +
+           "</code>; " + html_escape(std::string(kRealTimeNote)) + "</dd>\n";
+    out += "<dt>first run</dt><dd>" + html_escape(lowest_label(c, p)) + ", violated on " + std::to_string(p.seeds_violated) +
+           " of " + std::to_string(p.seeds_judged) + " runs</dd>\n";
+    out += "<dt>in that run</dt><dd>" + html_escape(p.explanation) + "</dd>\n";
+  } else {
+    out += "<dt>lowest seed</dt><dd><code>SEED=" + chaos::format_seed(p.seed) + "</code>, violated on " +
+           std::to_string(p.seeds_violated) + " of " + std::to_string(p.seeds_judged) + " seeds</dd>\n";
+    out += "<dt>at that seed</dt><dd>" + html_escape(p.explanation) + "</dd>\n";
+  }
+  if (p.counterexample && !c.real_time) {
     const auto& cx = *p.counterexample;
     out += "<dt>shrunk</dt><dd>" + html_escape(cx.explanation) + "</dd>\n";
     out += "<dt>trace</dt><dd><code>TRACE=" + properties::format_trace(cx.trace) + "</code></dd>\n";
@@ -204,7 +226,8 @@ std::string counterexample_section(const std::vector<CellReport>& cells, size_t 
     out += "<dt>files</dt><dd><a href=\"" + html_escape(relative_url(page_path, counterexample_page(file))) +
            "\">timeline</a> · <a href=\"" + html_escape(relative_url(page_path, file)) + "\">" +
            html_escape(std::filesystem::path(file).filename().string()) + "</a></dd>\n";
-    out += "<dt>replay</dt><dd><pre>" + html_escape(replay_command(file)) + "</pre></dd>\n";
+    out += std::string(c.real_time ? "<dt>re-judge</dt>" : "<dt>replay</dt>") + "<dd><pre>" +
+           html_escape(replay_command(file)) + "</pre></dd>\n";
   }
   return out + "</dl>\n</section>\n";
 }
@@ -303,7 +326,8 @@ std::string matrix_html(const std::vector<CellReport>& cells, const BaselineComp
     if (i == 0 || cells[i - 1].result.spec.strategy != r.spec.strategy) {
       size_t span = 1;
       while (i + span < cells.size() && cells[i + span].result.spec.strategy == r.spec.strategy) ++span;
-      out += "<td class=\"strategy\" rowspan=\"" + std::to_string(span) + "\">" + html_escape(r.spec.strategy) + "</td>";
+      out += "<td class=\"strategy" + std::string(c.real_time ? " real-time" : "") + "\" rowspan=\"" +
+             std::to_string(span) + "\">" + html_escape(cell_label(c)) + "</td>";
     }
     const int64_t planned = seeds_planned(c);
     out += "<td>" + html_escape(r.spec.faults_label) + "</td><td>" +

@@ -35,7 +35,7 @@ std::string cell_verdict(const CellReport& c) {
   if (!r.violated) return "holds";
   std::string out = "VIOLATED";
   for (const PropertyResult& p : r.properties) {
-    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + chaos::format_seed(p.seed);
+    if (p.violated()) out += (out == "VIOLATED" ? " " : ", ") + properties::property_name(p.property) + " " + lowest_label(c, p);
   }
   return out;
 }
@@ -46,6 +46,20 @@ std::string property_mark(const CellResult& r, properties::Property property) {
   if (r.nondeterministic) return "?";
   return p->violated() ? "VIOLATED" : "ok";
 }
+
+}  // namespace
+
+std::string cell_label(const CellReport& c) {
+  return c.real_time ? c.result.spec.strategy + " (real time)" : c.result.spec.strategy;
+}
+
+std::string lowest_label(const CellReport& c, const PropertyResult& p) {
+  return c.real_time ? "run " + std::to_string(p.seed + 1) : chaos::format_seed(p.seed);
+}
+
+const char* runs_word(const CellReport& c) { return c.real_time ? "runs" : "seeds"; }
+
+namespace {
 
 bool same_cell(const CellReport& a, const CellReport& b) {
   return a.result.spec.strategy == b.result.spec.strategy && a.result.spec.faults_label == b.result.spec.faults_label;
@@ -72,7 +86,7 @@ std::string format_shards(const CellReport& c) {
 std::string matrix_text(const std::vector<CellReport>& cells) {
   size_t sw = 8, fw = 6, nw = 5;
   for (const auto& c : cells) {
-    sw = std::max(sw, c.result.spec.strategy.size());
+    sw = std::max(sw, cell_label(c).size());
     fw = std::max(fw, c.result.spec.faults_label.size());
     nw = std::max(nw, seeds_column(c).size());
   }
@@ -82,12 +96,48 @@ std::string matrix_text(const std::vector<CellReport>& cells) {
   out << "verdict\n";
   for (const auto& c : cells) {
     const auto& r = c.result;
-    out << pad(r.spec.strategy, sw + 2) << pad(r.spec.faults_label, fw + 2) << pad(seeds_column(c), nw + 2);
+    out << pad(cell_label(c), sw + 2) << pad(r.spec.faults_label, fw + 2) << pad(seeds_column(c), nw + 2);
     for (const auto& p : properties::property_catalog()) out << pad(property_mark(r, p.property), 10);
     out << cell_verdict(c) << "\n";
   }
   return out.str();
 }
+
+namespace {
+
+// Runs of one real-time cell from several report directories (the same
+// driver on two machines, or run twice): the runs add up, numbered in
+// input order, so each property's first violating run is the first over
+// the inputs.
+void merge_real_time(CellReport* into, const CellReport& c) {
+  auto& m = into->result;
+  const auto& r = c.result;
+  const int offset = m.seeds_run;
+  m.spec.seeds += r.spec.seeds;
+  m.seeds_run += r.seeds_run;
+  m.lock_cycles += r.lock_cycles;
+  m.events += r.events;
+  into->wall_ms += c.wall_ms;  // runs of one cell run one after another
+  auto& walls = into->real_time->run_wall_ms;
+  walls.insert(walls.end(), c.real_time->run_wall_ms.begin(), c.real_time->run_wall_ms.end());
+  into->counterexample_files.resize(m.properties.size());
+  for (size_t k = 0; k < m.properties.size() && k < r.properties.size(); ++k) {
+    PropertyResult& mp = m.properties[k];
+    const PropertyResult& rp = r.properties[k];
+    mp.seeds_judged += rp.seeds_judged;
+    if (rp.violated() && !mp.violated()) {
+      mp.seed = rp.seed + static_cast<uint64_t>(offset);
+      mp.explanation = rp.explanation;
+      mp.counterexample = rp.counterexample;
+      into->counterexample_files[k] = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
+    }
+    mp.seeds_violated += rp.seeds_violated;
+  }
+  if (r.violated && !m.violated) m.seed = r.seed + static_cast<uint64_t>(offset);
+  m.violated = m.violated || r.violated;
+}
+
+}  // namespace
 
 Result<std::vector<CellReport>> merge_cells(const std::vector<CellReport>& cells) {
   std::vector<CellReport> out;
@@ -104,6 +154,11 @@ Result<std::vector<CellReport>> merge_cells(const std::vector<CellReport>& cells
     }
     auto& m = it->result;
     const auto& r = c.result;
+    if (it->real_time.has_value() != c.real_time.has_value()) return bad(c, "a simulated and a real-time cell of one name");
+    if (c.real_time) {
+      merge_real_time(&*it, c);
+      continue;
+    }
     if (m.spec.first_seed != r.spec.first_seed || m.spec.seeds != r.spec.seeds) {
       return bad(c, "runs of different seeds (" + std::to_string(m.spec.seeds) + " from " +
                         chaos::format_seed(m.spec.first_seed) + " and " + std::to_string(r.spec.seeds) + " from " +

@@ -6,6 +6,7 @@
 #define LOCKCHECK_REPORTS_REPORT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,19 @@
 #include "properties/suite.h"
 
 namespace lockcheck::reports {
+
+// A real-time cell (`lockcheck clients`, serve/check.h): runs of a foreign
+// lock client's driver under one fault class. Its runs play the seeds'
+// role: result.spec.seeds and seeds_run count runs, spec.first_seed is 0
+// and a violated property's `seed` is its lowest violating run (0-based).
+// Its counterexamples are real-time files (reports/real_time.h): no trace,
+// never shrunk.
+struct RealTimeCell {
+  std::string driver;                // --name
+  std::string command;               // --driver
+  uint64_t schedule_seed = 1;        // --seed: picks the target client
+  std::vector<int64_t> run_wall_ms;  // per run, in run order
+};
 
 // A finished cell with where its counterexample files went.
 struct CellReport {
@@ -26,7 +40,18 @@ struct CellReport {
   // every shard of a cell becomes the whole cell (shard 0 of 1).
   std::vector<int> shards;
   int64_t wall_ms = 0;  // measured by the CLI, for reports only
+  std::optional<RealTimeCell> real_time;  // set: a real-time cell
 };
+
+// The cell's name as the renderers show it: the strategy, marked
+// "(real time)" for a real-time cell, so a report that mixes both says
+// which is which.
+std::string cell_label(const CellReport& cell);
+// Where property p was violated first, as the renderers show it: its
+// lowest seed ("0x2a"), or in a real-time cell its first run ("run 1", 1-based).
+std::string lowest_label(const CellReport& cell, const properties::PropertyResult& p);
+// "seeds" or "runs".
+const char* runs_word(const CellReport& cell);
 
 // The shards a report covers (CellReport::shards, or the spec's one).
 std::vector<int> covered_shards(const CellReport& cell);

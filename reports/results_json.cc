@@ -23,6 +23,7 @@ constexpr int64_t kSeedsMax = 10'000'000;     // as `run --seeds` allows
 constexpr int64_t kShrinkRunsMax = 100'000;   // as `run --shrink-runs` allows
 constexpr int64_t kWallMsMax = 366LL * 24 * 3600 * 1000;
 constexpr int64_t kCountMax = INT64_MAX;
+constexpr int64_t kRunsMax = 10'000;  // runs of one real-time cell, merged (`clients --runs` allows 100)
 
 // A value of the input as an error message shows it: JSON-escaped, so it
 // stays on one line, and cut short.
@@ -337,16 +338,169 @@ std::optional<CellReport> parse_cell(Reader& in, const json& c, const std::strin
   return report;
 }
 
+// A real-time cell (lockcheck_results 3, "mode": "real-time"): runs in
+// place of seeds, no shards, counterexamples without trace or shrinking.
+std::optional<CellReport> parse_real_time_cell(Reader& in, const json& c, const std::string& where,
+                                               const std::string& dir) {
+  in.only_keys(c, where,
+               {"mode", "strategy", "faults", "driver", "command", "schedule_seed", "verdict", "runs", "lock_cycles",
+                "wall_ms", "runs_wall_ms", "properties"});
+  CellReport report;
+  RealTimeCell rt;
+  CellResult& r = report.result;
+  r.spec.strategy = in.text(c, where, "strategy");
+  r.spec.faults_label = in.text(c, where, "faults");
+  rt.driver = in.text(c, where, "driver");
+  rt.command = in.text(c, where, "command");
+  rt.schedule_seed = in.seed(c, where, "schedule_seed");
+  const std::string verdict = in.text(c, where, "verdict");
+  r.spec.seeds = static_cast<int>(in.count(c, where, "runs", kRunsMax));
+  r.spec.first_seed = 0;
+  r.seeds_run = r.spec.seeds;
+  r.lock_cycles = static_cast<uint64_t>(in.count(c, where, "lock_cycles", kCountMax));
+  report.wall_ms = in.count(c, where, "wall_ms", kWallMsMax);
+  if (in.failed()) return std::nullopt;
+  if (r.spec.seeds < 1) {
+    in.fail(where + ".runs", "a real-time cell ran at least one run");
+    return std::nullopt;
+  }
+  for (const std::string* name : {&r.spec.strategy, &r.spec.faults_label, &rt.driver}) {
+    if (name->empty() || std::any_of(name->begin(), name->end(), [](char ch) {
+          return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+        })) {
+      in.fail(where, "strategy, faults and driver must be names on one line, got " + show(*name));
+      return std::nullopt;
+    }
+  }
+  if (!c.contains("runs_wall_ms") || !c["runs_wall_ms"].is_array() ||
+      c["runs_wall_ms"].size() != static_cast<size_t>(r.spec.seeds)) {
+    in.fail(where + ".runs_wall_ms", "must be an array of one wall time per run");
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < c["runs_wall_ms"].size(); ++i) {
+    rt.run_wall_ms.push_back(in.count(c["runs_wall_ms"][i], where + ".runs_wall_ms[" + std::to_string(i) + "]", kWallMsMax));
+  }
+  if (verdict != "holds" && verdict != "violated") {
+    in.fail(where + ".verdict", "must be holds or violated, got " + show(verdict));
+    return std::nullopt;
+  }
+  const json& props = in.object(c, where, "properties");
+  if (in.failed()) return std::nullopt;
+  std::vector<std::string_view> ids;
+  for (const auto& info : properties::property_catalog()) ids.push_back(info.id);
+  for (const auto& [key, value] : props.items()) {
+    if (std::find(ids.begin(), ids.end(), key) == ids.end()) in.fail(where + ".properties", "unknown property " + show(key));
+  }
+  report.counterexample_files.assign(ids.size(), "");
+  for (size_t k = 0; k < ids.size() && !in.failed(); ++k) {
+    PropertyResult p;
+    p.property = properties::property_catalog()[k].property;
+    const std::string id(ids[k]);
+    const std::string at = where + ".properties." + id;
+    if (!props.contains(id) || !props[id].is_object()) {
+      in.fail(at, "must be an object");
+      break;
+    }
+    const json& e = props[id];
+    in.only_keys(e, at, {"verdict", "runs_judged", "runs_violated", "run", "explanation", "counterexample"});
+    const std::string pv = in.text(e, at, "verdict");
+    p.seeds_judged = static_cast<int>(in.count(e, at, "runs_judged", kRunsMax));
+    p.seeds_violated = static_cast<int>(in.count(e, at, "runs_violated", kRunsMax));
+    if (in.failed()) break;
+    if (pv != "held" && pv != "violated") in.fail(at + ".verdict", "must be held or violated, got " + show(pv));
+    if (p.seeds_judged != r.seeds_run) {
+      in.fail(at + ".runs_judged", std::to_string(p.seeds_judged) + " but the cell ran " + std::to_string(r.seeds_run) + " runs");
+    }
+    if (p.seeds_violated > p.seeds_judged) in.fail(at + ".runs_violated", "more than the runs judged");
+    if (pv == "held" && p.seeds_violated != 0) in.fail(at, "held, yet violated on " + std::to_string(p.seeds_violated) + " runs");
+    if (pv == "violated" && p.seeds_violated == 0) in.fail(at + ".runs_violated", "a violated property was violated on 0 runs");
+    if (in.failed()) break;
+    if (pv == "violated") {
+      p.seed = static_cast<uint64_t>(in.count(e, at, "run", r.seeds_run - 1));
+      p.explanation = in.text(e, at, "explanation");
+      const json& x = in.object(e, at, "counterexample");
+      const std::string xat = at + ".counterexample";
+      in.only_keys(x, xat, {"file", "explanation"});
+      const std::string file = in.text(x, xat, "file");
+      properties::Counterexample cx;
+      cx.explanation = in.text(x, xat, "explanation");
+      if (in.failed()) break;
+      if (!is_bare_name(file)) {
+        in.fail(xat + ".file", "must be a file name beside results.json, got " + show(file));
+        break;
+      }
+      p.counterexample = std::move(cx);
+      report.counterexample_files[k] = dir.empty() ? file : dir + "/" + file;
+      if (!r.violated || p.seed < r.seed) r.seed = p.seed;
+      r.violated = true;
+    } else {
+      for (const char* key : {"run", "explanation", "counterexample"}) {
+        if (e.contains(key)) in.fail(at + "." + key, "a held property has none");
+      }
+    }
+    r.properties.push_back(std::move(p));
+  }
+  if (in.failed()) return std::nullopt;
+  if (verdict == "holds" && r.violated) in.fail(where + ".verdict", "holds, yet a property is violated");
+  if (verdict == "violated" && !r.violated) in.fail(where + ".verdict", "violated, yet every property held");
+  if (in.failed()) return std::nullopt;
+  report.real_time = std::move(rt);
+  return report;
+}
+
+ordered_json real_time_cell_json(const CellReport& c) {
+  const auto& r = c.result;
+  ordered_json cell;
+  cell["mode"] = "real-time";
+  cell["strategy"] = r.spec.strategy;
+  cell["faults"] = r.spec.faults_label;
+  cell["driver"] = c.real_time->driver;
+  cell["command"] = c.real_time->command;
+  cell["schedule_seed"] = chaos::format_seed(c.real_time->schedule_seed);
+  cell["verdict"] = r.violated ? "violated" : "holds";
+  cell["runs"] = r.seeds_run;
+  cell["lock_cycles"] = r.lock_cycles;
+  cell["wall_ms"] = c.wall_ms;
+  cell["runs_wall_ms"] = c.real_time->run_wall_ms;
+  ordered_json ps = ordered_json::object();
+  for (size_t k = 0; k < r.properties.size(); ++k) {
+    const PropertyResult& p = r.properties[k];
+    ordered_json e;
+    e["verdict"] = p.violated() ? "violated" : "held";
+    e["runs_judged"] = p.seeds_judged;
+    e["runs_violated"] = p.seeds_violated;
+    if (p.violated()) {
+      e["run"] = p.seed;
+      e["explanation"] = p.explanation;
+      const std::string file = k < c.counterexample_files.size() ? c.counterexample_files[k] : "";
+      if (p.counterexample && !file.empty()) {
+        e["counterexample"] = ordered_json{{"file", std::filesystem::path(file).filename().string()},
+                                           {"explanation", p.counterexample->explanation}};
+      }
+    }
+    ps[properties::property_name(p.property)] = e;
+  }
+  cell["properties"] = ps;
+  return cell;
+}
+
 }  // namespace
 
 std::string results_json(const std::vector<CellReport>& cells) {
   ordered_json j;
-  j["lockcheck_results"] = 2;
+  // Version 3 only when a real-time cell needs it: a results.json of
+  // simulated cells stays the version 2 older builds read.
+  const bool real_time = std::any_of(cells.begin(), cells.end(), [](const CellReport& c) { return c.real_time.has_value(); });
+  j["lockcheck_results"] = real_time ? 3 : 2;
   ordered_json props = ordered_json::array();
   for (const auto& p : properties::property_catalog()) props.push_back(std::string(p.id));
   j["properties"] = props;
   j["cells"] = ordered_json::array();
   for (const auto& c : cells) {
+    if (c.real_time) {
+      j["cells"].push_back(real_time_cell_json(c));
+      continue;
+    }
     const auto& r = c.result;
     ordered_json cell;
     cell["strategy"] = r.spec.strategy;
@@ -418,17 +572,32 @@ Result<std::vector<CellReport>> parse_results(std::string_view text, std::string
   if (!j.is_object() || !j.contains("lockcheck_results") || !j["lockcheck_results"].is_number_integer()) {
     return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not a lockcheck results.json (lockcheck_results: 2)"};
   }
-  if (j["lockcheck_results"] != 2) {
+  if (j["lockcheck_results"] != 2 && j["lockcheck_results"] != 3) {
     return Error{ErrorCode::kInvalidArgument,
                  std::string(origin) + ": lockcheck_results " + j["lockcheck_results"].dump() +
-                     ": this lockcheck reads version 2 (re-run the older shards with this build)"};
+                     ": this lockcheck reads versions 2 and 3 (re-run the older shards with this build)"};
   }
+  const bool v3 = j["lockcheck_results"] == 3;
   in.only_keys(j, "results", {"lockcheck_results", "properties", "cells"});
   if (!j.contains("cells") || !j["cells"].is_array()) in.fail("cells", "must be an array");
   if (in.failed()) return in.error();
   std::vector<CellReport> out;
   for (size_t i = 0; i < j["cells"].size(); ++i) {
-    auto cell = parse_cell(in, j["cells"][i], "cells[" + std::to_string(i) + "]", dir);
+    const json& c = j["cells"][i];
+    const std::string where = "cells[" + std::to_string(i) + "]";
+    std::optional<CellReport> cell;
+    if (c.is_object() && c.contains("mode")) {
+      // Version 3 added real-time cells; a version 2 file has none.
+      if (!v3) {
+        in.fail(where + ".mode", "needs lockcheck_results 3");
+      } else if (c["mode"] != "real-time") {
+        in.fail(where + ".mode", "must be real-time (or absent: simulated), got " + show(c["mode"]));
+      } else {
+        cell = parse_real_time_cell(in, c, where, dir);
+      }
+    } else {
+      cell = parse_cell(in, c, where, dir);
+    }
     if (!cell) return in.error();
     out.push_back(std::move(*cell));
   }

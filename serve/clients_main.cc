@@ -1,8 +1,6 @@
 // `lockcheck clients --driver CMD ...`: real-time checks of a foreign lock
-// client (serve/check.h), one line per run, results.json and one
-// counterexample file per violated property in the report directory.
-#include <nlohmann/json.hpp>
-
+// client (serve/check.h), one line per run; the report directory is
+// written by serve/clients_report.h, in the formats `lockcheck report` reads.
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include "model/text.h"
 #include "properties/checkers.h"
 #include "serve/check.h"
+#include "serve/clients_report.h"
 #include "serve/serve_main.h"
 
 namespace lockcheck::serve {
@@ -41,33 +40,6 @@ std::string safe_name(const std::string& s) {
   std::string out;
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
   return out.empty() ? "driver" : out;
-}
-
-double ms_of(sim::TrueInstant t) { return static_cast<double>(t.time_since_epoch().count()) / 1e6; }
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-bool write_file(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return false;
-    f << text;
-    if (!f) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
 }
 
 }  // namespace
@@ -169,14 +141,12 @@ int clients_main(const std::vector<std::string>& args) {
     return usage_error("cannot use --report directory '" + report_dir + "'");
   }
   const std::string base = safe_name(o.driver_name);
-  nlohmann::json results = {{"lockcheck_clients_results", 1}, {"driver", o.driver_name},
-                            {"command", o.driver_command}, {"cells", nlohmann::json::array()}};
+  std::vector<reports::CellReport> cells;
   bool any_violated = false;
   for (FaultClass f : faults) {
     o.fault = f;
     const std::string cell = std::string(fault_class_name(f));
-    std::map<std::string, int> violated_runs;  // property -> runs that violated it
-    std::vector<int64_t> walls;
+    reports::CellReport report = real_time_cell(o, cell);
     for (int r = 0; r < runs; ++r) {
       o.log_dir = report_dir + "/" + base + "-" + cell + "-run" + std::to_string(r);
       std::filesystem::create_directories(o.log_dir, ec);
@@ -185,79 +155,35 @@ int clients_main(const std::vector<std::string>& args) {
         std::cerr << "lockcheck clients: " << cell << " run " << r << ": " << out.error << "\n";
         return out.exit_code;
       }
-      walls.push_back(out.wall_ms);
-      {
-        // Every run's history beside its driver logs, violated or not.
-        std::string text;
-        for (const AppliedFault& af : out.faults) text += "fault at " + std::to_string(ms_of(af.at)) + " ms: " + af.what + "\n";
-        for (const sim::Event& e : out.history.events) text += sim::describe(e) + "\n";
-        if (!write_file(o.log_dir + "/history.txt", text)) {
-          std::cerr << "lockcheck clients: cannot write " << o.log_dir << "/history.txt\n";
-          return 3;
-        }
+      auto first = add_run(&report, o, out, report_dir);
+      if (!first.ok()) {
+        std::cerr << "lockcheck clients: " << first.error().message << "\n";
+        return 3;
       }
-      std::set<std::string> props;
-      for (const properties::Violation& v : out.violations) {
-        const std::string name = properties::property_name(v.property);
-        if (!props.insert(name).second) continue;
-        if (violated_runs[name]++ > 0) continue;
-        // The first run that violated it: its schedule and history.
-        nlohmann::json cx = {
-            {"lockcheck_real_time_counterexample", 1},
-            {"note",
-             "a real-time check reproduces this fault schedule, not this exact interleaving: rerun the command"},
-            {"reproduce", "lockcheck clients --driver " + shell_quote(o.driver_command) + " --name " +
-                              shell_quote(o.driver_name) + (o.strategy.empty() ? "" : " --strategy " + shell_quote(o.strategy)) +
-                              " --faults " + cell + " --nodes " + std::to_string(o.nodes) + " --clients " +
-                              std::to_string(o.clients) + " --ttl-ms " + std::to_string(o.ttl_ms) + " --acquires " +
-                              std::to_string(o.acquires) + " --hold-ms " + std::to_string(o.hold_ms) + " --writes " +
-                              std::to_string(o.writes) + " --think-ms " + std::to_string(o.think_ms) +
-                              " --acquire-timeout-ms " + std::to_string(o.acquire_timeout_ms) + " --timeout-s " +
-                              std::to_string(o.deadline_ms / 1000) + " --seed " + std::to_string(o.seed) +
-                              (o.persistence == Persistence::kAlways ? " --persistence always" : "")},
-            {"driver", o.driver_name},
-            {"faults", cell},
-            {"target", "client-" + std::to_string(out.target)},
-            {"violation", {{"property", name}, {"at_ms", ms_of(v.at)}, {"explanation", v.explanation}}},
-            {"schedule", nlohmann::json::array()},
-            {"history", nlohmann::json::array()},
-        };
-        for (const AppliedFault& af : out.faults) cx["schedule"].push_back({{"at_ms", ms_of(af.at)}, {"what", af.what}});
-        for (const sim::Event& e : out.history.events) cx["history"].push_back(sim::describe(e));
-        const std::string file = report_dir + "/" + base + "-" + cell + "-" + name + ".json";
-        if (!write_file(file, cx.dump(2) + "\n")) {
-          std::cerr << "lockcheck clients: cannot write " << file << "\n";
-          return 3;
-        }
-        std::cout << "  " << name << ": " << v.explanation << "\n    counterexample: " << file << "\n";
+      for (const FirstViolation& v : first.value()) {
+        std::cout << "  " << v.property << ": " << v.explanation << "\n    counterexample: " << v.file << "\n";
       }
-      std::cout << base << " / " << cell << " run " << r << ": "
-                << (props.empty() ? "ok" : "VIOLATED") << " (" << out.grants << " grants, " << out.wall_ms
-                << " ms)\n";
+      std::set<properties::Property> props;
+      for (const properties::Violation& v : out.violations) props.insert(v.property);
+      std::cout << base << " / " << cell << " run " << r << ": " << (props.empty() ? "ok" : "VIOLATED") << " ("
+                << out.grants << " grants, " << out.wall_ms << " ms)\n";
     }
-    nlohmann::json c = {{"faults", cell}, {"runs", runs}, {"wall_ms", walls}, {"properties", nlohmann::json::object()}};
     std::string line = base + " / " + cell + ":";
-    bool cell_violated = false;
-    for (const properties::PropertyInfo& p : properties::property_catalog()) {
-      const std::string id(p.id);
-      const int n = violated_runs.count(id) ? violated_runs.at(id) : 0;
-      c["properties"][id] = {{"verdict", n ? "violated" : "ok"}, {"runs_violated", n}};
-      if (n) {
-        line += " " + id + " " + std::to_string(n) + "/" + std::to_string(runs);
-        cell_violated = true;
+    for (const properties::PropertyResult& p : report.result.properties) {
+      if (p.violated()) {
+        line += " " + properties::property_name(p.property) + " " + std::to_string(p.seeds_violated) + "/" +
+                std::to_string(runs);
       }
     }
-    c["verdict"] = cell_violated ? "violated" : "ok";
-    results["cells"].push_back(c);
-    any_violated = any_violated || cell_violated;
-    std::cout << (cell_violated ? line : line + " ok") << "\n";
+    std::cout << (report.result.violated ? line : line + " ok") << "\n";
+    any_violated = any_violated || report.result.violated;
+    cells.push_back(std::move(report));
   }
-  const std::string results_path = report_dir + "/results.json";
-  if (!write_file(results_path, results.dump(2) + "\n")) {
-    std::cerr << "lockcheck clients: cannot write " << results_path << "\n";
+  if (auto s = write_outputs(cells, report_dir); !s.ok()) {
+    std::cerr << "lockcheck clients: " << s.error().message << "\n";
     return 3;
   }
-  std::cout << "results: " << results_path << "\n";
+  std::cout << "results: " << report_dir << "/results.json\n";
   return any_violated ? 1 : 0;
 }
 
