@@ -76,13 +76,11 @@ PY
 cpp="$build/drivers/lockcheck-driver"
 py="/usr/bin/python3 $root/drivers/python/redis_py_lock.py"
 
-# The C++ driver's verdicts are the simulator's for the same fault classes
-# (baseline/default.json): single and redlock.
-expect cpp-single-none 0 "" --driver "$cpp" --name cpp-single --strategy single --faults none
-expect cpp-single-pause 1 "resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults pause
+# The C++ driver under none, pause and node_crash is checked against the
+# simulator's verdicts, computed, in agreement_test.sh (ctest
+# agreement_test); clock_jump is not one of its classes, so its cell stays
+# pinned here (the simulator's single / clock_jump cell violates the same).
 expect cpp-single-clock-jump 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults clock_jump
-expect cpp-redlock-none 0 "" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults none
-expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults pause
 # redis-py's Lock: holds without faults and under a holder crash; no
 # validity notion, so a pause of the holder past the TTL breaks it.
 # More cycles: a crash strikes only while the other client still wants the

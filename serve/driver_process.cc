@@ -44,6 +44,13 @@ std::optional<std::string> DriverProcess::spawn(const std::string& command,
     ::dup2(log_fd, STDERR_FILENO);
     const int null_fd = ::open("/dev/null", O_RDONLY);
     if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+    // Nothing else of ours: asio's sockets are not close-on-exec, and a
+    // node's listener a driver inherited outlives the node's crash (connects
+    // complete into a queue nobody accepts, and the restarted node's
+    // SO_REUSEPORT listener shares new connections with it).
+    if (::close_range(3, ~0U, 0) != 0) {
+      for (int fd = 3; fd < 65536; ++fd) ::close(fd);  // kernels before 5.9
+    }
     // Ctrl-C in our terminal must reach us, not the driver: we stop it.
     ::signal(SIGINT, SIG_IGN);
     ::execve(sh, argv, envp.data());

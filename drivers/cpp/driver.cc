@@ -69,8 +69,10 @@ class Control {
 int main() {
   Control control(env("LOCKCHECK_CONTROL"));
   const std::string client = env("LOCKCHECK_CLIENT");
-  control.send({"LOCKCHECK.HELLO", client});
-  while (control.send({"LOCKCHECK.START"}) != "GO") std::this_thread::sleep_for(Millis(5));
+  // Connected to every node before HELLO, so before any client passes the
+  // start barrier: a fault struck at another client's first grant (a node
+  // crash) must not find this one still connecting, which LockClient takes
+  // as fatal (a run saw cpp-single exit 2 with "Connection refused").
   auto endpoints = lockcheck::parse_endpoints(env("LOCKCHECK_NODES"));
   if (!endpoints.ok()) {
     std::fprintf(stderr, "lockcheck-driver: %s\n", endpoints.error().to_string().c_str());
@@ -85,6 +87,8 @@ int main() {
     std::fprintf(stderr, "lockcheck-driver: %s\n", lock_client.error().to_string().c_str());
     return 2;
   }
+  control.send({"LOCKCHECK.HELLO", client});
+  while (control.send({"LOCKCHECK.START"}) != "GO") std::this_thread::sleep_for(Millis(5));
   lockcheck::LockOptions options;
   options.key = env("LOCKCHECK_KEY");
   options.ttl = ttl_ms;
