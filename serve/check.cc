@@ -431,8 +431,9 @@ class Check final : public Handler {
       case FaultClass::kNodeCrash:
         armed_done_ = true;
         for (int n : majority()) {
-          cluster_.crash_node(n);
+          // The crash first, then what the cluster says it lost.
           note_fault("node-" + std::to_string(n) + " crashes (persistence " + persistence_name(o_.persistence) + ")");
+          cluster_.crash_node(n);
         }
         after(kNodeDownMs, [this] {
           for (int n : majority()) {

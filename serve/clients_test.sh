@@ -83,12 +83,40 @@ expect cpp-single-pause 1 "resource,validity" --driver "$cpp" --name cpp-single 
 expect cpp-single-clock-jump 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults clock_jump
 expect cpp-redlock-none 0 "" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults none
 expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults pause
+# Failover mirrors the simulator's cells single/failover and
+# redlock/failover (baseline/default.json: mutex, resource, validity; run
+# `lockcheck run --strategy single,redlock --faults failover`). Each node
+# has 1 replica, 500 ms behind (TTL / 2, the simulator's largest lag); the
+# failover comes within a millisecond of the grant, so the grant's SET is
+# always still on its way and is lost (on a majority of redlock's 5 nodes).
+# The promoted replica holds the lock free or with the previous holder's
+# stale key; either way the waiting client is granted while the target
+# still believes it holds and writes.
+expect cpp-single-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults failover
+expect cpp-redlock-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults failover
+# A node crash under appendfsync everysec loses the grant's SET: it was
+# written a millisecond before the crash, and the AOF fsyncs once a second
+# (at 1 s, 2 s, ... after the node started). The race: if an fsync tick
+# falls between the SET and the crash (a window of well under 1 ms in
+# 1000 ms) the lock survives, and the verdict is persistence always's
+# (validity only). The simulator's single/node_crash cell (mutex, resource,
+# validity) draws its persistence per seed; this is its everysec share.
+expect cpp-single-node-crash-everysec 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults node_crash --persistence everysec
+# A per-connection drop: the holder's requests still run, their replies
+# vanish for 2 x TTL. Its hold (600 ms) ends inside its lease; its release
+# times out (the key expires by its TTL) and its next acquire may take the
+# lock unseen (a ghost key: progress only, never pinned). Safety holds, as
+# the simulator's single/drop (message loss) cell.
+expect cpp-single-drop 0 "" --driver "$cpp" --name cpp-single --strategy single --faults drop
 # redis-py's Lock: holds without faults and under a holder crash; no
 # validity notion, so a pause of the holder past the TTL breaks it.
 # More cycles: a crash strikes only while the other client still wants the
 # lock, and redis-py's polling acquire can lose the race twice in a row.
 expect redis-py-none-crash 0 "" --driver "$py" --name redis-py --faults none,crash --acquires 4
 expect redis-py-pause-grant 1 "mutex,resource,validity" --driver "$py" --name redis-py --faults pause-grant
+# redis-py's Lock on a primary that fails over right after its grant: the
+# lock is lost with the unreplicated SET, as for lockcheck's single.
+expect redis-py-failover 1 "mutex,resource,validity" --driver "$py" --name redis-py --faults failover
 # The same driver behind a wrapper process (bash forks python): a pause must
 # stop the whole process group, or the client runs on and the check says ok.
 expect wrapped-redis-py-pause-grant 1 "mutex,resource,validity" --driver "bash -c '$py; true'" --name wrapped-redis-py --faults pause-grant
