@@ -89,11 +89,19 @@ expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redloc
 # has 1 replica, 500 ms behind (TTL / 2, the simulator's largest lag); the
 # failover comes within a millisecond of the grant, so the grant's SET is
 # always still on its way and is lost (on a majority of redlock's 5 nodes).
-# The promoted replica holds the lock free or with the previous holder's
-# stale key; either way the waiting client is granted while the target
-# still believes it holds and writes.
-expect cpp-single-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults failover
-expect cpp-redlock-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults failover
+# The promoted replica holds the lock free, or the previous holder's stale
+# key (then the waiting client is granted when it expires, inside the
+# target's lease: every run). The race: when the target's grant was the
+# run's first, the waiting client's next command meets the connection the
+# failover closed, and LockClient's recovery from that (outcome unknown:
+# undo, reconnect, retry) took 1-500 ms for single, 330-900+ ms for
+# redlock in the runs measured; only a grant before the target's release
+# is a mutex violation, and only one before its last write a resource one.
+# Hence the long hold with many writes (900 ms, a write every 100 ms): 14
+# of 14 single runs violated all three; redlock's mutex and resource held
+# in 1 of 6 (its recovery outlasted the hold), so they are not pinned.
+expect cpp-single-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults failover --hold-ms 900 --writes 9
+TIMING_DEPENDENT=mutex,resource expect cpp-redlock-failover 1 "validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults failover --hold-ms 900 --writes 9
 # A node crash under appendfsync everysec loses the grant's SET: it was
 # written a millisecond before the crash, and the AOF fsyncs once a second
 # (at 1 s, 2 s, ... after the node started). The race: if an fsync tick
