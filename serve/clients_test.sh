@@ -89,25 +89,20 @@ expect cpp-redlock-pause 1 "resource,validity" --driver "$cpp" --name cpp-redloc
 # has 1 replica, 500 ms behind (TTL / 2, the simulator's largest lag); the
 # failover comes within a millisecond of the grant, so the grant's SET is
 # always still on its way and is lost (on a majority of redlock's 5 nodes).
-# The promoted replica holds the lock free, or the previous holder's stale
-# key (then the waiting client is granted when it expires, inside the
-# target's lease: every run). The race: when the target's grant was the
-# run's first, the waiting client's next command meets the connection the
-# failover closed, and LockClient's recovery from that (outcome unknown:
-# undo, reconnect, retry) took 1 ms to over 900 ms for single, 330 ms to
-# over 900 ms for redlock in the runs measured; only a grant before the
-# target's release is a mutex violation, and only one before its last
-# write a resource one.
-# The recovery scales with the TTL (up to 1.5 s of a 2 s TTL in one set),
-# and a holder's belief cannot outlast its lease, so no hold makes it
-# certain. With a 900 ms hold and a write every 100 ms single broke mutex
-# and resource in 32 of 33 runs (one CI set saw 2 of 3), redlock in 5 of
-# 6: both stay unpinned (TIMING_DEPENDENT) until LockClient's slow
-# recovery after a reset is understood; validity breaks in every run and
-# is pinned. Every other single set gave the simulator's verdicts
-# (mutex, resource, validity) in every run.
-TIMING_DEPENDENT=mutex,resource expect cpp-single-failover 1 "validity" --driver "$cpp" --name cpp-single --strategy single --faults failover --hold-ms 900 --writes 9
-TIMING_DEPENDENT=mutex,resource expect cpp-redlock-failover 1 "validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults failover --hold-ms 900 --writes 9
+# The promoted replica holds the lock free (the waiting client, back on
+# its reset connection within ~30 ms, is granted at once), or the previous
+# holder's key, whose DEL had not replicated either: the waiting client is
+# granted when that expires, about 380 ms after the failover. The race
+# left: with the default 600 ms hold the target's last write (400 ms after
+# its grant) came before that expiry in 2 of 10 runs (no resource
+# violation). A 900 ms hold with a write every 100 ms puts both the
+# target's release and its last write well past it: 18 of 18 single and
+# 8 of 8 redlock runs violated all three. (An earlier server closed and
+# reopened the listening socket at a failover: a client's handshake racing
+# it was dropped unanswered, and the waiting client lost 0.1-0.9 s to
+# timeouts; the listener now stays open and only connections close.)
+expect cpp-single-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults failover --hold-ms 900 --writes 9
+expect cpp-redlock-failover 1 "mutex,resource,validity" --driver "$cpp" --name cpp-redlock --strategy redlock --nodes 5 --faults failover --hold-ms 900 --writes 9
 # A node crash under appendfsync everysec loses the grant's SET: it was
 # written a millisecond before the crash, and the AOF fsyncs once a second
 # (at 1 s, 2 s, ... after the node started). The race: if an fsync tick
@@ -120,8 +115,11 @@ TIMING_DEPENDENT=mutex,resource expect cpp-redlock-failover 1 "validity" --drive
 # reconnect); with the default 600 ms hold its grant came after the
 # holder's last write (no resource violation) in 1 of 3 runs of one CI
 # run, so the hold is 900 ms with a write every 100 ms (grants 13-245 ms
-# after the grant in 6 of 6 runs, all violating all three).
-expect cpp-single-node-crash-everysec 1 "mutex,resource,validity" --driver "$cpp" --name cpp-single --strategy single --faults node_crash --persistence everysec --hold-ms 900 --writes 9
+# after the grant in 6 of 6 runs, all violating all three). Even so one
+# CI set saw one run of 3 without mutex and resource (20 of 21 other runs
+# had them; which race that run lost was not found: the fsync tick or a
+# starved driver), so only validity is pinned here.
+TIMING_DEPENDENT=mutex,resource expect cpp-single-node-crash-everysec 1 "validity" --driver "$cpp" --name cpp-single --strategy single --faults node_crash --persistence everysec --hold-ms 900 --writes 9
 # A per-connection drop: the holder's requests still run, their replies
 # vanish for 2 x TTL. Its hold (600 ms) ends inside its lease; its release
 # times out (the key expires by its TTL) and its next acquire may take the

@@ -485,7 +485,7 @@ std::optional<std::string> Cluster::restart_node(int node) {
   return std::nullopt;
 }
 
-bool Cluster::failover(int node, std::string* error) {
+bool Cluster::failover(int node) {
   Group& g = *groups_[static_cast<size_t>(node)];
   const size_t old = g.primary;
   const std::string group_name = "node-" + std::to_string(node);
@@ -522,21 +522,14 @@ bool Cluster::failover(int node, std::string* error) {
   for (size_t m = 0; m < g.members.size(); ++m) {
     if (m != *best && g.members[m].up) full_sync(node, m);
   }
-  if (std::optional<std::string> err = reopen(node)) *error = *err;
+  drop_connections(node);
   return true;
 }
 
-std::optional<std::string> Cluster::reopen(int node) {
-  Group& g = *groups_[static_cast<size_t>(node)];
-  for (auto& e : g.endpoints) {
-    // A new process on the same port: every old connection is gone
-    // (clients see a reset and reconnect), and no WATCH/MULTI survives.
-    e->listener.close();
-    if (std::optional<std::string> err = e->listener.open(e->listener.port())) {
-      return "node-" + std::to_string(node) + " cannot reopen after failover: " + *err;
-    }
-  }
-  return std::nullopt;
+void Cluster::drop_connections(int node) {
+  // A new process behind the same ports: every old connection is gone
+  // (clients see it close and reconnect), and no WATCH/MULTI survives.
+  for (auto& e : groups_[static_cast<size_t>(node)]->endpoints) e->listener.close_connections();
 }
 
 bool Cluster::node_up(int node) const { return groups_.at(static_cast<size_t>(node))->primary_member().up; }

@@ -111,9 +111,8 @@ class Cluster {
   // The node's most up-to-date replica becomes its primary, losing what it
   // had not applied; the old primary is dead for good and every
   // connection to the node closes, so clients reconnect to the new one on
-  // the same ports. False (nothing changes) when no replica is up. An
-  // error message in *error if a port cannot be reopened.
-  bool failover(int node, std::string* error);
+  // the same ports. False (nothing changes) when no replica is up.
+  bool failover(int node);
   void jump_clock(int node, Millis delta_ms);
   void set_drift(int node, int64_t ppm);
   // client -1: every client's link to the node.
@@ -163,8 +162,8 @@ class Cluster {
   void record_changes(int node, const std::map<std::string, model::KeyImage>& before, int64_t before_wall_ms,
                       const std::map<std::string, model::KeyImage>& after, int64_t after_wall_ms,
                       const std::string& why);
-  // Closes every connection to the node and reopens its ports (a failover).
-  std::optional<std::string> reopen(int node);
+  // Closes every connection to the node, its ports still accepting (a failover).
+  void drop_connections(int node);
 
   asio::io_context& io_;
   ClusterOptions options_;

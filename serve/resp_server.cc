@@ -267,6 +267,13 @@ void Listener::close() {
   for (const auto& c : all) c->shut();
 }
 
+void Listener::close_connections() {
+  // shut() runs handlers that may call forget(): iterate over a copy.
+  const std::set<std::shared_ptr<Connection>> all = conns_;
+  conns_.clear();
+  for (const auto& c : all) c->shut();
+}
+
 void Listener::close_blackholed() {
   const std::set<std::shared_ptr<Connection>> all = conns_;
   for (const auto& c : all) {

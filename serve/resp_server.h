@@ -86,6 +86,12 @@ class Listener {
   // Stops accepting and closes every connection (a node crash). The port
   // stays known, so open(port()) reopens the same one.
   void close();
+  // Closes every connection but keeps accepting (a failover: a new
+  // process behind the same port). Closing and reopening the listening
+  // socket instead would race clients' handshakes: one completing as the
+  // old socket closes is dropped unanswered, and the client waits out a
+  // request timeout.
+  void close_connections();
   uint16_t port() const { return port_; }
   bool is_open() const { return acceptor_.is_open(); }
   // Closes the connections that lost requests to a cut or replies to a
