@@ -27,7 +27,8 @@ constexpr FaultInfo kFaults[] = {
     {FaultClass::kNone, "none"},           {FaultClass::kPause, "pause"},
     {FaultClass::kPauseGrant, "pause-grant"}, {FaultClass::kCrash, "crash"},
     {FaultClass::kClockJump, "clock_jump"}, {FaultClass::kNodeCrash, "node_crash"},
-    {FaultClass::kPartition, "partition"},
+    {FaultClass::kPartition, "partition"},   {FaultClass::kFailover, "failover"},
+    {FaultClass::kDrop, "drop"},
 };
 
 // What lockcheck knows of one driver.
@@ -56,6 +57,7 @@ class Check final : public Handler {
     clients_.resize(static_cast<size_t>(o.clients));
     for (auto& c : clients_) c = std::make_unique<ClientState>();
     out_.target = static_cast<int>(o.seed % static_cast<uint64_t>(o.clients));
+    cluster_.set_notes([this](const std::string& what) { note_fault(what); });
   }
 
   CheckOutcome run() {
@@ -235,6 +237,8 @@ class Check final : public Handler {
     c.nodes = o.nodes;
     c.clients = o.clients;
     c.persistence = o.persistence;
+    c.replicas = std::max(o.replicas, o.fault == FaultClass::kFailover ? 1 : 0);
+    c.replication_lag_ms = Millis(o.replication_lag_ms >= 0 ? o.replication_lag_ms : o.ttl_ms / 2);
     return c;
   }
   static const std::string& lock_key() {
@@ -427,9 +431,9 @@ class Check final : public Handler {
       case FaultClass::kNodeCrash:
         armed_done_ = true;
         for (int n : majority()) {
+          // The crash first, then what the cluster says it lost.
+          note_fault("node-" + std::to_string(n) + " crashes (persistence " + persistence_name(o_.persistence) + ")");
           cluster_.crash_node(n);
-          note_fault("node-" + std::to_string(n) + " crashes (persistence " +
-                     (o_.persistence == Persistence::kNone ? "none" : "always") + ")");
         }
         after(kNodeDownMs, [this] {
           for (int n : majority()) {
@@ -448,6 +452,30 @@ class Check final : public Handler {
         after(2 * o_.ttl_ms, [this, client] {
           for (int n = 0; n < o_.nodes; ++n) cluster_.set_link(client, n, LinkState{});
           note_fault(name_of(client) + "'s partition heals");
+        });
+        return;
+      case FaultClass::kFailover:
+        armed_done_ = true;
+        for (int n : majority()) {
+          // The cluster notes which replica it promoted and what was lost.
+          if (!cluster_.failover(n)) {
+            fail(3, "node-" + std::to_string(n) + " has no replica to promote");
+            return;
+          }
+        }
+        return;
+      case FaultClass::kDrop:
+        armed_done_ = true;
+        for (int n : majority()) {
+          LinkState drop;
+          drop.drop_replies = true;
+          cluster_.set_link(client, n, drop);
+          note_fault("node-" + std::to_string(n) + " drops its replies to " + name_of(client) + " for " +
+                     std::to_string(2 * o_.ttl_ms) + " ms");
+        }
+        after(2 * o_.ttl_ms, [this, client] {
+          for (int n : majority()) cluster_.set_link(client, n, LinkState{});
+          note_fault(name_of(client) + "'s replies flow again");
         });
         return;
     }

@@ -29,6 +29,14 @@ enum class FaultClass {
   kClockJump,  // a majority of nodes jump 2 x TTL forward right after the grant
   kNodeCrash,  // a majority of nodes crash right after the grant, back 100 ms later
   kPartition,  // the target is cut from every node right after the grant, for 2 x TTL
+  // A majority of nodes fail over right after the grant: each one's most
+  // up-to-date replica is promoted (the grant's write, still on its way
+  // down a replication stream, is lost) and every connection to it closes.
+  kFailover,
+  // The target's replies from a majority of nodes are dropped right after
+  // the grant, for 2 x TTL: unlike a partition its requests still reach the
+  // nodes and run (a SET takes, a DEL deletes); only the replies vanish.
+  kDrop,
 };
 const char* fault_class_name(FaultClass f);
 // Every class, for --faults all and the docs.
@@ -49,6 +57,12 @@ struct CheckOptions {
   int64_t acquire_timeout_ms = 5000;
   FaultClass fault = FaultClass::kNone;
   Persistence persistence = Persistence::kNone;
+  // Replicas per node (a failover check gets at least 1) and each
+  // replication record's (and ack's) trip; -1: half the TTL, the
+  // simulator's largest lag, which dominates the milliseconds between a
+  // grant and the failover it triggers.
+  int replicas = 0;
+  int64_t replication_lag_ms = -1;
   uint64_t seed = 1;  // picks the target client
   int64_t deadline_ms = 60'000;  // the whole check; past it the drivers hang
   std::string log_dir;           // driver logs go here

@@ -28,11 +28,18 @@ int usage_error(const std::string& what) {
 constexpr const char* kUsage =
     "usage: lockcheck clients --driver CMD [--name NAME] [--strategy S] [--faults LIST|all]\n"
     "         [--nodes N] [--clients C] [--ttl-ms T] [--acquires A] [--hold-ms H] [--think-ms K]\n"
-    "         [--writes W] [--acquire-timeout-ms M] [--persistence none|always] [--runs R]\n"
-    "         [--seed S] [--timeout-s S] [--report DIR]\n"
+    "         [--writes W] [--acquire-timeout-ms M] [--persistence none|everysec|always]\n"
+    "         [--replicas R] [--replication-lag-ms L] [--runs R] [--seed S] [--timeout-s S] [--report DIR]\n"
     "Runs the driver CMD (docs/drivers.md) once per client against modeled Redis nodes\n"
     "on 127.0.0.1, applies each fault class in real time and judges the history.\n"
-    "Fault classes: none pause pause-grant crash clock_jump node_crash partition.\n"
+    "Fault classes (each strikes the target client's first grant while another client wants the lock):\n"
+    "  none; pause (SIGSTOP the target after a validity check, 2 x TTL); pause-grant (after its\n"
+    "  grant); crash (SIGKILL); clock_jump (a majority of nodes +2 x TTL); node_crash (a majority of\n"
+    "  primaries crash and restart 100 ms later with what --persistence kept); partition (the\n"
+    "  target's requests to every node vanish unrun for 2 x TTL); drop (a majority of nodes run the\n"
+    "  target's requests but drop their replies for 2 x TTL: its writes take, it sees timeouts);\n"
+    "  failover (a majority of nodes promote their most up-to-date replica, losing what it had not\n"
+    "  received; needs replicas, at least 1 is given; lag defaults to TTL / 2).\n"
     "Exit codes: 0 every property held, 1 one was violated (counterexample written),\n"
     "2 bad usage or a misbehaving driver, 3 harness fault or interrupted.\n";
 
@@ -54,13 +61,14 @@ int clients_main(const std::vector<std::string>& args) {
   std::string report_dir = "lockcheck-out";
   int runs = 1;
   int64_t nodes = o.nodes, clients = o.clients, acquires = o.acquires, writes = o.writes, runs64 = runs,
-          timeout_s = o.deadline_ms / 1000;
+          timeout_s = o.deadline_ms / 1000, replicas = o.replicas;
   std::map<std::string, std::pair<int64_t*, std::pair<int64_t, int64_t>>> bounded = {
       {"--nodes", {&nodes, {1, kNodesMax}}},        {"--clients", {&clients, {1, kClientsMax}}},
       {"--acquires", {&acquires, {1, 1000}}},       {"--writes", {&writes, {0, 100}}},
       {"--runs", {&runs64, {1, kRunsMax}}},         {"--timeout-s", {&timeout_s, {1, 3600}}},
       {"--ttl-ms", {&o.ttl_ms, {10, 600'000}}},     {"--hold-ms", {&o.hold_ms, {0, 600'000}}},
       {"--think-ms", {&o.think_ms, {0, 600'000}}},  {"--acquire-timeout-ms", {&o.acquire_timeout_ms, {0, 600'000}}},
+      {"--replicas", {&replicas, {0, kReplicasMax}}}, {"--replication-lag-ms", {&o.replication_lag_ms, {0, kReplicationLagMsMax}}},
   };
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -96,12 +104,8 @@ int clients_main(const std::vector<std::string>& args) {
         return usage_error("--seed must be an unsigned integer (decimal or 0x hex), got '" + v + "'");
       }
     } else if (a == "--persistence") {
-      if (v == "none") {
-        o.persistence = Persistence::kNone;
-      } else if (v == "always") {
-        o.persistence = Persistence::kAlways;
-      } else {
-        return usage_error("--persistence must be none or always, got '" + v + "'");
+      if (!parse_persistence(v, &o.persistence)) {
+        return usage_error("--persistence must be none, everysec or always, got '" + v + "'");
       }
     } else if (a == "--faults") {
       faults.clear();
@@ -116,7 +120,7 @@ int clients_main(const std::vector<std::string>& args) {
           FaultClass f;
           if (!parse_fault_class(name, &f)) {
             return usage_error("unknown fault class '" + name +
-                               "' (none pause pause-grant crash clock_jump node_crash partition, or all)");
+                               "' (none pause pause-grant crash clock_jump node_crash partition failover drop, or all)");
           }
           faults.push_back(f);
           if (comma == std::string::npos) break;
@@ -133,6 +137,7 @@ int clients_main(const std::vector<std::string>& args) {
   o.clients = static_cast<int>(clients);
   o.acquires = static_cast<int>(acquires);
   o.writes = static_cast<int>(writes);
+  o.replicas = static_cast<int>(replicas);
   o.deadline_ms = timeout_s * 1000;
   runs = static_cast<int>(runs64);
   std::error_code ec;

@@ -19,7 +19,9 @@ std::string reproduce_command(const CheckOptions& o, const std::string& faults) 
          std::to_string(o.hold_ms) + " --writes " + std::to_string(o.writes) + " --think-ms " +
          std::to_string(o.think_ms) + " --acquire-timeout-ms " + std::to_string(o.acquire_timeout_ms) +
          " --timeout-s " + std::to_string(o.deadline_ms / 1000) + " --seed " + std::to_string(o.seed) +
-         (o.persistence == Persistence::kAlways ? " --persistence always" : "");
+         (o.persistence != Persistence::kNone ? std::string(" --persistence ") + persistence_name(o.persistence) : "") +
+         (o.replicas > 0 ? " --replicas " + std::to_string(o.replicas) : "") +
+         (o.replication_lag_ms >= 0 ? " --replication-lag-ms " + std::to_string(o.replication_lag_ms) : "");
 }
 
 reports::CellReport real_time_cell(const CheckOptions& o, const std::string& faults) {

@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "impl/check.h"
 #include "serve/framer.h"
 
 namespace lockcheck::serve {
@@ -114,23 +115,30 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void run_ready() {
     const auto now = std::chrono::steady_clock::now();
-    while (!pending_.empty() && !closing_ && pending_.front().ready_at <= now) {
+    while (!pending_.empty() && !closing_ && !blocked_ && pending_.front().ready_at <= now) {
       Pending p = std::move(pending_.front());
       pending_.pop_front();
       if (owner_.handler_.link().cut) {
         blackholed_ = true;
         continue;
       }
-      const model::Reply reply = owner_.handler_.handle(session_, p.argv);
-      output_ += model::encode_reply(reply);
-      if (session_.close_after_reply) closing_ = true;
+      std::weak_ptr<Connection> weak = shared_from_this();
+      const std::optional<model::Reply> reply =
+          owner_.handler_.handle_blocking(session_, p.argv, [weak](const model::Reply& later) {
+            if (auto self = weak.lock()) self->unblock(later);
+          });
+      if (!reply) {
+        blocked_ = true;  // the rest waits for the blocked command's reply
+        break;
+      }
+      emit(*reply);
     }
-    if (pending_.empty() && deferred_error_ && !closing_) {
+    if (pending_.empty() && deferred_error_ && !closing_ && !blocked_) {
       output_ += model::encode_reply(model::Reply::error(*deferred_error_));
       closing_ = true;
     }
     write();
-    if (!pending_.empty() && !closing_ && !timer_armed_) {
+    if (!pending_.empty() && !closing_ && !blocked_ && !timer_armed_) {
       timer_armed_ = true;
       timer_.expires_at(pending_.front().ready_at);
       auto self = shared_from_this();
@@ -139,6 +147,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (!ec && !closed_) run_ready();
       });
     }
+  }
+
+  // One reply in order, or none when the link drops replies.
+  void emit(const model::Reply& reply) {
+    if (owner_.handler_.link().drop_replies) {
+      blackholed_ = true;
+    } else {
+      output_ += model::encode_reply(reply);
+    }
+    if (session_.close_after_reply) closing_ = true;
+  }
+
+  // A blocked command's reply: out in order, then the commands behind it.
+  void unblock(const model::Reply& reply) {
+    LC_CHECK(blocked_);
+    if (closed_) return;
+    blocked_ = false;
+    emit(reply);
+    run_ready();
   }
 
   void write() {
@@ -181,6 +208,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;  // no more commands: close once the output is out
   bool closed_ = false;
   bool blackholed_ = false;
+  bool blocked_ = false;  // a blocked command (WAIT) has not been answered yet
   // A protocol error seen after the commands still pending: sent once they
   // are answered, then the connection closes.
   std::optional<std::string> deferred_error_;
@@ -233,6 +261,13 @@ void Listener::forget(const std::shared_ptr<Connection>& c) { conns_.erase(c); }
 void Listener::close() {
   asio::error_code ignored;
   acceptor_.close(ignored);
+  // shut() runs handlers that may call forget(): iterate over a copy.
+  const std::set<std::shared_ptr<Connection>> all = conns_;
+  conns_.clear();
+  for (const auto& c : all) c->shut();
+}
+
+void Listener::close_connections() {
   // shut() runs handlers that may call forget(): iterate over a copy.
   const std::set<std::shared_ptr<Connection>> all = conns_;
   conns_.clear();

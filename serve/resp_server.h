@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,7 +34,17 @@ struct LinkState {
   bool cut = false;
   // Each request waits this long before it runs (its reply follows at once).
   Millis delay_ms{0};
+  // Replies dropped (a per-connection drop): unlike a cut, each request
+  // reaches the node and runs (a SET takes effect), but its reply never
+  // reaches the client, which sees a timeout. When the drop ends the server
+  // closes the connections whose replies it dropped, as for a cut.
+  bool drop_replies = false;
 };
+
+// The reply to a command the handler answers later (a blocked WAIT).
+// Calling it after the connection closed does nothing; calling it twice is
+// a programmer error.
+using ReplyLater = std::function<void(const model::Reply&)>;
 
 class Handler {
  public:
@@ -41,6 +52,13 @@ class Handler {
   // The reply to one command from `session`. May set
   // session.close_after_reply.
   virtual model::Reply handle(model::Session& session, const std::vector<std::string>& argv) = 0;
+  // As handle, for a handler that may block a command (WAIT): nullopt
+  // means it will answer through `later`, and the connection runs none of
+  // its next commands until then (Redis blocks the client).
+  virtual std::optional<model::Reply> handle_blocking(model::Session& session, const std::vector<std::string>& argv,
+                                                      const ReplyLater& /*later*/) {
+    return handle(session, argv);
+  }
   virtual LinkState link() const { return {}; }
   // A connection opened / closed (for the control endpoint's bookkeeping).
   virtual void opened(model::Session&) {}
@@ -68,9 +86,16 @@ class Listener {
   // Stops accepting and closes every connection (a node crash). The port
   // stays known, so open(port()) reopens the same one.
   void close();
+  // Closes every connection but keeps accepting (a failover: a new
+  // process behind the same port). Closing and reopening the listening
+  // socket instead would race clients' handshakes: one completing as the
+  // old socket closes is dropped unanswered, and the client waits out a
+  // request timeout.
+  void close_connections();
   uint16_t port() const { return port_; }
   bool is_open() const { return acceptor_.is_open(); }
-  // Closes the connections that lost requests to a cut (see LinkState).
+  // Closes the connections that lost requests to a cut or replies to a
+  // drop (see LinkState).
   void close_blackholed();
   size_t connections() const { return conns_.size(); }
 

@@ -33,17 +33,26 @@ int serve_main(const std::vector<std::string>& args) {
       (a == "--nodes" ? options.nodes : options.clients) = static_cast<int>(*n);
     } else if (a == "--persistence" && has_value) {
       const std::string& p = args[++i];
-      if (p == "none") {
-        options.persistence = Persistence::kNone;
-      } else if (p == "always") {
-        options.persistence = Persistence::kAlways;
+      if (!parse_persistence(p, &options.persistence)) {
+        return usage_error("--persistence must be none, everysec or always, got '" + p + "'");
+      }
+    } else if ((a == "--replicas" || a == "--replication-lag-ms") && has_value) {
+      const std::optional<int64_t> n = model::parse_int64(args[++i]);
+      const int64_t max = a == "--replicas" ? kReplicasMax : kReplicationLagMsMax;
+      if (!n || *n < 0 || *n > max) {
+        return usage_error(a + " must be 0.." + std::to_string(max) + ", got '" + args[i] + "'");
+      }
+      if (a == "--replicas") {
+        options.replicas = static_cast<int>(*n);
       } else {
-        return usage_error("--persistence must be none or always, got '" + p + "'");
+        options.replication_lag_ms = Millis(*n);
       }
     } else if (a == "--help" || a == "-h") {
-      std::cout << "usage: lockcheck serve [--nodes N] [--clients C] [--persistence none|always]\n"
+      std::cout << "usage: lockcheck serve [--nodes N] [--clients C] [--persistence none|everysec|always]\n"
+                   "         [--replicas R] [--replication-lag-ms L]\n"
                    "Serves N modeled Redis 7 nodes on 127.0.0.1, one port per (client, node),\n"
-                   "until SIGINT or SIGTERM.\n";
+                   "until SIGINT or SIGTERM. Each node is a primary with R asynchronous replicas\n"
+                   "(each record and each ack takes L ms), answering WAIT from their acks.\n";
       return 0;
     } else {
       return usage_error("unknown or incomplete option '" + a + "' (see --help)");

@@ -271,3 +271,112 @@ TEST(Serve, RestartWhileOldClientsLinger) {
 
 }  // namespace
 }  // namespace lockcheck::serve
+namespace lockcheck::serve {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+// Catches: a WAIT answered before the replica's ack came back (it takes a
+// record's trip down and an ack's trip back), or commands pipelined behind
+// a blocked WAIT answered before it.
+TEST(Serve, WaitBlocksUntilTheReplicaAcks) {
+  ClusterOptions o;
+  o.replicas = 1;
+  o.replication_lag_ms = Millis(150);
+  Served s(o);
+  Raw raw(s.port(0, 0));
+  const auto t0 = steady_clock::now();
+  raw.send("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*3\r\n$4\r\nWAIT\r\n$1\r\n1\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n");
+  const std::string want = "+OK\r\n:1\r\n+PONG\r\n";
+  EXPECT_EQ(raw.read(want.size()), want);
+  EXPECT_GE(steady_clock::now() - t0, milliseconds(300));
+}
+
+// Catches: a WAIT that never times out, or counts a replica that has not
+// acked yet.
+TEST(Serve, WaitTimesOutWithTheAcksItHas) {
+  ClusterOptions o;
+  o.replicas = 2;
+  o.replication_lag_ms = Millis(1000);
+  Served s(o);
+  Ctx ctx(s.port(0, 0));
+  EXPECT_EQ(str_of(ctx.cmd("SET k v")), "OK");
+  const auto t0 = steady_clock::now();
+  EXPECT_EQ(str_of(ctx.cmd("WAIT 1 100")), "0");
+  EXPECT_GE(steady_clock::now() - t0, milliseconds(100));
+  EXPECT_LT(steady_clock::now() - t0, milliseconds(900));
+}
+
+// Catches: a failover that keeps writes the promoted replica never
+// received, keeps old connections open, or records the loss as a client's.
+TEST(Serve, FailoverLosesWhatTheReplicaHadNotApplied) {
+  ClusterOptions o;
+  o.replicas = 1;
+  o.replication_lag_ms = Millis(100);
+  std::vector<std::string> notes;  // outlives the cluster that notes into it
+  Served s(o);
+  s.on_server([&](Cluster& c) { c.set_notes([&](const std::string& n) { notes.push_back(n); }); });
+  Ctx old(s.port(0, 0));
+  EXPECT_EQ(str_of(old.cmd("SET early 1")), "OK");
+  std::this_thread::sleep_for(milliseconds(300));  // applied by the replica
+  EXPECT_EQ(str_of(old.cmd("SET lockcheck:lock tok PX 10000")), "OK");
+  bool promoted = false;
+  s.on_server([&](Cluster& c) { promoted = c.failover(0); });
+  EXPECT_TRUE(promoted);
+  EXPECT_EQ(old.cmd("PING"), nullptr);  // the old process is gone
+  Ctx now(s.port(0, 0));
+  EXPECT_EQ(str_of(now.cmd("GET early")), "1");
+  EXPECT_EQ(str_of(now.cmd("GET lockcheck:lock")), "(nil)");
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0], "failover of node-0: node-0-replica-1 promoted at offset 1 of 2 (1 writes lost); node-0 is dead");
+  s.on_server([](Cluster&) {});
+  const sim::Event& lost = s.recorder().events().back();
+  EXPECT_EQ(lost.client, -1);
+  EXPECT_EQ(lost.key, "lockcheck:lock");
+  EXPECT_EQ(lost.before, std::optional<std::string>("tok"));
+  EXPECT_EQ(lost.after, std::nullopt);
+  EXPECT_EQ(lost.detail, "failover to node-0-replica-1");
+  // No replica left: a second failover changes nothing.
+  s.on_server([&](Cluster& c) { promoted = c.failover(0); });
+  EXPECT_FALSE(promoted);
+}
+
+// Catches: everysec treated as always (the last second's writes survive a
+// crash) or as none (the fsynced ones do not).
+TEST(Serve, EverysecCrashLosesTheLastSecond) {
+  ClusterOptions o;
+  o.persistence = Persistence::kEverysec;
+  Served s(o);
+  {
+    Ctx a(s.port(0, 0));
+    EXPECT_EQ(str_of(a.cmd("SET synced 1")), "OK");
+    // Past the fsync at 1 s after the file opened (at the cluster's start).
+    std::this_thread::sleep_for(milliseconds(1100));
+    EXPECT_EQ(str_of(a.cmd("SET unsynced 1")), "OK");
+    s.on_server([](Cluster& c) { c.crash_node(0); });
+  }
+  s.on_server([](Cluster& c) { EXPECT_FALSE(c.restart_node(0).has_value()); });
+  Ctx b(s.port(0, 0));
+  EXPECT_EQ(str_of(b.cmd("GET synced")), "1");
+  EXPECT_EQ(str_of(b.cmd("GET unsynced")), "(nil)");
+}
+
+// Catches: a drop that stops the request (that is a cut) or lets the
+// reply through; a connection left open out of step after the drop ends.
+TEST(Serve, DropRunsTheRequestButLosesTheReply) {
+  Served s({});
+  LinkState drop;
+  drop.drop_replies = true;
+  s.on_server([&](Cluster& c) { c.set_link(0, 0, drop); });
+  Ctx dropped(s.port(0, 0));
+  timeval tv{0, 200'000};
+  redisSetTimeout(dropped.c, tv);
+  EXPECT_EQ(dropped.cmd("SET lockcheck:lock tok"), nullptr);
+  s.on_server([](Cluster& c) { c.set_link(0, 0, LinkState{}); });
+  Ctx after(s.port(0, 0));
+  EXPECT_EQ(str_of(after.cmd("GET lockcheck:lock")), "tok");
+}
+
+}  // namespace
+}  // namespace lockcheck::serve
