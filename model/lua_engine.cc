@@ -25,6 +25,7 @@
 
 #include "base/text.h"
 #include "model/check.h"
+#include "model/lua_arena.h"
 #include "model/lua_bounded_lib.h"
 #include "model/lua_budget.h"
 #include "model/lua_sandbox.h"
@@ -58,7 +59,15 @@ struct LuaEngine::State {
   // compiled code and constants (the other scripts' it cannot reach).
   size_t heap_own_code = 0;
 
-  ScriptBudget budget;
+  // What the interpreter points at by light userdata lives in the arena
+  // (LuaArena::pinned()), so that a restored interpreter points at it too.
+  struct Pinned {
+    uint64_t rand48;  // math.random's state
+    ScriptBudget budget;
+  };
+  static_assert(sizeof(Pinned) <= LuaArena::kPinnedBytes);
+  LuaArena* arena = nullptr;
+  Pinned* pinned = nullptr;  // in *arena
 
   // Registry references (lua_rawgeti reads them without allocating).
   int ref_err = LUA_NOREF;     // the strings "err", "ok", "source", "line"
@@ -81,8 +90,21 @@ struct LuaEngine::State {
   std::vector<std::string> call_argv;
   Reply call_reply;
   std::string scratch;
+};
 
-  uint64_t rand48 = kRand48Initial;  // math.random state
+// One interpreter's arena, kept across engines (see restart()), and what
+// was true of the fresh interpreter saved in it.
+struct LuaEngine::Slot {
+  explicit Slot(size_t capacity_bytes) : arena(capacity_bytes) {}
+  LuaArena arena;
+  lua_State* L = nullptr;  // where the saved interpreter lives in the arena
+  size_t heap_used = 0;
+  int ref_err = LUA_NOREF;
+  int ref_ok = LUA_NOREF;
+  int ref_source = LUA_NOREF;
+  int ref_line = LUA_NOREF;
+  int ref_error_handler = LUA_NOREF;
+  int ref_run_script = LUA_NOREF;
 };
 
 namespace {
@@ -100,12 +122,12 @@ State* state_of(lua_State* L) {
 void* bounded_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   State* s = static_cast<State*>(ud);
   if (nsize == 0) {
-    std::free(ptr);
+    s->arena->realloc(ptr, osize, 0);
     s->heap_used -= osize;
     return nullptr;
   }
   if (nsize > osize && s->heap_used - osize + nsize > s->limits.lua_memory_max) return nullptr;
-  void* p = std::realloc(ptr, nsize);
+  void* p = s->arena->realloc(ptr, osize, nsize);
   if (p == nullptr) return nullptr;
   s->heap_used = s->heap_used - osize + nsize;
   s->heap_peak = std::max(s->heap_peak, s->heap_used);
@@ -148,7 +170,7 @@ void count_hook(lua_State* L, lua_Debug*) {
   State* s = state_of(L);
   const size_t held = script_heap(*s);
   s->heap_peak = s->heap_used;
-  charge_steps(L, &s->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
+  charge_steps(L, &s->pinned->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
 }
 
 // ---- error handler (Redis's __redis__err__handler, in C) ---------------------
@@ -365,7 +387,7 @@ int redis_call_generic(lua_State* L, bool raise) {
   s->call_reply = s->host->call_from_script(s->call_argv);
   // The command's own work is not a Lua instruction: charge its reply.
   const ReplySize size = reply_size(s->call_reply);
-  charge_steps(L, &s->budget, 1 + steps_for(size.elements, kOpsPerStep) + steps_for(size.bytes, kBytesPerStep));
+  charge_steps(L, &s->pinned->budget, 1 + steps_for(size.elements, kOpsPerStep) + steps_for(size.bytes, kBytesPerStep));
   push_reply(L, s->call_reply);
   if (raise && s->call_reply.type == Reply::Type::kError) return lua_error(L);
   return 1;
@@ -525,8 +547,8 @@ int run_script(lua_State* L) {
   lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
   MODEL_CHECK(lua_isfunction(L, -1));
 
-  s->budget.steps_used = 0;
-  s->budget.exhausted = false;
+  s->pinned->budget.steps_used = 0;
+  s->pinned->budget.exhausted = false;
   lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
   lua_call(L, 0, 1);
   lua_sethook(L, nullptr, 0, 0);
@@ -553,7 +575,7 @@ int load_script(lua_State* L) {
 // libraries, a `redis` table, read-only globals whose unknown names raise.
 int set_up_sandbox(lua_State* L) {
   State* s = static_cast<State*>(lua_touserdata(L, 1));
-  open_script_libraries(L, &s->rand48, &s->budget);
+  open_script_libraries(L, &s->pinned->rand48, &s->pinned->budget);
 
   lua_createtable(L, 0, 12);
   register_fn(L, "call", redis_call);
@@ -643,34 +665,101 @@ std::optional<std::string> check_shebang(const std::string& body, size_t* len) {
 
 }  // namespace
 
+namespace {
+
+// The arena of an interpreter whose heap may reach lua_memory_max: room
+// for the size classes' rounding and for blocks freed in one class while
+// another is needed (out of room is "not enough memory", as the cap is).
+size_t arena_bytes(size_t lua_memory_max) { return 4 * lua_memory_max + kLuaMemoryMin; }
+
+// Each thread keeps the slots of engines it destroyed, for the next engines
+// it builds: a simulator builds one engine per node per scenario, and its
+// next scenario takes the same slots back. Reuse is only an optimisation:
+// a restored interpreter is the same bytes as a newly built one.
+constexpr size_t kIdleSlotsMax = 64;
+
+struct SlotPool {
+  std::vector<std::unique_ptr<LuaEngine::Slot>> idle;
+};
+
+SlotPool& slot_pool() {
+  thread_local SlotPool pool;
+  return pool;
+}
+
+}  // namespace
+
 LuaEngine::LuaEngine(const NodeLimits& limits) : limits_(limits) {
   MODEL_CHECK(limits_.lua_steps_max > 0);
   MODEL_CHECK(limits_.lua_memory_max >= kLuaMemoryMin);
   MODEL_CHECK(limits_.reply_bytes_max > 0 && limits_.reply_elements_max > 0);
+  const size_t capacity = arena_bytes(limits_.lua_memory_max);
+  std::vector<std::unique_ptr<Slot>>& idle = slot_pool().idle;
+  for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
+    if ((*it)->arena.capacity_bytes() == capacity) {
+      slot_ = std::move(*it);
+      idle.erase(std::next(it).base());
+      break;
+    }
+  }
+  if (!slot_) slot_ = std::make_unique<Slot>(capacity);
   restart();
 }
 
 LuaEngine::~LuaEngine() {
-  if (state_ && state_->L) lua_close(state_->L);
+  // The interpreter needs no lua_close: its memory is the arena's, and the
+  // sandbox has no userdata whose __gc would run.
+  state_.reset();
+  std::vector<std::unique_ptr<Slot>>& idle = slot_pool().idle;
+  if (idle.size() < kIdleSlotsMax) idle.push_back(std::move(slot_));
 }
 
 void LuaEngine::flush() {
-  const uint64_t rand48 = state_->rand48;
+  const uint64_t rand48 = state_->pinned->rand48;
   restart();
-  state_->rand48 = rand48;
+  state_->pinned->rand48 = rand48;
 }
 
 void LuaEngine::restart() {
-  if (state_ && state_->L) lua_close(state_->L);
   state_ = std::make_unique<State>();
   State& s = *state_;
+  Slot& slot = *slot_;
   s.limits = limits_;
-  s.budget.steps_max = limits_.lua_steps_max;
-  s.L = lua_newstate(bounded_alloc, &s);
-  MODEL_CHECK(s.L != nullptr);
-  lua_atpanic(s.L, panic);
-  // Fails only if lua_memory_max cannot hold the interpreter.
-  MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
+  s.arena = &slot.arena;
+  if (slot.arena.saved()) {
+    // The interpreter as it was built, byte for byte, at the same address;
+    // only the allocator's user data (this State) is new.
+    slot.arena.restore();
+    s.L = slot.L;
+    lua_setallocf(s.L, bounded_alloc, &s);
+    s.heap_used = slot.heap_used;
+    s.ref_err = slot.ref_err;
+    s.ref_ok = slot.ref_ok;
+    s.ref_source = slot.ref_source;
+    s.ref_line = slot.ref_line;
+    s.ref_error_handler = slot.ref_error_handler;
+    s.ref_run_script = slot.ref_run_script;
+  } else {
+    slot.arena.reset();
+    s.L = lua_newstate(bounded_alloc, &s);
+    MODEL_CHECK(s.L != nullptr);
+    lua_atpanic(s.L, panic);
+    s.pinned = static_cast<State::Pinned*>(slot.arena.pinned());
+    *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{}};
+    // Fails only if lua_memory_max cannot hold the interpreter.
+    MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
+    slot.arena.save();
+    slot.L = s.L;
+    slot.heap_used = s.heap_used;
+    slot.ref_err = s.ref_err;
+    slot.ref_ok = s.ref_ok;
+    slot.ref_source = s.ref_source;
+    slot.ref_line = s.ref_line;
+    slot.ref_error_handler = s.ref_error_handler;
+    slot.ref_run_script = s.ref_run_script;
+  }
+  s.pinned = static_cast<State::Pinned*>(slot.arena.pinned());
+  *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{limits_.lua_steps_max, 0, false}};
   s.heap_base = s.heap_used;
   s.heap_after_gc = s.heap_used;
 }

@@ -55,9 +55,14 @@ class LuaEngine {
   void restart();
 
   struct State;  // public only so the C callbacks in lua_engine.cc can name it
+  // The interpreter's memory (model/lua_arena.h), which outlives the
+  // engine: a thread keeps the slots of destroyed engines and gives them
+  // to new ones, whose interpreter is then restored, not rebuilt.
+  struct Slot;
 
  private:
   NodeLimits limits_;
+  std::unique_ptr<Slot> slot_;
   std::unique_ptr<State> state_;
 };
 
