@@ -61,7 +61,8 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
   // parseExtendedStringArgumentsOrReply(): a repeated option is accepted,
   // a conflicting one is a syntax error.
   for (size_t j = 3; j < argv.size(); ++j) {
-    const std::string opt = to_lower(argv[j]);
+    const std::string_view opt_arg = argv[j];
+    const auto opt_is = [&](std::string_view name) { return equals_ignore_case(opt_arg, name); };
     const bool has_next = j + 1 < argv.size();
     const unsigned expire_flags = kKeepTtl | kEx | kPx | kExAt | kPxAt;
     auto take_expire = [&](unsigned flag) {
@@ -70,18 +71,18 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
       expire_arg = &argv[++j];
       return true;
     };
-    if (opt == "nx" && !(flags & kXx)) {
+    if (opt_is("nx") && !(flags & kXx)) {
       flags |= kNx;
-    } else if (opt == "xx" && !(flags & kNx)) {
+    } else if (opt_is("xx") && !(flags & kNx)) {
       flags |= kXx;
-    } else if (opt == "get") {
+    } else if (opt_is("get")) {
       flags |= kGet;
-    } else if (opt == "keepttl" && !(flags & (kEx | kPx | kExAt | kPxAt))) {
+    } else if (opt_is("keepttl") && !(flags & (kEx | kPx | kExAt | kPxAt))) {
       flags |= kKeepTtl;
-    } else if (opt == "ex" && take_expire(kEx)) {
-    } else if (opt == "px" && take_expire(kPx)) {
-    } else if (opt == "exat" && take_expire(kExAt)) {
-    } else if (opt == "pxat" && take_expire(kPxAt)) {
+    } else if (opt_is("ex") && take_expire(kEx)) {
+    } else if (opt_is("px") && take_expire(kPx)) {
+    } else if (opt_is("exat") && take_expire(kExAt)) {
+    } else if (opt_is("pxat") && take_expire(kPxAt)) {
     } else {
       return Reply::error(kErrSyntax);
     }
@@ -517,9 +518,9 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-const CommandSpec* find_data_command(std::string_view lower_name) {
+const CommandSpec* find_data_command(std::string_view name) {
   for (const CommandSpec& spec : kCommands) {
-    if (lower_name == spec.name) return &spec;
+    if (equals_ignore_case(name, spec.name)) return &spec;
   }
   return nullptr;
 }

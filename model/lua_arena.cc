@@ -83,6 +83,17 @@ void* LuaArena::realloc(void* ptr, size_t osize, size_t nsize) {
   // A block is at least its class's size; one kept on a failed shrink is
   // bigger, and is filed under the smaller class when freed (safe).
   if (ptr != nullptr && nclass == class_of(osize)) return ptr;
+  // The last block grows or shrinks where it is (Lua's stack and buffers
+  // grow one step at a time): only the bump offset moves.
+  if (ptr != nullptr && static_cast<char*>(ptr) + class_bytes(class_of(osize)) == base_ + h.used_bytes) {
+    const size_t start = static_cast<size_t>(static_cast<char*>(ptr) - base_);
+    const size_t bytes = class_bytes(nclass);
+    if (bytes <= capacity_bytes_ - start) {
+      h.used_bytes = start + bytes;
+      if (h.used_bytes > h.high_water_bytes) h.high_water_bytes = h.used_bytes;
+      return ptr;
+    }
+  }
   void* fresh = nullptr;
   if (void*& head = h.free_lists[nclass]; head != nullptr) {
     fresh = head;

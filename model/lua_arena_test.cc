@@ -38,6 +38,21 @@ TEST(LuaArena, FullIsNullAndFreedBlocksAreReused) {
   EXPECT_EQ(arena.realloc(nullptr, 0, 97), blocks[0]);
 }
 
+TEST(LuaArena, TheLastBlockGrowsInPlace) {
+  LuaArena arena(kCapacity);
+  char* first = static_cast<char*>(arena.realloc(nullptr, 0, 64));
+  char* last = static_cast<char*>(arena.realloc(nullptr, 0, 64));
+  std::strcpy(last, "stack");
+  EXPECT_EQ(arena.realloc(last, 64, 4000), last);
+  EXPECT_STREQ(last, "stack");
+  // Not the last block: moved, bytes kept.
+  std::strcpy(first, "moved");
+  char* grown = static_cast<char*>(arena.realloc(first, 64, 200));
+  EXPECT_NE(grown, first);
+  EXPECT_STREQ(grown, "moved");
+  EXPECT_EQ(grown, last + 4096);  // 4000 bytes take the 4096-byte class
+}
+
 TEST(LuaArena, RestorePutsBackBlocksAndAllocatorState) {
   LuaArena arena(kCapacity);
   char* a = static_cast<char*>(arena.realloc(nullptr, 0, 40));

@@ -82,8 +82,8 @@ struct LuaEngine::State {
   size_t load_len = 0;
   size_t load_size = 0;  // what the script just loaded holds
   std::string function_key;  // registry key of the script being loaded or run
-  const std::vector<std::string>* run_keys = nullptr;
-  const std::vector<std::string>* run_args = nullptr;
+  std::span<const std::string> run_keys;
+  std::span<const std::string> run_args;
 
   // redis.call scratch space (see the file comment).
   ScriptHost* host = nullptr;
@@ -514,7 +514,7 @@ int ref_function(lua_State* L, lua_CFunction fn) {
   return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items) {
+void set_global_array(lua_State* L, const char* name, std::span<const std::string> items) {
   lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
   lua_pushstring(L, name);
   lua_createtable(L, static_cast<int>(items.size()), 0);
@@ -542,8 +542,8 @@ int run_script(lua_State* L) {
   lua_gc(L, LUA_GCSETPAUSE, 200);
   lua_gc(L, LUA_GCSETSTEPMUL, 200);
   s->heap_peak = s->heap_used;  // from here on KEYS and ARGV count
-  set_global_array(L, "KEYS", *s->run_keys);
-  set_global_array(L, "ARGV", *s->run_args);
+  set_global_array(L, "KEYS", s->run_keys);
+  set_global_array(L, "ARGV", s->run_args);
   lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
   MODEL_CHECK(lua_isfunction(L, -1));
 
@@ -787,15 +787,16 @@ std::optional<std::string> LuaEngine::load(const std::string& sha, const std::st
   return std::nullopt;
 }
 
-Reply LuaEngine::run(const std::string& sha, const std::vector<std::string>& keys,
-                     const std::vector<std::string>& args, ScriptHost& host) {
+Reply LuaEngine::run(const std::string& sha, std::span<const std::string> keys,
+                     std::span<const std::string> args, ScriptHost& host) {
   State& s = *state_;
   lua_State* L = s.L;
   MODEL_CHECK(has_script(sha));
-  s.function_key = function_name(sha);
+  s.function_key.assign("f_");  // function_name(sha), in the kept buffer
+  s.function_key += sha;
   s.heap_own_code = s.scripts.at(sha);
-  s.run_keys = &keys;
-  s.run_args = &args;
+  s.run_keys = keys;
+  s.run_args = args;
   s.host = &host;
 
   const int base = lua_gettop(L);
@@ -804,8 +805,8 @@ Reply LuaEngine::run(const std::string& sha, const std::vector<std::string>& key
   const int status = lua_pcall(L, 0, 1, base + 1);
   lua_sethook(L, nullptr, 0, 0);  // the script may have ended with an error
   s.host = nullptr;
-  s.run_keys = nullptr;
-  s.run_args = nullptr;
+  s.run_keys = {};
+  s.run_args = {};
 
   Reply reply;
   if (status != 0) {

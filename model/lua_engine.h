@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,8 @@ class LuaEngine {
   // Runs a cached script atomically. Commands go through `host`. A script
   // over its budget or the heap cap, or whose reply is over the reply
   // bounds, gets an error reply.
-  Reply run(const std::string& sha, const std::vector<std::string>& keys,
-            const std::vector<std::string>& args, ScriptHost& host);
+  Reply run(const std::string& sha, std::span<const std::string> keys,
+            std::span<const std::string> args, ScriptHost& host);
 
   // SCRIPT FLUSH: forgets every script, fresh interpreter; math.random's
   // generator runs on (it is process-wide in Redis).

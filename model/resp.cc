@@ -1,6 +1,7 @@
 // Reply construction and the RESP2 wire format (encode replies, parse
 // commands). Kept apart from command semantics so the conformance tests can
 // compare model bytes with a real server's bytes.
+#include <cstring>
 #include <string>
 
 #include "model/check.h"
@@ -107,12 +108,16 @@ void encode_into(const Reply& reply, std::string& out) {
 constexpr int64_t kMultibulkMax = 1024 * 1024;
 constexpr int64_t kBulkMax = 512LL * 1024 * 1024;
 
-// Reads "<prefix><int>\r\n" at `pos`; advances `pos` past it.
+// Reads "<prefix><int>\r\n" at `pos`; advances `pos` past it. (A '\r'
+// not followed by '\n' cannot be part of a valid integer: rejecting it at
+// once is the same as taking the text up to the first "\r\n".)
 std::optional<int64_t> read_header(std::string_view bytes, size_t& pos, char prefix) {
   if (pos >= bytes.size() || bytes[pos] != prefix) return std::nullopt;
-  const size_t crlf = bytes.find("\r\n", pos + 1);
-  if (crlf == std::string_view::npos) return std::nullopt;
-  std::optional<int64_t> n = parse_int64(bytes.substr(pos + 1, crlf - pos - 1));
+  const char* digits = bytes.data() + pos + 1;
+  const auto* cr = static_cast<const char*>(std::memchr(digits, '\r', bytes.size() - pos - 1));
+  if (cr == nullptr || cr + 1 == bytes.data() + bytes.size() || cr[1] != '\n') return std::nullopt;
+  const size_t crlf = static_cast<size_t>(cr - bytes.data());
+  std::optional<int64_t> n = parse_int64(std::string_view(digits, static_cast<size_t>(cr - digits)));
   if (!n) return std::nullopt;
   pos = crlf + 2;
   return n;
@@ -160,7 +165,7 @@ bool parse_command(std::string_view bytes, std::vector<std::string>& argv) {
     // Check the remaining size before allocating, so a lying length
     // cannot make us reserve memory the input does not contain.
     if (bytes.size() - pos < n + 2) return false;
-    if (bytes.substr(pos + n, 2) != "\r\n") return false;
+    if (bytes[pos + n] != '\r' || bytes[pos + n + 1] != '\n') return false;
     arg.assign(bytes.data() + pos, n);
     pos += n + 2;
   }
