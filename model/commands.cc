@@ -519,8 +519,11 @@ constexpr CommandSpec kCommands[] = {
 }  // namespace
 
 const CommandSpec* find_data_command(std::string_view name) {
+  if (name.empty()) return nullptr;
   for (const CommandSpec& spec : kCommands) {
-    if (equals_ignore_case(name, spec.name)) return &spec;
+    // The first letter first: most names differ there, and it spares the
+    // full comparison its strlen.
+    if (lower_ascii(name[0]) == spec.name[0] && equals_ignore_case(name, spec.name)) return &spec;
   }
   return nullptr;
 }

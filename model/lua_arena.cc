@@ -112,19 +112,18 @@ void* LuaArena::realloc(void* ptr, size_t osize, size_t nsize) {
   return fresh;
 }
 
-void LuaArena::save() {
-  const size_t used = header().used_bytes;
-  snapshot_.assign(base_, base_ + used);
+LuaArena::Snapshot LuaArena::save() const {
+  return Snapshot{std::vector<char>(base_, base_ + header().used_bytes)};
 }
 
-void LuaArena::restore() {
-  MODEL_CHECK(saved());
+void LuaArena::restore(const Snapshot& snapshot) {
+  MODEL_CHECK(!snapshot.empty() && snapshot.bytes.size() <= capacity_bytes_);
   const size_t dirty = header().high_water_bytes;
-  std::memcpy(base_, snapshot_.data(), snapshot_.size());
-  if (dirty > snapshot_.size() + kKeepDirtyBytes) {
+  std::memcpy(base_, snapshot.bytes.data(), snapshot.bytes.size());
+  if (dirty > snapshot.bytes.size() + kKeepDirtyBytes) {
     // A big script's pages: give them back rather than keep them forever.
     const size_t page = 4096;
-    const size_t from = (snapshot_.size() + page - 1) / page * page;
+    const size_t from = (snapshot.bytes.size() + page - 1) / page * page;
     madvise(base_ + from, dirty - from, MADV_DONTNEED);
   }
   header().high_water_bytes = header().used_bytes;

@@ -47,11 +47,14 @@ class LuaArena {
   // Forgets every block (the pinned bytes are zeroed).
   void reset();
 
-  // Saves the bytes in use, the allocator's state included; restore()
-  // puts them back, so every block is as it was at save() time.
-  void save();
-  bool saved() const { return !snapshot_.empty(); }
-  void restore();
+  // The bytes in use, the allocator's state included.
+  struct Snapshot {
+    std::vector<char> bytes;
+    bool empty() const { return bytes.empty(); }
+  };
+  Snapshot save() const;
+  // Puts back a snapshot of this arena: every block is as it was at save().
+  void restore(const Snapshot& snapshot);
 
  private:
   struct Header;
@@ -59,7 +62,6 @@ class LuaArena {
 
   char* base_ = nullptr;
   size_t capacity_bytes_ = 0;
-  std::vector<char> snapshot_;
 };
 
 }  // namespace lockcheck::model

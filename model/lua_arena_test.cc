@@ -59,7 +59,7 @@ TEST(LuaArena, RestorePutsBackBlocksAndAllocatorState) {
   char* b = static_cast<char*>(arena.realloc(nullptr, 0, 3000));
   std::strcpy(a, "kept");
   std::memset(arena.pinned(), 7, LuaArena::kPinnedBytes);
-  arena.save();
+  const LuaArena::Snapshot saved = arena.save();
   void* next_after_save = arena.realloc(nullptr, 0, 40);
 
   std::strcpy(a, "changed");
@@ -67,7 +67,7 @@ TEST(LuaArena, RestorePutsBackBlocksAndAllocatorState) {
   for (int i = 0; i < 100; ++i) arena.realloc(nullptr, 0, 200);
   std::memset(arena.pinned(), 0, LuaArena::kPinnedBytes);
 
-  arena.restore();
+  arena.restore(saved);
   EXPECT_STREQ(a, "kept");
   EXPECT_EQ(static_cast<char*>(arena.pinned())[LuaArena::kPinnedBytes - 1], 7);
   // The allocator is as it was: the same next block, b still in use.

@@ -90,21 +90,38 @@ struct LuaEngine::State {
   std::vector<std::string> call_argv;
   Reply call_reply;
   std::string scratch;
+
+  // True from restart() until anything else touches the interpreter: it
+  // is then the bytes of the slot's fresh snapshot (see load()).
+  bool pristine = false;
 };
 
-// One interpreter's arena, kept across engines (see restart()), and what
-// was true of the fresh interpreter saved in it.
+// One interpreter's arena, kept across engines (see restart()), and
+// snapshots of interpreters in it with what their State knew of them.
 struct LuaEngine::Slot {
   explicit Slot(size_t capacity_bytes) : arena(capacity_bytes) {}
   LuaArena arena;
-  lua_State* L = nullptr;  // where the saved interpreter lives in the arena
-  size_t heap_used = 0;
+  lua_State* L = nullptr;  // where the saved interpreters live in the arena
+
+  // The interpreter as built (empty until the first engine built it).
+  LuaArena::Snapshot fresh;
+  size_t fresh_heap_used = 0;
   int ref_err = LUA_NOREF;
   int ref_ok = LUA_NOREF;
   int ref_source = LUA_NOREF;
   int ref_line = LUA_NOREF;
   int ref_error_handler = LUA_NOREF;
   int ref_run_script = LUA_NOREF;
+
+  // A fresh interpreter after it compiled one script, the first one loaded
+  // by the last engine whose first act was a load: every scenario loads
+  // the same lock scripts, and compiling costs more than the copy.
+  std::string first_sha;  // empty: none saved
+  LuaArena::Snapshot with_first;
+  size_t with_first_heap_used = 0;
+  size_t with_first_heap_peak = 0;
+  size_t with_first_heap_after_gc = 0;
+  size_t first_load_size = 0;
 };
 
 namespace {
@@ -726,13 +743,13 @@ void LuaEngine::restart() {
   Slot& slot = *slot_;
   s.limits = limits_;
   s.arena = &slot.arena;
-  if (slot.arena.saved()) {
+  if (!slot.fresh.empty()) {
     // The interpreter as it was built, byte for byte, at the same address;
     // only the allocator's user data (this State) is new.
-    slot.arena.restore();
+    slot.arena.restore(slot.fresh);
     s.L = slot.L;
     lua_setallocf(s.L, bounded_alloc, &s);
-    s.heap_used = slot.heap_used;
+    s.heap_used = slot.fresh_heap_used;
     s.ref_err = slot.ref_err;
     s.ref_ok = slot.ref_ok;
     s.ref_source = slot.ref_source;
@@ -748,9 +765,9 @@ void LuaEngine::restart() {
     *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{}};
     // Fails only if lua_memory_max cannot hold the interpreter.
     MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
-    slot.arena.save();
+    slot.fresh = slot.arena.save();
     slot.L = s.L;
-    slot.heap_used = s.heap_used;
+    slot.fresh_heap_used = s.heap_used;
     slot.ref_err = s.ref_err;
     slot.ref_ok = s.ref_ok;
     slot.ref_source = s.ref_source;
@@ -762,6 +779,8 @@ void LuaEngine::restart() {
   *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{limits_.lua_steps_max, 0, false}};
   s.heap_base = s.heap_used;
   s.heap_after_gc = s.heap_used;
+  s.heap_peak = s.heap_used;
+  s.pristine = true;
 }
 
 bool LuaEngine::has_script(const std::string& sha) const { return state_->scripts.count(sha) > 0; }
@@ -775,12 +794,36 @@ std::optional<std::string> LuaEngine::load(const std::string& sha, const std::st
   // The shebang line is cut but its newline kept, so line numbers hold.
   s.load_code = body.data() + shebang_len;
   s.load_len = body.size() - shebang_len;
-  s.function_key = function_name(sha);
-  if (lua_cpcall(L, load_script, &s) != 0) {
-    const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-    std::string text = "ERR Error compiling script (new function): " + std::string(msg);
-    lua_pop(L, 1);
-    return error_text(text.data(), text.size());
+  Slot& slot = *slot_;
+  const bool was_pristine = s.pristine;
+  s.pristine = false;
+  if (was_pristine && sha == slot.first_sha) {
+    // The fresh interpreter compiling this script again would make the
+    // same bytes (same bytes in, same script: a sha names its body).
+    const State::Pinned pinned = *s.pinned;  // this engine's: rand48 runs on after a flush
+    slot.arena.restore(slot.with_first);
+    *s.pinned = pinned;
+    lua_setallocf(L, bounded_alloc, &s);
+    s.heap_used = slot.with_first_heap_used;
+    s.heap_peak = slot.with_first_heap_peak;
+    s.heap_after_gc = slot.with_first_heap_after_gc;
+    s.load_size = slot.first_load_size;
+  } else {
+    s.function_key = function_name(sha);
+    if (lua_cpcall(L, load_script, &s) != 0) {
+      const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+      std::string text = "ERR Error compiling script (new function): " + std::string(msg);
+      lua_pop(L, 1);
+      return error_text(text.data(), text.size());
+    }
+    if (was_pristine) {
+      slot.first_sha = sha;
+      slot.with_first = slot.arena.save();
+      slot.with_first_heap_used = s.heap_used;
+      slot.with_first_heap_peak = s.heap_peak;
+      slot.with_first_heap_after_gc = s.heap_after_gc;
+      slot.first_load_size = s.load_size;
+    }
   }
   s.scripts.emplace(sha, s.load_size);
   s.heap_cached += s.load_size;
@@ -792,6 +835,7 @@ Reply LuaEngine::run(const std::string& sha, std::span<const std::string> keys,
   State& s = *state_;
   lua_State* L = s.L;
   MODEL_CHECK(has_script(sha));
+  s.pristine = false;
   s.function_key.assign("f_");  // function_name(sha), in the kept buffer
   s.function_key += sha;
   s.heap_own_code = s.scripts.at(sha);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/node.h"
+#include "model/sha1.h"
 #include "model/test_support.h"
 
 namespace lockcheck::model {
@@ -352,6 +353,46 @@ TEST(LuaReuse, ANodeOnAReusedArenaIsAFreshNode) {
   EXPECT_EQ(probe_all(reused), built);
   EXPECT_EQ(reused.execute({"EVALSHA", std::string(40, 'a'), "0"}, at(kT0), nullptr),
             err("NOSCRIPT No matching script. Please use EVAL."));
+}
+
+// A fresh interpreter whose first act is to compile the script its arena
+// saved it compiling is restored from those bytes instead (lua_engine.cc,
+// LuaEngine::load): the same as compiling, down to the heap's size.
+TEST(LuaReuse, TheFirstScriptRestoredIsTheFirstScriptCompiled) {
+  const std::string count = "return tostring(collectgarbage('count'))";
+  const auto first_then_count = [&](Node& node) {
+    std::vector<Reply> out;
+    out.push_back(node.execute({"EVAL", kReleaseScript, "1", "k", "t"}, at(kT0), nullptr));
+    out.push_back(node.execute({"EVAL", count, "0"}, at(kT0), nullptr));
+    out.push_back(node.execute({"EVALSHA", sha1_hex(kReleaseScript), "1", "k", "t"}, at(kT0), nullptr));
+    return out;
+  };
+  std::vector<Reply> compiled;
+  std::thread([&] {
+    Node fresh;
+    compiled = first_then_count(fresh);
+  }).join();
+  { Node saves; saves.execute({"EVAL", kReleaseScript, "1", "k", "t"}, at(kT0), nullptr); }
+  Node restores;  // on the arena `saves` left, which saved the release script
+  EXPECT_EQ(first_then_count(restores), compiled);
+  EXPECT_EQ(compiled[2], num(0));
+}
+
+// After SCRIPT FLUSH the first script may come from the saved bytes too,
+// and math.random still runs on (it does across a flush).
+TEST(LuaReuse, AFlushedNodesRandomRunsOnThroughARestoredScript) {
+  const std::string four = "return {math.random(1000000), math.random(1000000), math.random(1000000)}";
+  Node reference;
+  const Reply sequence = reference.execute({"EVAL", four, "0"}, at(kT0), nullptr);
+  ASSERT_EQ(sequence.elements.size(), 3u);
+  const std::string one = "return math.random(1000000)";
+  Node node;
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[0]);
+  EXPECT_EQ(node.execute({"SCRIPT", "FLUSH"}, at(kT0), nullptr), Reply::status("OK"));
+  // `one` is this arena's first script: restored, not compiled.
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[1]);
+  EXPECT_EQ(node.execute({"SCRIPT", "FLUSH"}, at(kT0), nullptr), Reply::status("OK"));
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[2]);
 }
 
 // A reused arena takes the new node's limits, not the saved interpreter's.

@@ -34,8 +34,9 @@ constexpr NodeCommandSpec kNodeCommands[] = {
 };
 
 const NodeCommandSpec* find_node_command(std::string_view name) {
+  if (name.empty()) return nullptr;
   for (const NodeCommandSpec& spec : kNodeCommands) {
-    if (equals_ignore_case(name, spec.name)) return &spec;
+    if (lower_ascii(name[0]) == spec.name[0] && equals_ignore_case(name, spec.name)) return &spec;
   }
   return nullptr;
 }

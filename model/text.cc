@@ -9,7 +9,7 @@ std::optional<int64_t> parse_int64(std::string_view s) {
   // Mirrors string2ll(): length bound, "0" special case, optional '-',
   // first digit 1-9, overflow-checked accumulation in unsigned.
   if (s.empty() || s.size() >= 21) return std::nullopt;
-  if (s == "0") return 0;
+  if (s.size() == 1 && s[0] == '0') return 0;
   size_t i = 0;
   bool negative = false;
   if (s[0] == '-') {
