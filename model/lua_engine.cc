@@ -69,13 +69,20 @@ struct LuaEngine::State {
   LuaArena* arena = nullptr;
   Pinned* pinned = nullptr;  // in *arena
 
-  // Registry references (lua_rawgeti reads them without allocating).
-  int ref_err = LUA_NOREF;     // the strings "err", "ok", "source", "line"
-  int ref_ok = LUA_NOREF;
-  int ref_source = LUA_NOREF;
-  int ref_line = LUA_NOREF;
-  int ref_error_handler = LUA_NOREF;
-  int ref_run_script = LUA_NOREF;
+  // Registry references: lua_rawgeti reads them without allocating or
+  // hashing a name.
+  struct Refs {
+    int err = LUA_NOREF;  // the strings "err", "ok", "source", "line"
+    int ok = LUA_NOREF;
+    int source = LUA_NOREF;
+    int line = LUA_NOREF;
+    int error_handler = LUA_NOREF;
+    int run_script = LUA_NOREF;
+    int globals = LUA_NOREF;  // the real globals table (kRealGlobals)
+    int keys_name = LUA_NOREF;  // the strings "KEYS", "ARGV"
+    int argv_name = LUA_NOREF;
+  };
+  Refs refs;
 
   // Arguments of the protected calls (see load() and run()).
   const char* load_code = nullptr;
@@ -106,12 +113,7 @@ struct LuaEngine::Slot {
   // The interpreter as built (empty until the first engine built it).
   LuaArena::Snapshot fresh;
   size_t fresh_heap_used = 0;
-  int ref_err = LUA_NOREF;
-  int ref_ok = LUA_NOREF;
-  int ref_source = LUA_NOREF;
-  int ref_line = LUA_NOREF;
-  int ref_error_handler = LUA_NOREF;
-  int ref_run_script = LUA_NOREF;
+  State::Refs refs;  // the same in every interpreter saved here
 
   // A fresh interpreter after it compiled one script, the first one loaded
   // by the last engine whose first act was a load: every scenario loads
@@ -314,7 +316,7 @@ bool measure_result(lua_State* L, const State& s, int depth, ReplySize* size, bo
         return false;
       }
       size_t n = 0;
-      if (string_field(L, s.ref_err, &n) || string_field(L, s.ref_ok, &n)) {
+      if (string_field(L, s.refs.err, &n) || string_field(L, s.refs.ok, &n)) {
         size->bytes += static_cast<int64_t>(n);
         return size->bytes <= s.limits.reply_bytes_max;
       }
@@ -349,8 +351,8 @@ Reply to_reply(lua_State* L, const State& s) {
       return Reply::integer_reply(truncate_number(lua_tonumber(L, -1)));
     case LUA_TTABLE: {
       size_t n = 0;
-      if (const char* err = string_field(L, s.ref_err, &n)) return Reply::error(error_text(err, n));
-      if (const char* ok = string_field(L, s.ref_ok, &n)) {
+      if (const char* err = string_field(L, s.refs.err, &n)) return Reply::error(error_text(err, n));
+      if (const char* ok = string_field(L, s.refs.ok, &n)) {
         return Reply::status(sanitize_error(std::string(ok, n)));
       }
       std::vector<Reply> elements;
@@ -531,9 +533,9 @@ int ref_function(lua_State* L, lua_CFunction fn) {
   return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-void set_global_array(lua_State* L, const char* name, std::span<const std::string> items) {
-  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
-  lua_pushstring(L, name);
+void set_global_array(lua_State* L, const State::Refs& refs, int name_ref, std::span<const std::string> items) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, refs.globals);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, name_ref);
   lua_createtable(L, static_cast<int>(items.size()), 0);
   for (size_t i = 0; i < items.size(); ++i) {
     lua_pushlstring(L, items[i].data(), items[i].size());
@@ -559,8 +561,8 @@ int run_script(lua_State* L) {
   lua_gc(L, LUA_GCSETPAUSE, 200);
   lua_gc(L, LUA_GCSETSTEPMUL, 200);
   s->heap_peak = s->heap_used;  // from here on KEYS and ARGV count
-  set_global_array(L, "KEYS", s->run_keys);
-  set_global_array(L, "ARGV", s->run_args);
+  set_global_array(L, s->refs, s->refs.keys_name, s->run_keys);
+  set_global_array(L, s->refs, s->refs.argv_name, s->run_args);
   lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
   MODEL_CHECK(lua_isfunction(L, -1));
 
@@ -612,12 +614,16 @@ int set_up_sandbox(lua_State* L) {
 
   seal_globals(L);
 
-  s->ref_err = ref_string(L, "err");
-  s->ref_ok = ref_string(L, "ok");
-  s->ref_source = ref_string(L, "source");
-  s->ref_line = ref_string(L, "line");
-  s->ref_error_handler = ref_function(L, error_handler);
-  s->ref_run_script = ref_function(L, run_script);
+  s->refs.err = ref_string(L, "err");
+  s->refs.ok = ref_string(L, "ok");
+  s->refs.source = ref_string(L, "source");
+  s->refs.line = ref_string(L, "line");
+  s->refs.error_handler = ref_function(L, error_handler);
+  s->refs.run_script = ref_function(L, run_script);
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
+  s->refs.globals = luaL_ref(L, LUA_REGISTRYINDEX);
+  s->refs.keys_name = ref_string(L, "KEYS");
+  s->refs.argv_name = ref_string(L, "ARGV");
   lua_gc(L, LUA_GCCOLLECT, 0);
   return 0;
 }
@@ -628,12 +634,12 @@ std::string function_name(const std::string& sha) { return "f_" + sha; }
 Reply failure_reply(lua_State* L, const State& s, int status, const std::string& sha) {
   if (status == LUA_ERRRUN && lua_istable(L, -1)) {
     size_t n = 0;
-    const char* err = string_field(L, s.ref_err, &n);
+    const char* err = string_field(L, s.refs.err, &n);
     // Redis crashes on error({}); the model names the problem instead.
     std::string text = err ? std::string(err, n) : "ERR script raised an error without 'err' field";
     size_t src_len = 0;
-    const char* source = string_field(L, s.ref_source, &src_len);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_line);
+    const char* source = string_field(L, s.refs.source, &src_len);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.line);
     lua_rawget(L, -2);
     const bool has_line = lua_type(L, -1) == LUA_TNUMBER;
     const int64_t line = has_line ? truncate_number(lua_tonumber(L, -1)) : 0;
@@ -750,12 +756,7 @@ void LuaEngine::restart() {
     s.L = slot.L;
     lua_setallocf(s.L, bounded_alloc, &s);
     s.heap_used = slot.fresh_heap_used;
-    s.ref_err = slot.ref_err;
-    s.ref_ok = slot.ref_ok;
-    s.ref_source = slot.ref_source;
-    s.ref_line = slot.ref_line;
-    s.ref_error_handler = slot.ref_error_handler;
-    s.ref_run_script = slot.ref_run_script;
+    s.refs = slot.refs;
   } else {
     slot.arena.reset();
     s.L = lua_newstate(bounded_alloc, &s);
@@ -768,12 +769,7 @@ void LuaEngine::restart() {
     slot.fresh = slot.arena.save();
     slot.L = s.L;
     slot.fresh_heap_used = s.heap_used;
-    slot.ref_err = s.ref_err;
-    slot.ref_ok = s.ref_ok;
-    slot.ref_source = s.ref_source;
-    slot.ref_line = s.ref_line;
-    slot.ref_error_handler = s.ref_error_handler;
-    slot.ref_run_script = s.ref_run_script;
+    slot.refs = s.refs;
   }
   s.pinned = static_cast<State::Pinned*>(slot.arena.pinned());
   *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{limits_.lua_steps_max, 0, false}};
@@ -844,8 +840,8 @@ Reply LuaEngine::run(const std::string& sha, std::span<const std::string> keys,
   s.host = &host;
 
   const int base = lua_gettop(L);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_error_handler);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_run_script);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.error_handler);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.run_script);
   const int status = lua_pcall(L, 0, 1, base + 1);
   lua_sethook(L, nullptr, 0, 0);  // the script may have ended with an error
   s.host = nullptr;
