@@ -14,14 +14,15 @@ namespace {
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
-// Snapshots a key on construction; commit() records the change, if any.
+// Snapshots a key on construction; commit() records the change, if any
+// (once: the snapshot moves into the Mutation).
 class KeyWatch {
  public:
   KeyWatch(CommandContext& ctx, const std::string& key)
       : ctx_(ctx), key_(key), before_(ctx.keys.state_of(key, ctx.now_ms)) {}
   // Call exactly where Redis calls signalModifiedKey(): after a write.
   void commit() {
-    record_change(ctx_.keys, key_, ctx_.now_ms, before_, ctx_.mutations);
+    record_change(ctx_.keys, key_, ctx_.now_ms, std::move(before_), ctx_.mutations);
     ctx_.touched->push_back(key_);
   }
 

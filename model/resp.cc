@@ -1,6 +1,7 @@
 // Reply construction and the RESP2 wire format (encode replies, parse
 // commands). Kept apart from command semantics so the conformance tests can
 // compare model bytes with a real server's bytes.
+#include <charconv>
 #include <cstring>
 #include <string>
 
@@ -61,6 +62,13 @@ bool is_single_line(const std::string& s) {
   return s.find_first_of("\r\n") == std::string::npos;
 }
 
+// ":<n>\r\n"-style integers without a temporary string.
+void append_int(std::string& out, int64_t v) {
+  char digits[24];
+  const std::to_chars_result r = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, r.ptr);
+}
+
 void encode_into(const Reply& reply, std::string& out) {
   switch (reply.type) {
     case Reply::Type::kStatus:
@@ -77,12 +85,12 @@ void encode_into(const Reply& reply, std::string& out) {
       return;
     case Reply::Type::kInteger:
       out += ':';
-      out += std::to_string(reply.integer);
+      append_int(out, reply.integer);
       out += "\r\n";
       return;
     case Reply::Type::kBulk:
       out += '$';
-      out += std::to_string(reply.str.size());
+      append_int(out, static_cast<int64_t>(reply.str.size()));
       out += "\r\n";
       out += reply.str;
       out += "\r\n";
@@ -95,7 +103,7 @@ void encode_into(const Reply& reply, std::string& out) {
       return;
     case Reply::Type::kArray:
       out += '*';
-      out += std::to_string(reply.elements.size());
+      append_int(out, static_cast<int64_t>(reply.elements.size()));
       out += "\r\n";
       for (const Reply& e : reply.elements) encode_into(e, out);
       return;
@@ -146,6 +154,8 @@ std::string encode_reply(const Reply& reply) {
   encode_into(reply, out);
   return out;
 }
+
+void encode_reply(const Reply& reply, std::string& out) { encode_into(reply, out); }
 
 bool parse_command(std::string_view bytes, std::vector<std::string>& argv) {
   size_t pos = 0;
