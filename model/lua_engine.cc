@@ -701,8 +701,14 @@ size_t arena_bytes(size_t lua_memory_max) { return 4 * lua_memory_max + kLuaMemo
 // a restored interpreter is the same bytes as a newly built one.
 constexpr size_t kIdleSlotsMax = 64;
 
+// Set once this thread's pool is gone (at thread exit): an engine that
+// outlives it (a static one: the main thread's thread_locals go first)
+// frees its slot instead.
+thread_local bool slot_pool_gone = false;
+
 struct SlotPool {
   std::vector<std::unique_ptr<LuaEngine::Slot>> idle;
+  ~SlotPool() { slot_pool_gone = true; }
 };
 
 SlotPool& slot_pool() {
@@ -717,11 +723,11 @@ LuaEngine::LuaEngine(const NodeLimits& limits) : limits_(limits) {
   MODEL_CHECK(limits_.lua_memory_max >= kLuaMemoryMin);
   MODEL_CHECK(limits_.reply_bytes_max > 0 && limits_.reply_elements_max > 0);
   const size_t capacity = arena_bytes(limits_.lua_memory_max);
-  std::vector<std::unique_ptr<Slot>>& idle = slot_pool().idle;
-  for (auto it = idle.rbegin(); it != idle.rend(); ++it) {
-    if ((*it)->arena.capacity_bytes() == capacity) {
-      slot_ = std::move(*it);
-      idle.erase(std::next(it).base());
+  std::vector<std::unique_ptr<Slot>>* idle = slot_pool_gone ? nullptr : &slot_pool().idle;
+  for (size_t i = idle ? idle->size() : 0; i > 0; --i) {
+    if ((*idle)[i - 1]->arena.capacity_bytes() == capacity) {
+      slot_ = std::move((*idle)[i - 1]);
+      idle->erase(idle->begin() + static_cast<std::ptrdiff_t>(i - 1));
       break;
     }
   }
@@ -733,6 +739,7 @@ LuaEngine::~LuaEngine() {
   // The interpreter needs no lua_close: its memory is the arena's, and the
   // sandbox has no userdata whose __gc would run.
   state_.reset();
+  if (slot_pool_gone) return;
   std::vector<std::unique_ptr<Slot>>& idle = slot_pool().idle;
   if (idle.size() < kIdleSlotsMax) idle.push_back(std::move(slot_));
 }
