@@ -14,14 +14,15 @@ namespace {
 constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr int64_t kInt64Min = std::numeric_limits<int64_t>::min();
 
-// Snapshots a key on construction; commit() records the change, if any.
+// Snapshots a key on construction; commit() records the change, if any
+// (once: the snapshot moves into the Mutation).
 class KeyWatch {
  public:
   KeyWatch(CommandContext& ctx, const std::string& key)
       : ctx_(ctx), key_(key), before_(ctx.keys.state_of(key, ctx.now_ms)) {}
   // Call exactly where Redis calls signalModifiedKey(): after a write.
   void commit() {
-    record_change(ctx_.keys, key_, ctx_.now_ms, before_, ctx_.mutations);
+    record_change(ctx_.keys, key_, ctx_.now_ms, std::move(before_), ctx_.mutations);
     ctx_.touched->push_back(key_);
   }
 
@@ -61,7 +62,8 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
   // parseExtendedStringArgumentsOrReply(): a repeated option is accepted,
   // a conflicting one is a syntax error.
   for (size_t j = 3; j < argv.size(); ++j) {
-    const std::string opt = to_lower(argv[j]);
+    const std::string_view opt_arg = argv[j];
+    const auto opt_is = [&](std::string_view name) { return equals_ignore_case(opt_arg, name); };
     const bool has_next = j + 1 < argv.size();
     const unsigned expire_flags = kKeepTtl | kEx | kPx | kExAt | kPxAt;
     auto take_expire = [&](unsigned flag) {
@@ -70,18 +72,18 @@ Reply cmd_set(CommandContext& ctx, const Argv& argv) {
       expire_arg = &argv[++j];
       return true;
     };
-    if (opt == "nx" && !(flags & kXx)) {
+    if (opt_is("nx") && !(flags & kXx)) {
       flags |= kNx;
-    } else if (opt == "xx" && !(flags & kNx)) {
+    } else if (opt_is("xx") && !(flags & kNx)) {
       flags |= kXx;
-    } else if (opt == "get") {
+    } else if (opt_is("get")) {
       flags |= kGet;
-    } else if (opt == "keepttl" && !(flags & (kEx | kPx | kExAt | kPxAt))) {
+    } else if (opt_is("keepttl") && !(flags & (kEx | kPx | kExAt | kPxAt))) {
       flags |= kKeepTtl;
-    } else if (opt == "ex" && take_expire(kEx)) {
-    } else if (opt == "px" && take_expire(kPx)) {
-    } else if (opt == "exat" && take_expire(kExAt)) {
-    } else if (opt == "pxat" && take_expire(kPxAt)) {
+    } else if (opt_is("ex") && take_expire(kEx)) {
+    } else if (opt_is("px") && take_expire(kPx)) {
+    } else if (opt_is("exat") && take_expire(kExAt)) {
+    } else if (opt_is("pxat") && take_expire(kPxAt)) {
     } else {
       return Reply::error(kErrSyntax);
     }
@@ -517,9 +519,12 @@ constexpr CommandSpec kCommands[] = {
 
 }  // namespace
 
-const CommandSpec* find_data_command(std::string_view lower_name) {
+const CommandSpec* find_data_command(std::string_view name) {
+  if (name.empty()) return nullptr;
   for (const CommandSpec& spec : kCommands) {
-    if (lower_name == spec.name) return &spec;
+    // The first letter first: most names differ there, and it spares the
+    // full comparison its strlen.
+    if (lower_ascii(name[0]) == spec.name[0] && equals_ignore_case(name, spec.name)) return &spec;
   }
   return nullptr;
 }

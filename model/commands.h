@@ -37,8 +37,8 @@ struct CommandSpec {
   Reply (*run)(CommandContext& ctx, const Argv& argv);
 };
 
-// The data command named `lower_name` (already lowercased), or null.
-const CommandSpec* find_data_command(std::string_view lower_name);
+// The data command named `name` (in any case), or null.
+const CommandSpec* find_data_command(std::string_view name);
 
 // True if argv's length satisfies the arity.
 bool arity_ok(int arity, size_t argc);

@@ -35,22 +35,43 @@ void Keyspace::account(const std::string& key) {
   data_bytes_ += it->second.accounted_bytes;
 }
 
+void Keyspace::drop(std::map<std::string, Entry>::iterator it) {
+  forget(it->second);
+  if (spare_.size() < kSpareNodesMax) {
+    spare_.push_back(entries_.extract(it));
+  } else {
+    entries_.erase(it);
+  }
+}
+
 Entry* Keyspace::find(const std::string& key, int64_t now_ms) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (expired(it->second, now_ms)) {
     if (expired_sink_) expired_sink_->push_back(key);
-    forget(it->second);
-    entries_.erase(it);
+    drop(it);
     return nullptr;
   }
   return &it->second;
 }
 
 Entry& Keyspace::insert(const std::string& key) {
-  auto [it, inserted] = entries_.try_emplace(key);
-  MODEL_CHECK(inserted);
-  return it->second;
+  if (spare_.empty()) {
+    auto [it, inserted] = entries_.try_emplace(key);
+    MODEL_CHECK(inserted);
+    return it->second;
+  }
+  std::map<std::string, Entry>::node_type node = std::move(spare_.back());
+  spare_.pop_back();
+  node.key().assign(key);
+  // A fresh Entry, but for the value string's buffer.
+  std::string str = std::move(node.mapped().str);
+  str.clear();
+  node.mapped() = Entry{};
+  node.mapped().str = std::move(str);
+  auto result = entries_.insert(std::move(node));
+  MODEL_CHECK(result.inserted);
+  return result.position->second;
 }
 
 const Entry* Keyspace::peek(const std::string& key) const {
@@ -61,8 +82,7 @@ const Entry* Keyspace::peek(const std::string& key) const {
 bool Keyspace::erase(const std::string& key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
-  forget(it->second);
-  entries_.erase(it);
+  drop(it);
   return true;
 }
 
@@ -70,8 +90,7 @@ void Keyspace::purge_expired(int64_t now_ms) {
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (expired(it->second, now_ms)) {
       if (expired_sink_) expired_sink_->push_back(it->first);
-      forget(it->second);
-      it = entries_.erase(it);
+      drop(it++);
     } else {
       ++it;
     }
@@ -125,14 +144,14 @@ std::string render_value(const Entry& entry) {
 }
 
 void record_change(Keyspace& keys, const std::string& key, int64_t now_ms,
-                   const std::optional<KeyState>& before, std::vector<Mutation>* out) {
-  const std::optional<KeyState> after = keys.state_of(key, now_ms);
+                   std::optional<KeyState>&& before, std::vector<Mutation>* out) {
+  std::optional<KeyState> after = keys.state_of(key, now_ms);
   if (before == after || out == nullptr) return;
   Mutation m;
   m.key = key;
-  if (before) m.before = before->value;
+  if (before) m.before = std::move(before->value);
   if (after) {
-    m.after = after->value;
+    m.after = std::move(after->value);
     m.after_expire_unix_ms = after->expire_ms;
   }
   out->push_back(std::move(m));

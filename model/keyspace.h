@@ -95,7 +95,15 @@ class Keyspace {
   // Un-counts an entry about to be dropped.
   void forget(const Entry& e) { data_bytes_ -= e.accounted_bytes; }
 
+  // Drops the entry at `it`, keeping its map node (and the capacity of its
+  // key and value strings) for the next insert: a lock key is deleted and
+  // set again all the time.
+  void drop(std::map<std::string, Entry>::iterator it);
+
   std::map<std::string, Entry> entries_;
+  // Nodes of dropped entries, at most kSpareNodesMax.
+  static constexpr size_t kSpareNodesMax = 8;
+  std::vector<std::map<std::string, Entry>::node_type> spare_;
   size_t data_bytes_ = 0;
   std::vector<std::string>* expired_sink_ = nullptr;
 };
@@ -106,8 +114,9 @@ std::string render_value(const Entry& entry);
 
 // Appends a Mutation for `key` to *out (if out is not null) when its state
 // differs from `before`.
+// `before` is consumed (its value moves into the Mutation).
 void record_change(Keyspace& keys, const std::string& key, int64_t now_ms,
-                   const std::optional<KeyState>& before, std::vector<Mutation>* out);
+                   std::optional<KeyState>&& before, std::vector<Mutation>* out);
 
 }  // namespace lockcheck::model
 

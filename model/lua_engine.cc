@@ -25,6 +25,7 @@
 
 #include "base/text.h"
 #include "model/check.h"
+#include "model/lua_arena.h"
 #include "model/lua_bounded_lib.h"
 #include "model/lua_budget.h"
 #include "model/lua_sandbox.h"
@@ -58,23 +59,38 @@ struct LuaEngine::State {
   // compiled code and constants (the other scripts' it cannot reach).
   size_t heap_own_code = 0;
 
-  ScriptBudget budget;
+  // What the interpreter points at by light userdata lives in the arena
+  // (LuaArena::pinned()), so that a restored interpreter points at it too.
+  struct Pinned {
+    uint64_t rand48;  // math.random's state
+    ScriptBudget budget;
+  };
+  static_assert(sizeof(Pinned) <= LuaArena::kPinnedBytes);
+  LuaArena* arena = nullptr;
+  Pinned* pinned = nullptr;  // in *arena
 
-  // Registry references (lua_rawgeti reads them without allocating).
-  int ref_err = LUA_NOREF;     // the strings "err", "ok", "source", "line"
-  int ref_ok = LUA_NOREF;
-  int ref_source = LUA_NOREF;
-  int ref_line = LUA_NOREF;
-  int ref_error_handler = LUA_NOREF;
-  int ref_run_script = LUA_NOREF;
+  // Registry references: lua_rawgeti reads them without allocating or
+  // hashing a name.
+  struct Refs {
+    int err = LUA_NOREF;  // the strings "err", "ok", "source", "line"
+    int ok = LUA_NOREF;
+    int source = LUA_NOREF;
+    int line = LUA_NOREF;
+    int error_handler = LUA_NOREF;
+    int run_script = LUA_NOREF;
+    int globals = LUA_NOREF;  // the real globals table (kRealGlobals)
+    int keys_name = LUA_NOREF;  // the strings "KEYS", "ARGV"
+    int argv_name = LUA_NOREF;
+  };
+  Refs refs;
 
   // Arguments of the protected calls (see load() and run()).
   const char* load_code = nullptr;
   size_t load_len = 0;
   size_t load_size = 0;  // what the script just loaded holds
   std::string function_key;  // registry key of the script being loaded or run
-  const std::vector<std::string>* run_keys = nullptr;
-  const std::vector<std::string>* run_args = nullptr;
+  std::span<const std::string> run_keys;
+  std::span<const std::string> run_args;
 
   // redis.call scratch space (see the file comment).
   ScriptHost* host = nullptr;
@@ -82,7 +98,32 @@ struct LuaEngine::State {
   Reply call_reply;
   std::string scratch;
 
-  uint64_t rand48 = kRand48Initial;  // math.random state
+  // True from restart() until anything else touches the interpreter: it
+  // is then the bytes of the slot's fresh snapshot (see load()).
+  bool pristine = false;
+};
+
+// One interpreter's arena, kept across engines (see restart()), and
+// snapshots of interpreters in it with what their State knew of them.
+struct LuaEngine::Slot {
+  explicit Slot(size_t capacity_bytes) : arena(capacity_bytes) {}
+  LuaArena arena;
+  lua_State* L = nullptr;  // where the saved interpreters live in the arena
+
+  // The interpreter as built (empty until the first engine built it).
+  LuaArena::Snapshot fresh;
+  size_t fresh_heap_used = 0;
+  State::Refs refs;  // the same in every interpreter saved here
+
+  // A fresh interpreter after it compiled one script, the first one loaded
+  // by the last engine whose first act was a load: every scenario loads
+  // the same lock scripts, and compiling costs more than the copy.
+  std::string first_sha;  // empty: none saved
+  LuaArena::Snapshot with_first;
+  size_t with_first_heap_used = 0;
+  size_t with_first_heap_peak = 0;
+  size_t with_first_heap_after_gc = 0;
+  size_t first_load_size = 0;
 };
 
 namespace {
@@ -100,12 +141,12 @@ State* state_of(lua_State* L) {
 void* bounded_alloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   State* s = static_cast<State*>(ud);
   if (nsize == 0) {
-    std::free(ptr);
+    s->arena->realloc(ptr, osize, 0);
     s->heap_used -= osize;
     return nullptr;
   }
   if (nsize > osize && s->heap_used - osize + nsize > s->limits.lua_memory_max) return nullptr;
-  void* p = std::realloc(ptr, nsize);
+  void* p = s->arena->realloc(ptr, osize, nsize);
   if (p == nullptr) return nullptr;
   s->heap_used = s->heap_used - osize + nsize;
   s->heap_peak = std::max(s->heap_peak, s->heap_used);
@@ -148,7 +189,7 @@ void count_hook(lua_State* L, lua_Debug*) {
   State* s = state_of(L);
   const size_t held = script_heap(*s);
   s->heap_peak = s->heap_used;
-  charge_steps(L, &s->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
+  charge_steps(L, &s->pinned->budget, 1 + static_cast<int64_t>(held) / kHeapBytesPerStep);
 }
 
 // ---- error handler (Redis's __redis__err__handler, in C) ---------------------
@@ -275,7 +316,7 @@ bool measure_result(lua_State* L, const State& s, int depth, ReplySize* size, bo
         return false;
       }
       size_t n = 0;
-      if (string_field(L, s.ref_err, &n) || string_field(L, s.ref_ok, &n)) {
+      if (string_field(L, s.refs.err, &n) || string_field(L, s.refs.ok, &n)) {
         size->bytes += static_cast<int64_t>(n);
         return size->bytes <= s.limits.reply_bytes_max;
       }
@@ -310,8 +351,8 @@ Reply to_reply(lua_State* L, const State& s) {
       return Reply::integer_reply(truncate_number(lua_tonumber(L, -1)));
     case LUA_TTABLE: {
       size_t n = 0;
-      if (const char* err = string_field(L, s.ref_err, &n)) return Reply::error(error_text(err, n));
-      if (const char* ok = string_field(L, s.ref_ok, &n)) {
+      if (const char* err = string_field(L, s.refs.err, &n)) return Reply::error(error_text(err, n));
+      if (const char* ok = string_field(L, s.refs.ok, &n)) {
         return Reply::status(sanitize_error(std::string(ok, n)));
       }
       std::vector<Reply> elements;
@@ -365,7 +406,7 @@ int redis_call_generic(lua_State* L, bool raise) {
   s->call_reply = s->host->call_from_script(s->call_argv);
   // The command's own work is not a Lua instruction: charge its reply.
   const ReplySize size = reply_size(s->call_reply);
-  charge_steps(L, &s->budget, 1 + steps_for(size.elements, kOpsPerStep) + steps_for(size.bytes, kBytesPerStep));
+  charge_steps(L, &s->pinned->budget, 1 + steps_for(size.elements, kOpsPerStep) + steps_for(size.bytes, kBytesPerStep));
   push_reply(L, s->call_reply);
   if (raise && s->call_reply.type == Reply::Type::kError) return lua_error(L);
   return 1;
@@ -492,9 +533,9 @@ int ref_function(lua_State* L, lua_CFunction fn) {
   return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-void set_global_array(lua_State* L, const char* name, const std::vector<std::string>& items) {
-  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
-  lua_pushstring(L, name);
+void set_global_array(lua_State* L, const State::Refs& refs, int name_ref, std::span<const std::string> items) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, refs.globals);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, name_ref);
   lua_createtable(L, static_cast<int>(items.size()), 0);
   for (size_t i = 0; i < items.size(); ++i) {
     lua_pushlstring(L, items[i].data(), items[i].size());
@@ -520,13 +561,13 @@ int run_script(lua_State* L) {
   lua_gc(L, LUA_GCSETPAUSE, 200);
   lua_gc(L, LUA_GCSETSTEPMUL, 200);
   s->heap_peak = s->heap_used;  // from here on KEYS and ARGV count
-  set_global_array(L, "KEYS", *s->run_keys);
-  set_global_array(L, "ARGV", *s->run_args);
+  set_global_array(L, s->refs, s->refs.keys_name, s->run_keys);
+  set_global_array(L, s->refs, s->refs.argv_name, s->run_args);
   lua_getfield(L, LUA_REGISTRYINDEX, s->function_key.c_str());
   MODEL_CHECK(lua_isfunction(L, -1));
 
-  s->budget.steps_used = 0;
-  s->budget.exhausted = false;
+  s->pinned->budget.steps_used = 0;
+  s->pinned->budget.exhausted = false;
   lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
   lua_call(L, 0, 1);
   lua_sethook(L, nullptr, 0, 0);
@@ -553,7 +594,7 @@ int load_script(lua_State* L) {
 // libraries, a `redis` table, read-only globals whose unknown names raise.
 int set_up_sandbox(lua_State* L) {
   State* s = static_cast<State*>(lua_touserdata(L, 1));
-  open_script_libraries(L, &s->rand48, &s->budget);
+  open_script_libraries(L, &s->pinned->rand48, &s->pinned->budget);
 
   lua_createtable(L, 0, 12);
   register_fn(L, "call", redis_call);
@@ -573,12 +614,16 @@ int set_up_sandbox(lua_State* L) {
 
   seal_globals(L);
 
-  s->ref_err = ref_string(L, "err");
-  s->ref_ok = ref_string(L, "ok");
-  s->ref_source = ref_string(L, "source");
-  s->ref_line = ref_string(L, "line");
-  s->ref_error_handler = ref_function(L, error_handler);
-  s->ref_run_script = ref_function(L, run_script);
+  s->refs.err = ref_string(L, "err");
+  s->refs.ok = ref_string(L, "ok");
+  s->refs.source = ref_string(L, "source");
+  s->refs.line = ref_string(L, "line");
+  s->refs.error_handler = ref_function(L, error_handler);
+  s->refs.run_script = ref_function(L, run_script);
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobals);
+  s->refs.globals = luaL_ref(L, LUA_REGISTRYINDEX);
+  s->refs.keys_name = ref_string(L, "KEYS");
+  s->refs.argv_name = ref_string(L, "ARGV");
   lua_gc(L, LUA_GCCOLLECT, 0);
   return 0;
 }
@@ -589,12 +634,12 @@ std::string function_name(const std::string& sha) { return "f_" + sha; }
 Reply failure_reply(lua_State* L, const State& s, int status, const std::string& sha) {
   if (status == LUA_ERRRUN && lua_istable(L, -1)) {
     size_t n = 0;
-    const char* err = string_field(L, s.ref_err, &n);
+    const char* err = string_field(L, s.refs.err, &n);
     // Redis crashes on error({}); the model names the problem instead.
     std::string text = err ? std::string(err, n) : "ERR script raised an error without 'err' field";
     size_t src_len = 0;
-    const char* source = string_field(L, s.ref_source, &src_len);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_line);
+    const char* source = string_field(L, s.refs.source, &src_len);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.line);
     lua_rawget(L, -2);
     const bool has_line = lua_type(L, -1) == LUA_TNUMBER;
     const int64_t line = has_line ? truncate_number(lua_tonumber(L, -1)) : 0;
@@ -643,36 +688,102 @@ std::optional<std::string> check_shebang(const std::string& body, size_t* len) {
 
 }  // namespace
 
+namespace {
+
+// The arena of an interpreter whose heap may reach lua_memory_max: room
+// for the size classes' rounding and for blocks freed in one class while
+// another is needed (out of room is "not enough memory", as the cap is).
+size_t arena_bytes(size_t lua_memory_max) { return 4 * lua_memory_max + kLuaMemoryMin; }
+
+// Each thread keeps the slots of engines it destroyed, for the next engines
+// it builds: a simulator builds one engine per node per scenario, and its
+// next scenario takes the same slots back. Reuse is only an optimisation:
+// a restored interpreter is the same bytes as a newly built one.
+constexpr size_t kIdleSlotsMax = 64;
+
+// Set once this thread's pool is gone (at thread exit): an engine that
+// outlives it (a static one: the main thread's thread_locals go first)
+// frees its slot instead.
+thread_local bool slot_pool_gone = false;
+
+struct SlotPool {
+  std::vector<std::unique_ptr<LuaEngine::Slot>> idle;
+  ~SlotPool() { slot_pool_gone = true; }
+};
+
+SlotPool& slot_pool() {
+  thread_local SlotPool pool;
+  return pool;
+}
+
+}  // namespace
+
 LuaEngine::LuaEngine(const NodeLimits& limits) : limits_(limits) {
   MODEL_CHECK(limits_.lua_steps_max > 0);
   MODEL_CHECK(limits_.lua_memory_max >= kLuaMemoryMin);
   MODEL_CHECK(limits_.reply_bytes_max > 0 && limits_.reply_elements_max > 0);
+  const size_t capacity = arena_bytes(limits_.lua_memory_max);
+  std::vector<std::unique_ptr<Slot>>* idle = slot_pool_gone ? nullptr : &slot_pool().idle;
+  for (size_t i = idle ? idle->size() : 0; i > 0; --i) {
+    if ((*idle)[i - 1]->arena.capacity_bytes() == capacity) {
+      slot_ = std::move((*idle)[i - 1]);
+      idle->erase(idle->begin() + static_cast<std::ptrdiff_t>(i - 1));
+      break;
+    }
+  }
+  if (!slot_) slot_ = std::make_unique<Slot>(capacity);
   restart();
 }
 
 LuaEngine::~LuaEngine() {
-  if (state_ && state_->L) lua_close(state_->L);
+  // The interpreter needs no lua_close: its memory is the arena's, and the
+  // sandbox has no userdata whose __gc would run.
+  state_.reset();
+  if (slot_pool_gone) return;
+  std::vector<std::unique_ptr<Slot>>& idle = slot_pool().idle;
+  if (idle.size() < kIdleSlotsMax) idle.push_back(std::move(slot_));
 }
 
 void LuaEngine::flush() {
-  const uint64_t rand48 = state_->rand48;
+  const uint64_t rand48 = state_->pinned->rand48;
   restart();
-  state_->rand48 = rand48;
+  state_->pinned->rand48 = rand48;
 }
 
 void LuaEngine::restart() {
-  if (state_ && state_->L) lua_close(state_->L);
   state_ = std::make_unique<State>();
   State& s = *state_;
+  Slot& slot = *slot_;
   s.limits = limits_;
-  s.budget.steps_max = limits_.lua_steps_max;
-  s.L = lua_newstate(bounded_alloc, &s);
-  MODEL_CHECK(s.L != nullptr);
-  lua_atpanic(s.L, panic);
-  // Fails only if lua_memory_max cannot hold the interpreter.
-  MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
+  s.arena = &slot.arena;
+  if (!slot.fresh.empty()) {
+    // The interpreter as it was built, byte for byte, at the same address;
+    // only the allocator's user data (this State) is new.
+    slot.arena.restore(slot.fresh);
+    s.L = slot.L;
+    lua_setallocf(s.L, bounded_alloc, &s);
+    s.heap_used = slot.fresh_heap_used;
+    s.refs = slot.refs;
+  } else {
+    slot.arena.reset();
+    s.L = lua_newstate(bounded_alloc, &s);
+    MODEL_CHECK(s.L != nullptr);
+    lua_atpanic(s.L, panic);
+    s.pinned = static_cast<State::Pinned*>(slot.arena.pinned());
+    *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{}};
+    // Fails only if lua_memory_max cannot hold the interpreter.
+    MODEL_CHECK(lua_cpcall(s.L, set_up_sandbox, &s) == 0);
+    slot.fresh = slot.arena.save();
+    slot.L = s.L;
+    slot.fresh_heap_used = s.heap_used;
+    slot.refs = s.refs;
+  }
+  s.pinned = static_cast<State::Pinned*>(slot.arena.pinned());
+  *s.pinned = State::Pinned{kRand48Initial, ScriptBudget{limits_.lua_steps_max, 0, false}};
   s.heap_base = s.heap_used;
   s.heap_after_gc = s.heap_used;
+  s.heap_peak = s.heap_used;
+  s.pristine = true;
 }
 
 bool LuaEngine::has_script(const std::string& sha) const { return state_->scripts.count(sha) > 0; }
@@ -686,37 +797,63 @@ std::optional<std::string> LuaEngine::load(const std::string& sha, const std::st
   // The shebang line is cut but its newline kept, so line numbers hold.
   s.load_code = body.data() + shebang_len;
   s.load_len = body.size() - shebang_len;
-  s.function_key = function_name(sha);
-  if (lua_cpcall(L, load_script, &s) != 0) {
-    const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-    std::string text = "ERR Error compiling script (new function): " + std::string(msg);
-    lua_pop(L, 1);
-    return error_text(text.data(), text.size());
+  Slot& slot = *slot_;
+  const bool was_pristine = s.pristine;
+  s.pristine = false;
+  if (was_pristine && sha == slot.first_sha) {
+    // The fresh interpreter compiling this script again would make the
+    // same bytes (same bytes in, same script: a sha names its body).
+    const State::Pinned pinned = *s.pinned;  // this engine's: rand48 runs on after a flush
+    slot.arena.restore(slot.with_first);
+    *s.pinned = pinned;
+    lua_setallocf(L, bounded_alloc, &s);
+    s.heap_used = slot.with_first_heap_used;
+    s.heap_peak = slot.with_first_heap_peak;
+    s.heap_after_gc = slot.with_first_heap_after_gc;
+    s.load_size = slot.first_load_size;
+  } else {
+    s.function_key = function_name(sha);
+    if (lua_cpcall(L, load_script, &s) != 0) {
+      const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+      std::string text = "ERR Error compiling script (new function): " + std::string(msg);
+      lua_pop(L, 1);
+      return error_text(text.data(), text.size());
+    }
+    if (was_pristine) {
+      slot.first_sha = sha;
+      slot.with_first = slot.arena.save();
+      slot.with_first_heap_used = s.heap_used;
+      slot.with_first_heap_peak = s.heap_peak;
+      slot.with_first_heap_after_gc = s.heap_after_gc;
+      slot.first_load_size = s.load_size;
+    }
   }
   s.scripts.emplace(sha, s.load_size);
   s.heap_cached += s.load_size;
   return std::nullopt;
 }
 
-Reply LuaEngine::run(const std::string& sha, const std::vector<std::string>& keys,
-                     const std::vector<std::string>& args, ScriptHost& host) {
+Reply LuaEngine::run(const std::string& sha, std::span<const std::string> keys,
+                     std::span<const std::string> args, ScriptHost& host) {
   State& s = *state_;
   lua_State* L = s.L;
   MODEL_CHECK(has_script(sha));
-  s.function_key = function_name(sha);
+  s.pristine = false;
+  s.function_key.assign("f_");  // function_name(sha), in the kept buffer
+  s.function_key += sha;
   s.heap_own_code = s.scripts.at(sha);
-  s.run_keys = &keys;
-  s.run_args = &args;
+  s.run_keys = keys;
+  s.run_args = args;
   s.host = &host;
 
   const int base = lua_gettop(L);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_error_handler);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, s.ref_run_script);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.error_handler);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s.refs.run_script);
   const int status = lua_pcall(L, 0, 1, base + 1);
   lua_sethook(L, nullptr, 0, 0);  // the script may have ended with an error
   s.host = nullptr;
-  s.run_keys = nullptr;
-  s.run_args = nullptr;
+  s.run_keys = {};
+  s.run_args = {};
 
   Reply reply;
   if (status != 0) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,8 +46,8 @@ class LuaEngine {
   // Runs a cached script atomically. Commands go through `host`. A script
   // over its budget or the heap cap, or whose reply is over the reply
   // bounds, gets an error reply.
-  Reply run(const std::string& sha, const std::vector<std::string>& keys,
-            const std::vector<std::string>& args, ScriptHost& host);
+  Reply run(const std::string& sha, std::span<const std::string> keys,
+            std::span<const std::string> args, ScriptHost& host);
 
   // SCRIPT FLUSH: forgets every script, fresh interpreter; math.random's
   // generator runs on (it is process-wide in Redis).
@@ -55,9 +56,14 @@ class LuaEngine {
   void restart();
 
   struct State;  // public only so the C callbacks in lua_engine.cc can name it
+  // The interpreter's memory (model/lua_arena.h), which outlives the
+  // engine: a thread keeps the slots of destroyed engines and gives them
+  // to new ones, whose interpreter is then restored, not rebuilt.
+  struct Slot;
 
  private:
   NodeLimits limits_;
+  std::unique_ptr<Slot> slot_;
   std::unique_ptr<State> state_;
 };
 

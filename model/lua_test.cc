@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "model/node.h"
+#include "model/sha1.h"
 #include "model/test_support.h"
 
 namespace lockcheck::model {
@@ -311,6 +313,96 @@ TEST_F(LuaTest, ScriptFlushLeavesNothingAScriptCanObserve) {
   EXPECT_EQ(run({"SCRIPT", "FLUSH"}), Reply::status("OK"));
   EXPECT_EQ(eval(count), fresh_count) << "the interpreter after SCRIPT FLUSH differs from a fresh node's";
   EXPECT_EQ(eval("return collectgarbage('setpause', 200)"), fresh.execute({"EVAL", "return collectgarbage('setpause', 200)", "0"}, at(kT0), nullptr));
+}
+
+// A node's interpreter is restored from the saved bytes of a fresh one
+// when an earlier node's arena is reused (model/lua_arena.h): whatever the
+// earlier node's scripts did, the new node is a freshly built one.
+TEST(LuaReuse, ANodeOnAReusedArenaIsAFreshNode) {
+  const std::vector<std::string> probes = {
+      "return tostring(collectgarbage('count'))",
+      "return {math.random(1000000), math.random(1000000)}",
+      "return collectgarbage('setpause', 200)",
+      "local n = 0 for k in pairs(_G) do n = n + 1 end return n",
+  };
+  const auto probe_all = [&](Node& node) {
+    std::vector<Reply> out;
+    for (const std::string& p : probes) out.push_back(node.execute({"EVAL", p, "0"}, at(kT0), nullptr));
+    return out;
+  };
+  // A thread of its own has no arena to reuse: its node is built anew.
+  std::vector<Reply> built;
+  std::thread([&] {
+    Node fresh;
+    built = probe_all(fresh);
+  }).join();
+  ASSERT_EQ(built.size(), probes.size());
+  ASSERT_EQ(built[0].type, Reply::Type::kBulk);
+  {
+    Node used;
+    for (int i = 0; i < 20; ++i) {
+      used.execute({"EVAL", "local t = {} for k = 1, 300 do t[k] = 'x' .. k .. '" + std::to_string(i) +
+                                "' end return math.random(10)",
+                    "0"},
+                   at(kT0), nullptr);
+    }
+    used.execute({"EVAL", "collectgarbage('setpause', 1000) return 1", "0"}, at(kT0), nullptr);
+    ASSERT_NE(probe_all(used), built);
+  }
+  Node reused;  // takes the arena `used` left
+  EXPECT_EQ(probe_all(reused), built);
+  EXPECT_EQ(reused.execute({"EVALSHA", std::string(40, 'a'), "0"}, at(kT0), nullptr),
+            err("NOSCRIPT No matching script. Please use EVAL."));
+}
+
+// A fresh interpreter whose first act is to compile the script its arena
+// saved it compiling is restored from those bytes instead (lua_engine.cc,
+// LuaEngine::load): the same as compiling, down to the heap's size.
+TEST(LuaReuse, TheFirstScriptRestoredIsTheFirstScriptCompiled) {
+  const std::string count = "return tostring(collectgarbage('count'))";
+  const auto first_then_count = [&](Node& node) {
+    std::vector<Reply> out;
+    out.push_back(node.execute({"EVAL", kReleaseScript, "1", "k", "t"}, at(kT0), nullptr));
+    out.push_back(node.execute({"EVAL", count, "0"}, at(kT0), nullptr));
+    out.push_back(node.execute({"EVALSHA", sha1_hex(kReleaseScript), "1", "k", "t"}, at(kT0), nullptr));
+    return out;
+  };
+  std::vector<Reply> compiled;
+  std::thread([&] {
+    Node fresh;
+    compiled = first_then_count(fresh);
+  }).join();
+  { Node saves; saves.execute({"EVAL", kReleaseScript, "1", "k", "t"}, at(kT0), nullptr); }
+  Node restores;  // on the arena `saves` left, which saved the release script
+  EXPECT_EQ(first_then_count(restores), compiled);
+  EXPECT_EQ(compiled[2], num(0));
+}
+
+// After SCRIPT FLUSH the first script may come from the saved bytes too,
+// and math.random still runs on (it does across a flush).
+TEST(LuaReuse, AFlushedNodesRandomRunsOnThroughARestoredScript) {
+  const std::string four = "return {math.random(1000000), math.random(1000000), math.random(1000000)}";
+  Node reference;
+  const Reply sequence = reference.execute({"EVAL", four, "0"}, at(kT0), nullptr);
+  ASSERT_EQ(sequence.elements.size(), 3u);
+  const std::string one = "return math.random(1000000)";
+  Node node;
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[0]);
+  EXPECT_EQ(node.execute({"SCRIPT", "FLUSH"}, at(kT0), nullptr), Reply::status("OK"));
+  // `one` is this arena's first script: restored, not compiled.
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[1]);
+  EXPECT_EQ(node.execute({"SCRIPT", "FLUSH"}, at(kT0), nullptr), Reply::status("OK"));
+  EXPECT_EQ(node.execute({"EVAL", one, "0"}, at(kT0), nullptr), sequence.elements[2]);
+}
+
+// A reused arena takes the new node's limits, not the saved interpreter's.
+TEST(LuaReuse, AReusedArenaTakesTheNewNodesStepLimit) {
+  { Node first; }
+  NodeLimits limits;
+  limits.lua_steps_max = 1000;
+  Node node(limits);
+  const Reply r = node.execute({"EVAL", "local i = 0 while i < 5000 do i = i + 1 end return i", "0"}, at(kT0), nullptr);
+  EXPECT_EQ(r.str.rfind("ERR Script exceeded the step limit of 1000 steps", 0), 0u) << r.str;
 }
 
 TEST_F(LuaTest, Shebang) {

@@ -33,9 +33,10 @@ constexpr NodeCommandSpec kNodeCommands[] = {
     {"watch", -2, NodeCommand::kWatch},     {"unwatch", 1, NodeCommand::kUnwatch},
 };
 
-const NodeCommandSpec* find_node_command(std::string_view lower_name) {
+const NodeCommandSpec* find_node_command(std::string_view name) {
+  if (name.empty()) return nullptr;
   for (const NodeCommandSpec& spec : kNodeCommands) {
-    if (lower_name == spec.name) return &spec;
+    if (lower_ascii(name[0]) == spec.name[0] && equals_ignore_case(name, spec.name)) return &spec;
   }
   return nullptr;
 }
@@ -50,9 +51,8 @@ constexpr SubcommandSpec kScriptSubcommands[] = {{"load", 3}, {"exists", -3}, {"
 
 // The subcommand of a SCRIPT argv (argc >= 2), or null if unknown.
 const SubcommandSpec* find_script_subcommand(const std::vector<std::string>& argv) {
-  const std::string sub = to_lower(argv[1]);
   for (const SubcommandSpec& spec : kScriptSubcommands) {
-    if (sub == spec.name) return &spec;
+    if (equals_ignore_case(argv[1], spec.name)) return &spec;
   }
   return nullptr;
 }
@@ -122,14 +122,14 @@ struct Node::Impl final : ScriptHost {
   // drained into WATCH state right after it (scratch, reused).
   std::vector<std::string> touched;
   std::vector<std::string> expired;
+  std::string sha_scratch;  // eval()'s
 
   // Redis's processCommand(): lookup, arity, MULTI queueing, then the
   // command. Refusals inside MULTI flag the transaction for EXECABORT.
   Reply execute(const std::vector<std::string>& argv, ConnId conn) {
     if (argv.empty()) return Reply::error(unknown_command_error(argv));
-    const std::string name = to_lower(argv[0]);
-    const NodeCommandSpec* node_spec = find_node_command(name);
-    const CommandSpec* data_spec = node_spec ? nullptr : find_data_command(name);
+    const NodeCommandSpec* node_spec = find_node_command(argv[0]);
+    const CommandSpec* data_spec = node_spec ? nullptr : find_data_command(argv[0]);
     ConnState* cs = find_conn(conn);
     if (!node_spec && !data_spec) return refuse(cs, unknown_command_error(argv));
     const int arity = node_spec ? node_spec->arity : data_spec->arity;
@@ -154,11 +154,10 @@ struct Node::Impl final : ScriptHost {
   // A command already looked up and arity-checked, run outside MULTI (or
   // from EXEC, with check_oom false: EXEC was admitted as a whole).
   Reply dispatch(const std::vector<std::string>& argv, ConnId conn, bool check_oom) {
-    const std::string name = to_lower(argv[0]);
-    if (const NodeCommandSpec* node_spec = find_node_command(name)) {
+    if (const NodeCommandSpec* node_spec = find_node_command(argv[0])) {
       return run_node_command(*node_spec, argv, conn);
     }
-    const CommandSpec* data_spec = find_data_command(name);
+    const CommandSpec* data_spec = find_data_command(argv[0]);
     MODEL_CHECK(data_spec != nullptr);
     return run_data(*data_spec, argv, check_oom);
   }
@@ -189,9 +188,8 @@ struct Node::Impl final : ScriptHost {
 
   // redis.call / redis.pcall: Redis's scriptCall() checks and texts.
   Reply call_from_script(const std::vector<std::string>& argv) override {
-    const std::string name = to_lower(argv[0]);
-    const CommandSpec* spec = find_data_command(name);
-    const NodeCommandSpec* node_spec = spec ? nullptr : find_node_command(name);
+    const CommandSpec* spec = find_data_command(argv[0]);
+    const NodeCommandSpec* node_spec = spec ? nullptr : find_node_command(argv[0]);
     if (!spec && !node_spec) return Reply::error("ERR Unknown Redis command called from script");
     const SubcommandSpec* sub = nullptr;
     if (node_spec && node_spec->id == NodeCommand::kScript && argv.size() >= 2) {
@@ -407,16 +405,23 @@ struct Node::Impl final : ScriptHost {
     }
     if (*numkeys < 0) return Reply::error("ERR Number of keys can't be negative");
 
-    const std::string sha = by_sha ? to_lower(argv[1]) : sha1_hex(argv[1]);
+    // (Into a buffer kept across commands: a sha is longer than a string
+    // holds without allocating.)
+    std::string& sha = sha_scratch;
+    if (by_sha) {
+      sha.assign(argv[1]);
+      for (char& c : sha) c = lower_ascii(c);
+    } else {
+      sha = sha1_hex(argv[1]);
+    }
     if (!lua.has_script(sha)) {
       if (by_sha) return Reply::error(kErrNoScript);
       // EVAL caches the script too, so a later EVALSHA finds it.
       if (std::optional<std::string> err = lua.load(sha, argv[1])) return Reply::error(*err);
     }
-    const auto keys_end = argv.begin() + 3 + *numkeys;
-    const std::vector<std::string> script_keys(argv.begin() + 3, keys_end);
-    const std::vector<std::string> script_args(keys_end, argv.end());
-    return lua.run(sha, script_keys, script_args, *this);
+    const std::span<const std::string> after_numkeys(argv.data() + 3, argv.size() - 3);
+    const auto n_keys = static_cast<size_t>(*numkeys);
+    return lua.run(sha, after_numkeys.first(n_keys), after_numkeys.subspan(n_keys), *this);
   }
 
   // SCRIPT LOAD | EXISTS | FLUSH | KILL; execute() checked the subcommand

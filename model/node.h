@@ -47,6 +47,9 @@ struct Reply {
 
 // RESP2 bytes of a reply.
 std::string encode_reply(const Reply& reply);
+// The same appended to `out` (a caller that keeps one buffer across
+// replies allocates only when a reply outgrows it).
+void encode_reply(const Reply& reply, std::string& out);
 
 // Parses one RESP2 command (an array of bulk strings) that fills `bytes`
 // exactly. nullopt on anything else (truncated, malformed, trailing bytes).

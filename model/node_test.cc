@@ -52,6 +52,29 @@ TEST_F(NodeTest, SetGetRoundTrip) {
   EXPECT_EQ(run({"GET", "missing"}), Reply::nil());
 }
 
+// The keyspace reuses the map nodes of dropped keys (keyspace.h): a key
+// stored in one starts as empty as a new one, whatever the node held.
+TEST_F(NodeTest, AKeyStoredWhereADroppedOneWasStartsEmpty) {
+  EXPECT_EQ(run({"HSET", "h", "f1", "v1", "f2", "v2"}), num(2));
+  EXPECT_EQ(run({"PEXPIRE", "h", "1000"}), num(1));
+  EXPECT_EQ(run({"DEL", "h"}), num(1));
+  EXPECT_EQ(run({"SET", "s", "a-value-longer-than-sixteen-bytes"}), ok());
+  EXPECT_EQ(run({"TYPE", "s"}), Reply::status("string"));
+  EXPECT_EQ(run({"PTTL", "s"}), num(-1));
+  EXPECT_EQ(run({"SET", "gone", "x", "PX", "10"}), ok());
+  EXPECT_EQ(run({"GET", "gone"}, kT0 + 10), Reply::nil());  // dropped by expiry
+  mutations_.clear();
+  EXPECT_EQ(run({"HSET", "h2", "only", "1"}), num(1));
+  EXPECT_EQ(run({"HGETALL", "h2"}), Reply::array({bulk("only"), bulk("1")}));
+  EXPECT_EQ(run({"PTTL", "h2"}), num(-1));
+  ASSERT_EQ(mutations_.size(), 1u);
+  EXPECT_EQ(mutations_[0].key, "h2");
+  EXPECT_EQ(mutations_[0].before, std::nullopt);
+  EXPECT_EQ(mutations_[0].after, "only=1");
+  EXPECT_EQ(run({"GET", "s"}), bulk("a-value-longer-than-sixteen-bytes"));
+  EXPECT_EQ(node_.key_count(at(kT0)), 2u);
+}
+
 TEST_F(NodeTest, SetNxOnlyWhenAbsent) {
   EXPECT_EQ(run({"SET", "k", "a", "NX"}), ok());
   EXPECT_EQ(run({"SET", "k", "b", "nx"}), Reply::nil());

@@ -1,6 +1,8 @@
 // Reply construction and the RESP2 wire format (encode replies, parse
 // commands). Kept apart from command semantics so the conformance tests can
 // compare model bytes with a real server's bytes.
+#include <charconv>
+#include <cstring>
 #include <string>
 
 #include "model/check.h"
@@ -60,6 +62,13 @@ bool is_single_line(const std::string& s) {
   return s.find_first_of("\r\n") == std::string::npos;
 }
 
+// ":<n>\r\n"-style integers without a temporary string.
+void append_int(std::string& out, int64_t v) {
+  char digits[24];
+  const std::to_chars_result r = std::to_chars(digits, digits + sizeof digits, v);
+  out.append(digits, r.ptr);
+}
+
 void encode_into(const Reply& reply, std::string& out) {
   switch (reply.type) {
     case Reply::Type::kStatus:
@@ -76,12 +85,12 @@ void encode_into(const Reply& reply, std::string& out) {
       return;
     case Reply::Type::kInteger:
       out += ':';
-      out += std::to_string(reply.integer);
+      append_int(out, reply.integer);
       out += "\r\n";
       return;
     case Reply::Type::kBulk:
       out += '$';
-      out += std::to_string(reply.str.size());
+      append_int(out, static_cast<int64_t>(reply.str.size()));
       out += "\r\n";
       out += reply.str;
       out += "\r\n";
@@ -94,7 +103,7 @@ void encode_into(const Reply& reply, std::string& out) {
       return;
     case Reply::Type::kArray:
       out += '*';
-      out += std::to_string(reply.elements.size());
+      append_int(out, static_cast<int64_t>(reply.elements.size()));
       out += "\r\n";
       for (const Reply& e : reply.elements) encode_into(e, out);
       return;
@@ -107,12 +116,16 @@ void encode_into(const Reply& reply, std::string& out) {
 constexpr int64_t kMultibulkMax = 1024 * 1024;
 constexpr int64_t kBulkMax = 512LL * 1024 * 1024;
 
-// Reads "<prefix><int>\r\n" at `pos`; advances `pos` past it.
+// Reads "<prefix><int>\r\n" at `pos`; advances `pos` past it. (A '\r'
+// not followed by '\n' cannot be part of a valid integer: rejecting it at
+// once is the same as taking the text up to the first "\r\n".)
 std::optional<int64_t> read_header(std::string_view bytes, size_t& pos, char prefix) {
   if (pos >= bytes.size() || bytes[pos] != prefix) return std::nullopt;
-  const size_t crlf = bytes.find("\r\n", pos + 1);
-  if (crlf == std::string_view::npos) return std::nullopt;
-  std::optional<int64_t> n = parse_int64(bytes.substr(pos + 1, crlf - pos - 1));
+  const char* digits = bytes.data() + pos + 1;
+  const auto* cr = static_cast<const char*>(std::memchr(digits, '\r', bytes.size() - pos - 1));
+  if (cr == nullptr || cr + 1 == bytes.data() + bytes.size() || cr[1] != '\n') return std::nullopt;
+  const size_t crlf = static_cast<size_t>(cr - bytes.data());
+  std::optional<int64_t> n = parse_int64(std::string_view(digits, static_cast<size_t>(cr - digits)));
   if (!n) return std::nullopt;
   pos = crlf + 2;
   return n;
@@ -142,6 +155,8 @@ std::string encode_reply(const Reply& reply) {
   return out;
 }
 
+void encode_reply(const Reply& reply, std::string& out) { encode_into(reply, out); }
+
 bool parse_command(std::string_view bytes, std::vector<std::string>& argv) {
   size_t pos = 0;
   const std::optional<int64_t> count = read_header(bytes, pos, '*');
@@ -160,7 +175,7 @@ bool parse_command(std::string_view bytes, std::vector<std::string>& argv) {
     // Check the remaining size before allocating, so a lying length
     // cannot make us reserve memory the input does not contain.
     if (bytes.size() - pos < n + 2) return false;
-    if (bytes.substr(pos + n, 2) != "\r\n") return false;
+    if (bytes[pos + n] != '\r' || bytes[pos + n + 1] != '\n') return false;
     arg.assign(bytes.data() + pos, n);
     pos += n + 2;
   }

@@ -30,6 +30,17 @@ TEST(RespTest, EncodesEveryReplyType) {
             "*3\r\n:1\r\n*2\r\n:1\r\n$-1\r\n$1\r\nx\r\n");
 }
 
+TEST(RespTest, EncodeAppendsToTheCallersBuffer) {
+  const Reply reply = Reply::array({Reply::integer_reply(-7), Reply::bulk("val"), Reply::nil()});
+  std::string out = "+OK\r\n";
+  encode_reply(reply, out);
+  EXPECT_EQ(out, "+OK\r\n" + encode_reply(reply));
+  EXPECT_EQ(encode_reply(reply), "*3\r\n:-7\r\n$3\r\nval\r\n$-1\r\n");
+  out.clear();
+  encode_reply(Reply::integer_reply(INT64_MIN), out);
+  EXPECT_EQ(out, ":-9223372036854775808\r\n");
+}
+
 TEST(RespTest, ParseRoundTrips) {
   const std::vector<std::vector<std::string>> cases = {
       {"PING"},
@@ -88,6 +99,8 @@ TEST(RespTest, RejectsMalformedInput) {
       "*2\r\n$4\r\nPING\r\n",              // fewer elements than announced
       "*1\r\n$99999999999\r\nPING\r\n",    // huge length, no data
       "*99999999999999999999\r\n",         // overflow
+      "*1\r\r\n$4\r\nPING\r\n",             // CR inside a header
+      "*1\r\n$4\rx\nPING\r\n",              // CR not followed by LF
   };
   for (const std::string& b : bad) EXPECT_FALSE(parse_command(b).has_value()) << b;
 }

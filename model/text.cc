@@ -9,7 +9,7 @@ std::optional<int64_t> parse_int64(std::string_view s) {
   // Mirrors string2ll(): length bound, "0" special case, optional '-',
   // first digit 1-9, overflow-checked accumulation in unsigned.
   if (s.empty() || s.size() >= 21) return std::nullopt;
-  if (s == "0") return 0;
+  if (s.size() == 1 && s[0] == '0') return 0;
   size_t i = 0;
   bool negative = false;
   if (s[0] == '-') {
@@ -44,7 +44,11 @@ std::string to_lower(std::string_view s) {
 }
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && to_lower(a) == to_lower(b);
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
+  }
+  return true;
 }
 
 std::string format_lua_number(double v) {

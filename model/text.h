@@ -16,6 +16,7 @@ std::optional<int64_t> parse_int64(std::string_view s);
 
 // ASCII lowercase (command names and options are case-insensitive).
 std::string to_lower(std::string_view s);
+inline char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 bool equals_ignore_case(std::string_view a, std::string_view b);
 
 // A Lua number passed to redis.call, formatted as Redis 7.0 does ("%.17g").
