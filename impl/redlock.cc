@@ -50,7 +50,7 @@ Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, std::s
 }
 
 // One attempt: SET NX PX on every node in turn; granted on a majority.
-Task<Attempt> set_on_every_node(Env& env, AttemptContext ctx) {
+Task<Attempt> set_on_every_node(Env& env, const AttemptContext& ctx) {
   const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
   size_t granted = 0;
   for (size_t n = 0; n < env.node_count(); ++n) {
@@ -68,7 +68,7 @@ Task<Attempt> set_on_every_node(Env& env, AttemptContext ctx) {
 }
 
 // Undo everywhere, so no minority of stale keys blocks the next attempt.
-Task<Status> release_on_every_node(Env& env, AttemptContext ctx) {
+Task<Status> release_on_every_node(Env& env, const AttemptContext& ctx) {
   (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, ctx.options.key, ctx.token, "", ctx.cutoff);
   co_return Ok{};
 }
