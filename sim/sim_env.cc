@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "sim/reply_decode.h"
 #include "sim/world_impl.h"
 
 namespace lockcheck::sim {
@@ -53,7 +54,7 @@ Task<Result<Reply>> SimEnv::request(size_t node, std::vector<std::string> argv, 
                          op, reply_by, nullptr};
   auto raw = co_await request;
   if (!raw.ok()) co_return raw.error();
-  auto reply = impl_.client(c_).reader.decode_one(raw.value());
+  auto reply = decode_reply(raw.value());
   if (!reply.ok()) co_return reply.error();
   co_return reply_to_result(std::move(reply.value()));
 }
