@@ -57,14 +57,12 @@ struct Attempt {
 
 // A strategy's acquire, as the loop runs it.
 struct AcquireSteps {
-  // One attempt. Every call it sends gives up at ctx.cutoff. The steps get
-  // the loop's own context by reference (it outlives every step the loop
-  // awaits): copying it per attempt cost a token string each time.
-  std::function<Task<Attempt>(Env&, const AttemptContext&)> attempt;
+  // One attempt. Every call it sends gives up at ctx.cutoff.
+  std::function<Task<Attempt>(Env&, AttemptContext)> attempt;
   // Gives ctx.token back after a grant too late to use or an attempt of
   // unknown outcome, giving up by ctx.cutoff. Unset: nothing to give back
   // (the attempt never answers kMaybeGranted, and check_validity is off).
-  std::function<Task<Status>(Env&, const AttemptContext&)> undo;
+  std::function<Task<Status>(Env&, AttemptContext)> undo;
   // The value every attempt writes; unset: a fresh random_token().
   std::optional<std::string> token;
   // False (BROKEN retry-forever): no deadline; attempts go on until granted

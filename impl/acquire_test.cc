@@ -40,7 +40,7 @@ struct Seen {
 // attempt taking `took` of the env's time.
 AcquireSteps scripted(std::shared_ptr<Seen> seen, std::deque<Attempt::Kind> kinds, Nanos took) {
   AcquireSteps steps;
-  steps.attempt = [seen, kinds, took](Env& env, const AttemptContext& ctx) mutable -> Task<Attempt> {
+  steps.attempt = [seen, kinds, took](Env& env, AttemptContext ctx) mutable -> Task<Attempt> {
     seen->attempts.push_back(ctx);
     co_await env.sleep(took);
     if (kinds.empty()) co_return Attempt::not_granted();
@@ -51,7 +51,7 @@ AcquireSteps scripted(std::shared_ptr<Seen> seen, std::deque<Attempt::Kind> kind
     if (k == Attempt::Kind::kFailed) co_return Attempt::failed(Error{ErrorCode::kRedisError, "WRONGTYPE"});
     co_return Attempt::not_granted();
   };
-  steps.undo = [seen](Env& env, const AttemptContext& ctx) -> Task<Status> {
+  steps.undo = [seen](Env& env, AttemptContext ctx) -> Task<Status> {
     (void)env;
     seen->undos.push_back(ctx);
     co_return Ok{};

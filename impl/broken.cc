@@ -31,7 +31,7 @@ MonoInstant wall_judged(Env& env, WallInstant wall_valid_until) {
 
 namespace {
 
-Task<Attempt> setnx_then_expire(Env& env, const AttemptContext& ctx) {
+Task<Attempt> setnx_then_expire(Env& env, AttemptContext ctx) {
   std::vector<std::string> setnx{"SETNX", ctx.options.key, ctx.token};
   auto r = co_await env.call_by(0, std::move(setnx), ctx.cutoff);
   if (r.ok() && r->is_integer(1)) {
@@ -59,7 +59,7 @@ Task<Result<Lease>> SetnxExpireLock::acquire(Env& env, LockOptions options) {
 
 namespace {
 
-Task<Attempt> set_one(Env& env, const AttemptContext& ctx) {
+Task<Attempt> set_one(Env& env, AttemptContext ctx) {
   std::vector<std::string> cmd{"SET", ctx.options.key, "1", "NX", "EX", ttl_seconds(ctx.options.ttl)};
   auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
   if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, "1", ctx.started));
@@ -67,7 +67,7 @@ Task<Attempt> set_one(Env& env, const AttemptContext& ctx) {
   co_return Attempt::not_granted();
 }
 
-Task<Status> del_key(Env& env, const AttemptContext& ctx) {
+Task<Status> del_key(Env& env, AttemptContext ctx) {
   std::vector<std::string> del{"DEL", ctx.options.key};
   auto r = co_await env.call_by(0, std::move(del), ctx.cutoff);
   if (!r.ok()) co_return r.error();
@@ -99,7 +99,7 @@ namespace {
 
 // One attempt: SETNX our stamp, or take over a stamp that has passed on
 // OUR clock with GETSET.
-Task<Attempt> setnx_or_getset(Env& env, const AttemptContext& ctx) {
+Task<Attempt> setnx_or_getset(Env& env, AttemptContext ctx) {
   const WallInstant wall_end = env.wall_now() + ctx.options.ttl;
   const std::string stamp = std::to_string(unix_ms(wall_end));
   Lease lease = grant_lease(ctx.options, stamp, ctx.started);

@@ -29,7 +29,7 @@ namespace {
 
 // After a nil when an earlier attempt's outcome is unknown (see single's
 // own_key): the lock may hold our token, set by that attempt's script.
-Task<Attempt> own_grant(Env& env, const AttemptContext& ctx) {
+Task<Attempt> own_grant(Env& env, AttemptContext ctx) {
   LC_CHECK(ctx.ambiguous_since.has_value());
   std::vector<std::string> args{"2", ctx.options.key, ctx.options.key + ":fence", ctx.token};
   auto r = co_await eval_script(env, 0, kFencedOwnScript, kFencedOwnScriptSha1, std::move(args), ctx.cutoff);
@@ -43,7 +43,7 @@ Task<Attempt> own_grant(Env& env, const AttemptContext& ctx) {
 }
 
 // One attempt: the script above, granted when it answers a fencing token.
-Task<Attempt> set_nx_and_fence(Env& env, const AttemptContext& ctx) {
+Task<Attempt> set_nx_and_fence(Env& env, AttemptContext ctx) {
   std::vector<std::string> args{"2", ctx.options.key, ctx.options.key + ":fence", ctx.token,
                                 std::to_string(ctx.options.ttl.count())};
   auto r = co_await eval_script(env, 0, kFencedAcquireScript, kFencedAcquireScriptSha1, std::move(args), ctx.cutoff);
@@ -56,7 +56,7 @@ Task<Attempt> set_nx_and_fence(Env& env, const AttemptContext& ctx) {
   // counter only grows, so a fence it handed out is never handed out again.
   if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
   if (!r.ok()) co_return Attempt::failed(r.error());
-  if (ctx.ambiguous_since) co_return co_await own_grant(env, ctx);
+  if (ctx.ambiguous_since) co_return co_await own_grant(env, std::move(ctx));
   co_return Attempt::not_granted();  // held by someone else
 }
 

@@ -31,10 +31,8 @@ struct Tally {
 // Runs a compare-and-X script for `token` on every node in turn. Each
 // node's calls give up one request timeout after they start (so one slow
 // node does not starve the others), or at `cutoff` when that is sooner.
-// The strings are the caller's, alive across its co_await (a temporary
-// argument lives to the end of that full expression): no copies per round.
-Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, const std::string& key,
-                          const std::string& token, const std::string& extra_arg, MonoInstant cutoff) {
+Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, std::string key, std::string token,
+                          std::string extra_arg, MonoInstant cutoff) {
   Tally tally;
   for (size_t n = 0; n < env.node_count(); ++n) {
     auto args = extra_arg.empty() ? command({"1", key, token}) : command({"1", key, token, extra_arg});
@@ -51,7 +49,7 @@ Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, const 
 }
 
 // One attempt: SET NX PX on every node in turn; granted on a majority.
-Task<Attempt> set_on_every_node(Env& env, const AttemptContext& ctx) {
+Task<Attempt> set_on_every_node(Env& env, AttemptContext ctx) {
   const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
   size_t granted = 0;
   for (size_t n = 0; n < env.node_count(); ++n) {
@@ -69,7 +67,7 @@ Task<Attempt> set_on_every_node(Env& env, const AttemptContext& ctx) {
 }
 
 // Undo everywhere, so no minority of stale keys blocks the next attempt.
-Task<Status> release_on_every_node(Env& env, const AttemptContext& ctx) {
+Task<Status> release_on_every_node(Env& env, AttemptContext ctx) {
   (void)co_await on_every_node(env, kReleaseScript, kReleaseScriptSha1, ctx.options.key, ctx.token, "", ctx.cutoff);
   co_return Ok{};
 }

@@ -57,7 +57,7 @@ const char* const kNaiveAcquireScriptSha1 = "d943e5a2b05958987c34847c73dfa626eba
 
 // One attempt of either: `script` answers nil when granted, else the PTTL
 // of another owner's hold. ctx.token is the owner id.
-Task<Attempt> acquire_hold(Env& env, const AttemptContext& ctx, const char* script, const char* sha1) {
+Task<Attempt> acquire_hold(Env& env, AttemptContext ctx, const char* script, const char* sha1) {
   std::vector<std::string> args{"1", ctx.options.key, std::to_string(ctx.options.ttl.count()), ctx.token};
   auto r = co_await eval_script(env, 0, script, sha1, std::move(args), ctx.cutoff);
   if (r.ok() && r->is_nil()) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
@@ -69,7 +69,7 @@ Task<Attempt> acquire_hold(Env& env, const AttemptContext& ctx, const char* scri
 }
 
 // A grant too late to use gives back this one hold.
-Task<Status> give_back_hold(Env& env, const AttemptContext& ctx) {
+Task<Status> give_back_hold(Env& env, AttemptContext ctx) {
   std::vector<std::string> undo{"1", ctx.options.key, ctx.token, std::to_string(ctx.options.ttl.count())};
   auto r = co_await eval_script(env, 0, kReentrantReleaseScript, kReentrantReleaseScriptSha1, std::move(undo),
                                 ctx.cutoff);
@@ -80,7 +80,7 @@ Task<Status> give_back_hold(Env& env, const AttemptContext& ctx) {
 // The acquire of both, with the owner as the token.
 Task<Result<Lease>> acquire_with(Env& env, LockOptions options, const char* script, const char* sha1) {
   AcquireSteps steps;
-  steps.attempt = [script, sha1](Env& e, const AttemptContext& ctx) { return acquire_hold(e, ctx, script, sha1); };
+  steps.attempt = [script, sha1](Env& e, AttemptContext ctx) { return acquire_hold(e, std::move(ctx), script, sha1); };
   steps.undo = give_back_hold;
   if (!options.owner.empty()) steps.token = options.owner;
   co_return co_await acquire_loop(env, std::move(options), std::move(steps));

@@ -61,7 +61,7 @@ Task<Status> release_token(Env& env, std::string key, std::string token, MonoIns
   co_return Error{ErrorCode::kNotHeld, "lock " + key + " is not held by this token"};
 }
 
-Task<Status> undo_token(Env& env, const AttemptContext& ctx) {
+Task<Status> undo_token(Env& env, AttemptContext ctx) {
   MonoInstant give_up_at = ctx.cutoff;
   if (ctx.ambiguous_since) give_up_at = std::min(give_up_at, later(*ctx.ambiguous_since, ctx.options.ttl));
   Status s = Ok{};
@@ -81,7 +81,7 @@ namespace {
 // attempt's SET (same token) may have landed unseen, after its undo, so the
 // key holding the lock may be ours. Then it is a grant, whose TTL began no
 // earlier than the earliest such attempt: validity counts from there.
-Task<Attempt> own_key(Env& env, const AttemptContext& ctx) {
+Task<Attempt> own_key(Env& env, AttemptContext ctx) {
   LC_CHECK(ctx.ambiguous_since.has_value());
   auto get = command({"GET", ctx.options.key});
   auto r = co_await env.call_by(0, std::move(get), ctx.cutoff);
@@ -93,14 +93,14 @@ Task<Attempt> own_key(Env& env, const AttemptContext& ctx) {
 }
 
 // single's attempt: SET key token NX PX ttl.
-Task<Attempt> set_nx(Env& env, const AttemptContext& ctx) {
+Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
   const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
   auto cmd = command({"SET", ctx.options.key, ctx.token, "NX", "PX", ttl_ms});
   auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
   if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
   if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
   if (!r.ok()) co_return Attempt::failed(r.error());  // e.g. WRONGTYPE: retrying cannot help
-  if (ctx.ambiguous_since) co_return co_await own_key(env, ctx);
+  if (ctx.ambiguous_since) co_return co_await own_key(env, std::move(ctx));
   co_return Attempt::not_granted();  // held by someone else (nil reply)
 }
 

@@ -61,7 +61,7 @@ Task<Status> release_token(Env& env, std::string key, std::string token, MonoIns
 // earliest unanswered SET's key has expired by then, if Redis ran it when
 // it came), with the last try's error when no try got an answer.
 constexpr int kUndoTriesMax = 16;
-Task<Status> undo_token(Env& env, const AttemptContext& ctx);
+Task<Status> undo_token(Env& env, AttemptContext ctx);
 
 // BROKEN on purpose, shared by the strategies that act on whatever holds
 // the key, ours or not (del-unchecked and const-value release; extend-

@@ -29,7 +29,7 @@ Task<Status> get_then_del(Env& env, std::string key, std::string token, MonoInst
 // that does not end in EXEC's answer closes what it opened itself; the
 // others leave it to give_back() (and a valid grant needs nothing: EXEC
 // unwatched the key).
-Task<Attempt> watch_and_set(Env& env, const AttemptContext& ctx) {
+Task<Attempt> watch_and_set(Env& env, AttemptContext ctx) {
   std::vector<std::string> watch{"WATCH", ctx.options.key};
   auto w = co_await env.call_by(0, std::move(watch), ctx.cutoff);
   if (!w.ok() && !w.error().outcome_unknown()) co_return Attempt::failed(w.error());
@@ -71,7 +71,7 @@ Task<Attempt> watch_and_set(Env& env, const AttemptContext& ctx) {
 
 // After a grant too late to use or an EXEC without an answer: the
 // recipe's release, then the UNWATCH every attempt ends with.
-Task<Status> give_back(Env& env, const AttemptContext& ctx) {
+Task<Status> give_back(Env& env, AttemptContext ctx) {
   Status s = co_await get_then_del(env, ctx.options.key, ctx.token, ctx.cutoff);
   std::vector<std::string> unwatch{"UNWATCH"};
   (void)co_await env.call_by(0, std::move(unwatch), ctx.cutoff);
