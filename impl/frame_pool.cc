@@ -8,6 +8,18 @@ namespace lockcheck::frame_pool {
 
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPooling = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kPooling = false;
+#else
+constexpr bool kPooling = true;
+#endif
+#else
+constexpr bool kPooling = true;
+#endif
+
 constexpr size_t kClasses = kFrameBytesMax / kClassBytes;
 static_assert(kFrameBytesMax % kClassBytes == 0);
 static_assert(kClassBytes % alignof(std::max_align_t) == 0, "every class keeps operator new's alignment");
@@ -43,7 +55,7 @@ size_t class_of(size_t bytes) { return (bytes - 1) / kClassBytes; }
 
 void* allocate(size_t bytes) {
   LC_CHECK(bytes > 0);
-  if (bytes > kFrameBytesMax) return ::operator new(bytes);
+  if (!kPooling || bytes > kFrameBytesMax) return ::operator new(bytes);
   const size_t c = class_of(bytes);
   if (FreeFrame* f = lists.head[c]) {
     lists.head[c] = f->next;
@@ -56,7 +68,7 @@ void* allocate(size_t bytes) {
 void deallocate(void* p, size_t bytes) noexcept {
   if (p == nullptr) return;
   LC_CHECK(bytes > 0);
-  if (bytes > kFrameBytesMax) {
+  if (!kPooling || bytes > kFrameBytesMax) {
     ::operator delete(p);
     return;
   }
@@ -68,6 +80,8 @@ void deallocate(void* p, size_t bytes) noexcept {
   lists.head[c] = ::new (p) FreeFrame{lists.head[c]};
   ++lists.count[c];
 }
+
+bool pooling() { return kPooling; }
 
 size_t cached_frames() {
   size_t n = 0;

@@ -31,6 +31,11 @@ void deallocate(void* p, size_t bytes) noexcept;
 // This thread's cached free frames (all classes), for tests.
 size_t cached_frames();
 
+// False in an AddressSanitizer build: every frame then goes to operator
+// new and back at once, so ASan still sees a frame used after its Task
+// destroyed it (a pooled frame would hide that).
+bool pooling();
+
 }  // namespace lockcheck::frame_pool
 
 #endif  // LOCKCHECK_IMPL_FRAME_POOL_H_
