@@ -27,6 +27,13 @@ MonoInstant later(MonoInstant t, Nanos d) {
 
 MonoInstant one_request_from_now(Env& env) { return later(env.mono_now(), env.request_timeout()); }
 
+std::vector<std::string> command(std::initializer_list<std::string_view> parts) {
+  std::vector<std::string> argv;
+  argv.reserve(parts.size());
+  for (const std::string_view part : parts) argv.emplace_back(part);
+  return argv;
+}
+
 std::string random_token(Env& env) {
   char buf[33];
   std::snprintf(buf, sizeof buf, "%016llx%016llx",

@@ -10,7 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "impl/reply.h"
@@ -71,6 +73,13 @@ MonoInstant one_request_from_now(Env& env);
 
 // Uniform integer in [lo, hi] from env's random source. lo <= hi.
 int64_t random_between(Env& env, int64_t lo, int64_t hi);
+
+// A command's argv made from its parts: one allocation for the vector and
+// one per part too long for a short string, where a braced list of
+// std::string copies every part twice (into the list, then the vector).
+// Build it in a statement of its own, not inside a co_await expression
+// (g++ 12 miscompiles braced lists of string literals there).
+std::vector<std::string> command(std::initializer_list<std::string_view> parts);
 
 // 128 random bits as 32 lowercase hex characters: a lock token no other
 // client can guess or collide with.

@@ -35,8 +35,7 @@ Task<Tally> on_every_node(Env& env, const char* script, const char* sha1, std::s
                           std::string extra_arg, MonoInstant cutoff) {
   Tally tally;
   for (size_t n = 0; n < env.node_count(); ++n) {
-    std::vector<std::string> args{"1", key, token};
-    if (!extra_arg.empty()) args.push_back(extra_arg);
+    auto args = extra_arg.empty() ? command({"1", key, token}) : command({"1", key, token, extra_arg});
     auto r = co_await eval_script(env, n, script, sha1, std::move(args), std::min(cutoff, one_request_from_now(env)));
     if (r.ok() && r->is_integer(1)) {
       ++tally.acted;
@@ -54,7 +53,7 @@ Task<Attempt> set_on_every_node(Env& env, AttemptContext ctx) {
   const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
   size_t granted = 0;
   for (size_t n = 0; n < env.node_count(); ++n) {
-    std::vector<std::string> cmd{"SET", ctx.options.key, ctx.token, "NX", "PX", ttl_ms};
+    auto cmd = command({"SET", ctx.options.key, ctx.token, "NX", "PX", ttl_ms});
     auto r = co_await env.call_by(n, std::move(cmd), ctx.cutoff);
     if (r.ok() && r->is_status("OK")) ++granted;
   }

@@ -1,6 +1,7 @@
 #include "impl/single.h"
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "impl/acquire.h"
@@ -36,17 +37,24 @@ Task<Result<Reply>> eval_script(Env& env, size_t node, const char* script, const
                                 std::vector<std::string> keys_and_args, MonoInstant reply_by) {
   // (g++ 12 miscompiles braced lists of string literals inside co_await
   // expressions, so every command is built in its own statement first.)
-  std::vector<std::string> by_sha{"EVALSHA", sha1};
+  std::vector<std::string> by_sha;
+  by_sha.reserve(2 + keys_and_args.size());
+  by_sha.emplace_back("EVALSHA");
+  by_sha.emplace_back(sha1);
   by_sha.insert(by_sha.end(), keys_and_args.begin(), keys_and_args.end());
   auto r = co_await env.call_by(node, std::move(by_sha), reply_by);
   if (r.ok() || !is_noscript(r.error())) co_return r;
-  std::vector<std::string> by_text{"EVAL", script};
-  by_text.insert(by_text.end(), keys_and_args.begin(), keys_and_args.end());
+  std::vector<std::string> by_text;
+  by_text.reserve(2 + keys_and_args.size());
+  by_text.emplace_back("EVAL");
+  by_text.emplace_back(script);
+  by_text.insert(by_text.end(), std::make_move_iterator(keys_and_args.begin()),
+                 std::make_move_iterator(keys_and_args.end()));
   co_return co_await env.call_by(node, std::move(by_text), reply_by);
 }
 
 Task<Status> release_token(Env& env, std::string key, std::string token, MonoInstant reply_by) {
-  std::vector<std::string> args{"1", key, token};
+  auto args = command({"1", key, token});
   auto r = co_await eval_script(env, 0, kReleaseScript, kReleaseScriptSha1, std::move(args), reply_by);
   if (!r.ok()) co_return r.error();
   if (r->is_integer(1)) co_return Ok{};
@@ -75,7 +83,7 @@ namespace {
 // earlier than the earliest such attempt: validity counts from there.
 Task<Attempt> own_key(Env& env, AttemptContext ctx) {
   LC_CHECK(ctx.ambiguous_since.has_value());
-  std::vector<std::string> get{"GET", ctx.options.key};
+  auto get = command({"GET", ctx.options.key});
   auto r = co_await env.call_by(0, std::move(get), ctx.cutoff);
   if (r.ok() && r->type == Reply::Type::kString && r->str == ctx.token) {
     co_return Attempt::granted(grant_lease(ctx.options, ctx.token, *ctx.ambiguous_since));
@@ -86,7 +94,8 @@ Task<Attempt> own_key(Env& env, AttemptContext ctx) {
 
 // single's attempt: SET key token NX PX ttl.
 Task<Attempt> set_nx(Env& env, AttemptContext ctx) {
-  std::vector<std::string> cmd{"SET", ctx.options.key, ctx.token, "NX", "PX", std::to_string(ctx.options.ttl.count())};
+  const std::string ttl_ms = std::to_string(ctx.options.ttl.count());
+  auto cmd = command({"SET", ctx.options.key, ctx.token, "NX", "PX", ttl_ms});
   auto r = co_await env.call_by(0, std::move(cmd), ctx.cutoff);
   if (r.ok() && r->is_status("OK")) co_return Attempt::granted(grant_lease(ctx.options, ctx.token, ctx.started));
   if (!r.ok() && r.error().outcome_unknown()) co_return Attempt::maybe_granted();
@@ -118,7 +127,8 @@ Task<Status> SingleLock::release(Env& env, Lease lease) {
 Task<Result<Lease>> SingleLock::extend(Env& env, Lease lease, LockOptions options) {
   if (auto s = validate(options); !s.ok()) co_return s.error();
   const MonoInstant attempt_start = env.mono_now();
-  std::vector<std::string> args{"1", lease.key, lease.token, std::to_string(options.ttl.count())};
+  const std::string ttl_ms = std::to_string(options.ttl.count());
+  auto args = command({"1", lease.key, lease.token, ttl_ms});
   auto r = co_await eval_script(env, 0, kExtendScript, kExtendScriptSha1, std::move(args), one_request_from_now(env));
   if (!r.ok()) co_return r.error();
   if (!r->is_integer(1)) {

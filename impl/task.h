@@ -15,11 +15,13 @@
 #define LOCKCHECK_IMPL_TASK_H_
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <utility>
 
 #include "impl/check.h"
+#include "impl/frame_pool.h"
 
 namespace lockcheck {
 
@@ -44,6 +46,11 @@ struct PromiseBase {
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { std::terminate(); }
+
+  // Frames come from the per-thread pool (impl/frame_pool.h): a steady
+  // state of lock operations allocates none.
+  static void* operator new(std::size_t bytes) { return frame_pool::allocate(bytes); }
+  static void operator delete(void* p, std::size_t bytes) noexcept { frame_pool::deallocate(p, bytes); }
 };
 
 template <typename T>

@@ -48,6 +48,30 @@ TEST(LocalClock, DriftChangeKeepsPastReadingsAndInvertsExactly) {
   }
 }
 
+// The exact rule, in 128 bits, that the clock's cheaper paths must match:
+// mono = start + floor-toward-zero(dt * rate / 1e6).
+MonoInstant reference_mono(MonoInstant start, Nanos dt, int64_t drift_ppm) {
+  const __int128 dm = __int128{dt.count()} * (1'000'000 + drift_ppm) / 1'000'000;
+  return start + Nanos(static_cast<int64_t>(dm));
+}
+
+TEST(LocalClock, ShortAndLongSpansReadExactlyAsThe128BitRule) {
+  // Spans around the 64-bit path's limit (about 2.3 hours) and far past it.
+  const int64_t hour_ns = 3'600'000'000'000;
+  for (int64_t drift : {-100'000, -7, 0, 3, 99'999, 100'000}) {
+    LocalClock c(kMono0, kWall0, drift);
+    for (int64_t ns : {int64_t{1}, int64_t{999'999}, 2 * hour_ns + 1, 2 * hour_ns + hour_ns / 3, 3 * hour_ns,
+                       30 * 24 * hour_ns}) {
+      const TrueInstant t = TrueInstant{} + Nanos(ns);
+      EXPECT_EQ(c.mono_at(t), reference_mono(kMono0, Nanos(ns), drift)) << drift << " " << ns;
+      const MonoInstant m = kMono0 + Nanos(ns);
+      const TrueInstant back = c.true_at_mono(m);
+      EXPECT_GE(c.mono_at(back), m) << drift << " " << ns;
+      EXPECT_LT(c.mono_at(back - Nanos(1)), m) << drift << " " << ns;
+    }
+  }
+}
+
 TEST(EventLoop, RunsByTimeThenInsertionOrder) {
   EventLoop loop;
   std::vector<int> order;

@@ -6,7 +6,7 @@
 
 namespace lockcheck::sim {
 
-EventLoop::TimerId EventLoop::at(TrueInstant t, Fn fn) {
+EventLoop::TimerId EventLoop::at(TrueInstant t, Fn&& fn) {
   LC_CHECK(t >= now_);
   uint32_t index;
   if (!free_.empty()) {

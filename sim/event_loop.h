@@ -38,8 +38,8 @@ class EventLoop {
   TrueInstant now() const { return now_; }
 
   // Schedules fn at t (>= now).
-  TimerId at(TrueInstant t, Fn fn);
-  TimerId after(Nanos d, Fn fn) { return at(now_ + d, std::move(fn)); }
+  TimerId at(TrueInstant t, Fn&& fn);
+  TimerId after(Nanos d, Fn&& fn) { return at(now_ + d, std::move(fn)); }
   // Unschedules the event if it has not run yet; otherwise does nothing.
   // The others keep their (time, sequence) order.
   void cancel(TimerId id);

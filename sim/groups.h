@@ -85,8 +85,8 @@ class NodeGroups {
   Slot primary_slot(GroupIndex g) const;
 
   // A client's command arriving at member m of group g (its primary).
-  // The command comes as the client's argv; it goes through RESP here (as
-  // the bytes on the wire would), in buffers reused across commands.
+  // The command comes as the client's argv, which the node runs as is
+  // (what parsing its RESP bytes would give); the reply goes back as RESP.
   void handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op op, const std::vector<std::string>& sent,
                       const ReplyTo& to);
   // On how many groups (their primaries that are up) `key` holds `token`
@@ -137,10 +137,8 @@ class NodeGroups {
   // clock jump takes is recorded there too (Group::keys is kept always).
   bool tracks_data_ = false;
   Rng repl_rng_;  // replication lag: a stream of its own
-  // handle_request's buffers, reused across commands: the command's RESP
-  // bytes, its parsed argv, what it changed and the keys it wrote.
-  std::string wire_;
-  std::vector<std::string> argv_;
+  // handle_request's buffers, reused across commands: what a command
+  // changed and the keys it wrote.
   std::vector<model::Mutation> mutations_;
   std::vector<std::string> written_;
 };

@@ -10,11 +10,11 @@ Slot Processes::add(Process p) {
   return Slot(procs_.size() - 1);
 }
 
-EventLoop::TimerId Processes::at(TrueInstant t, Slot s, uint64_t inc, Work fn) {
+EventLoop::TimerId Processes::at(TrueInstant t, Slot s, uint64_t inc, Work&& fn) {
   return loop_.at(t, [this, s, inc, fn = std::move(fn)]() mutable { deliver(s, inc, std::move(fn)); });
 }
 
-void Processes::deliver(Slot s, uint64_t inc, Work fn) {
+void Processes::deliver(Slot s, uint64_t inc, Work&& fn) {
   Process& p = (*this)[s];
   if (p.down || p.incarnation != inc) return;
   if (now() < p.paused_until || !p.inbox.empty()) {

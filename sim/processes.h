@@ -18,7 +18,8 @@
 namespace lockcheck::sim {
 
 // Work a process runs (a message's arrival, a timer): held inline, so
-// delivering it allocates nothing.
+// delivering it allocates nothing. Passed on by rvalue reference: each
+// move of an inline closure is a call and a copy of its bytes.
 using Work = InlineFunction<void(), 128>;
 
 struct Process {
@@ -42,9 +43,9 @@ class Processes {
 
   // Runs fn as process s (incarnation inc) now, or when its pause ends;
   // drops it if the process died or restarted since.
-  void deliver(Slot s, uint64_t inc, Work fn);
+  void deliver(Slot s, uint64_t inc, Work&& fn);
   // deliver(s, inc, fn) at true instant t (a timer or an arrival).
-  EventLoop::TimerId at(TrueInstant t, Slot s, uint64_t inc, Work fn);
+  EventLoop::TimerId at(TrueInstant t, Slot s, uint64_t inc, Work&& fn);
   // Stops s for d: what arrives meanwhile waits in its inbox.
   void pause(Slot s, Nanos d);
   // Marks s dead: its inbox, timers and in-flight messages are void.

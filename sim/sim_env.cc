@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "sim/reply_decode.h"
 #include "sim/world_impl.h"
 
 namespace lockcheck::sim {
@@ -41,9 +42,9 @@ Task<Result<Reply>> SimEnv::request(size_t node, std::vector<std::string> argv, 
   // Routed to the group's primary of the moment: after a failover the
   // client's next call reaches the new one (as a Sentinel-aware client's).
   const MemberIndex m = impl_.groups[g].primary;
-  // The command travels as its argv (moved, no copy) and becomes RESP bytes
-  // where it arrives (NodeGroups::handle_request): the same bytes the
-  // client would have sent, through buffers the world reuses.
+  // The command travels as its argv (moved, no copy) and the node runs it
+  // as it arrives (NodeGroups::handle_request), as parsing the RESP bytes
+  // the client would have sent would give it.
   // A named awaiter, not a temporary: g++ 12 destroys non-trivial awaiter
   // temporaries of `auto x = co_await T{...}` twice (seen as a double free).
   RequestAwaiter request{this, impl_.layout.member_slot(g, m),
@@ -53,7 +54,7 @@ Task<Result<Reply>> SimEnv::request(size_t node, std::vector<std::string> argv, 
                          op, reply_by, nullptr};
   auto raw = co_await request;
   if (!raw.ok()) co_return raw.error();
-  auto reply = impl_.client(c_).reader.decode_one(raw.value());
+  auto reply = decode_reply(raw.value());
   if (!reply.ok()) co_return reply.error();
   co_return reply_to_result(std::move(reply.value()));
 }

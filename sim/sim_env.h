@@ -1,9 +1,9 @@
 // SimEnv: the simulated world's Env, what the real lock code sees — its
 // process's clocks, timers on the event loop, the client's stream of the
-// seed, and calls that travel the simulated network as RESP bytes to the
-// current primary of a node group. ClientState: a client's side of the
-// run (its Envs, coroutines, pending calls and connections). Internal to
-// sim/.
+// seed, and calls that travel the simulated network to the current
+// primary of a node group (the reply as RESP bytes). ClientState: a
+// client's side of the run (its Envs, coroutines, pending calls and
+// connections). Internal to sim/.
 #ifndef LOCKCHECK_SIM_SIM_ENV_H_
 #define LOCKCHECK_SIM_SIM_ENV_H_
 
@@ -18,7 +18,6 @@
 
 #include "impl/env.h"
 #include "impl/reply.h"
-#include "redis/hiredis_reply.h"
 #include "sim/history.h"
 #include "sim/event_loop.h"
 #include "sim/ids.h"
@@ -115,7 +114,6 @@ struct ClientState {
   // Calls awaiting a reply, oldest first: a handful at most (one per node
   // in a Redlock round, plus a renewal), so a vector beats a map.
   std::vector<PendingCall> pending;
-  ReplyReader reader;
   Rng rng;
 };
 

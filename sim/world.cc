@@ -76,7 +76,7 @@ Slot World::Impl::slot(ProcessId p) const {
   return Slot();
 }
 
-Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, Work on_arrival) {
+Network::Sent World::Impl::send(Slot from, Slot to, uint64_t to_inc, Work&& on_arrival) {
   const Network::Route route = net.route(from, to, now());
   const uint64_t link = uint64_t{from.value} << 32 | static_cast<uint32_t>(to.value);
   if (route.sent != Network::Sent::kOnItsWay) {

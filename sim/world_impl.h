@@ -53,7 +53,7 @@ struct World::Impl {
 
   // Sends a message from `from` to `to`; on arrival runs on_arrival as `to`
   // (incarnation to_inc). Loss, partitions, latency and FIFO order apply.
-  Network::Sent send(Slot from, Slot to, uint64_t to_inc, Work on_arrival);
+  Network::Sent send(Slot from, Slot to, uint64_t to_inc, Work&& on_arrival);
   // A request from client c to process `dest`: `handler` runs at dest on
   // arrival and answers with respond(), whose payload travels back. The
   // client gives up after the request timeout on its own clock, or when its
