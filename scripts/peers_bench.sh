@@ -23,8 +23,8 @@
 #   (from the repository root, after scripts/build.sh)
 set -euo pipefail
 
-cycles=5000
-rounds=3
+cycles=20000
+rounds=5
 cpu=0
 usage="usage: peers_bench.sh [--cycles N] [--rounds R] [--cpu N|none]"
 while [ $# -gt 0 ]; do
