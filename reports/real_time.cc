@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/json_reader.h"
+
 namespace lockcheck::reports {
 
 namespace {
@@ -26,27 +28,12 @@ constexpr size_t kTextMax = 64 * 1024;  // any one string
 int64_t ns_of(TrueInstant t) { return t.time_since_epoch().count(); }
 TrueInstant at_ns(int64_t ns) { return TrueInstant{} + Nanos(ns); }
 
-std::string show(const json& value) {
-  std::string out = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (out.size() > 60) out = out.substr(0, 57) + "...";
-  return out;
-}
+std::string show(const json& value) { return show_json(value); }
 
-// Strict reading that keeps the first error (as results_json.cc's Reader):
-// once one is recorded every accessor returns a harmless default.
-class In {
+// Strict reading (JsonReader), with the value kinds this format has.
+class In : public JsonReader {
  public:
-  explicit In(std::string origin) : origin_(std::move(origin)) {}
-  bool failed() const { return !error_.empty(); }
-  Error error() const { return Error{ErrorCode::kInvalidArgument, origin_ + ": " + error_}; }
-  void fail(const std::string& where, const std::string& what) {
-    if (error_.empty()) error_ = where + ": " + what;
-  }
-  void only_keys(const json& obj, const std::string& where, std::initializer_list<std::string_view> known) {
-    for (const auto& [key, value] : obj.items()) {
-      if (std::find(known.begin(), known.end(), key) == known.end()) fail(where, "unknown key " + show(key));
-    }
-  }
+  using JsonReader::JsonReader;
   std::string text(const json& obj, const std::string& where, const char* key, bool required = true) {
     if (failed()) return "";
     if (!obj.contains(key)) {
@@ -100,19 +87,6 @@ class In {
     }
     return obj[key];
   }
-  const json& object(const json& obj, const std::string& where, const char* key) {
-    static const json kEmpty = json::object();
-    if (failed()) return kEmpty;
-    if (!obj.contains(key) || !obj[key].is_object()) {
-      fail(where + "." + key, "must be an object");
-      return kEmpty;
-    }
-    return obj[key];
-  }
-
- private:
-  std::string origin_;
-  std::string error_;
 };
 
 ordered_json event_json(const Event& e) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/text.h"
+#include "reports/json_reader.h"
 
 namespace lockcheck::reports {
 
@@ -25,42 +26,14 @@ constexpr int64_t kWallMsMax = 366LL * 24 * 3600 * 1000;
 constexpr int64_t kCountMax = INT64_MAX;
 constexpr int64_t kRunsMax = 10'000;  // runs of one real-time cell, merged (`clients --runs` allows 100)
 
-// A value of the input as an error message shows it: JSON-escaped, so it
-// stays on one line, and cut short.
-std::string show(const json& value) {
-  std::string out = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (out.size() > 60) out = out.substr(0, 57) + "...";
-  return out;
-}
+std::string show(const json& value) { return show_json(value); }
 
-// Reads results.json values strictly, keeping the first error: once one is
-// recorded every accessor returns a harmless default, so callers check
-// failed() once per object rather than after every value.
-class Reader {
+// Reads results.json values strictly (JsonReader), with the value kinds
+// results.json has.
+class Reader : public JsonReader {
  public:
-  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
-  bool failed() const { return !error_.empty(); }
-  Error error() const { return Error{ErrorCode::kInvalidArgument, origin_ + ": " + error_}; }
-  void fail(const std::string& where, const std::string& what) {
-    if (error_.empty()) error_ = where + ": " + what;
-  }
+  using JsonReader::JsonReader;
 
-  // Every key of obj must be one of `known`: an unknown key is an error,
-  // never ignored, as in scenario files.
-  void only_keys(const json& obj, const std::string& where, std::initializer_list<std::string_view> known) {
-    for (const auto& [key, value] : obj.items()) {
-      if (std::find(known.begin(), known.end(), key) == known.end()) fail(where, "unknown key " + show(key));
-    }
-  }
-  const json& object(const json& obj, const std::string& where, const char* key) {
-    static const json kEmpty = json::object();
-    if (failed()) return kEmpty;
-    if (!obj.contains(key) || !obj[key].is_object()) {
-      fail(where + "." + key, "must be an object");
-      return kEmpty;
-    }
-    return obj[key];
-  }
   std::string text(const json& obj, const std::string& where, const char* key) {
     if (failed()) return "";
     if (!obj.contains(key) || !obj[key].is_string()) {
@@ -120,9 +93,6 @@ class Reader {
     return s.value_or(0);
   }
 
- private:
-  std::string origin_;
-  std::string error_;
 };
 
 // "K/N" or "K,K,.../N" (1-based, ascending) into 0-based shards.
@@ -153,6 +123,17 @@ bool is_trace(const std::string& t) {
 // the results, never a path that leads elsewhere.
 bool is_bare_name(const std::string& f) {
   return !f.empty() && f.size() <= 255 && f.find('/') == std::string::npos && f != "." && f != "..";
+}
+
+// The catalog's property ids, in its order; a key of a cell's `properties`
+// that is not one of them is an error.
+std::vector<std::string_view> property_ids(Reader& in, const json& props, const std::string& where) {
+  std::vector<std::string_view> ids;
+  for (const auto& info : properties::property_catalog()) ids.push_back(info.id);
+  for (const auto& [key, value] : props.items()) {
+    if (std::find(ids.begin(), ids.end(), key) == ids.end()) in.fail(where + ".properties", "unknown property " + show(key));
+  }
+  return ids;
 }
 
 void parse_counterexample(Reader& in, const json& x, const std::string& where, const std::string& dir,
@@ -301,11 +282,7 @@ std::optional<CellReport> parse_cell(Reader& in, const json& c, const std::strin
   }
   const json& props = in.object(c, where, "properties");
   if (in.failed()) return std::nullopt;
-  std::vector<std::string_view> ids;
-  for (const auto& info : properties::property_catalog()) ids.push_back(info.id);
-  for (const auto& [key, value] : props.items()) {
-    if (std::find(ids.begin(), ids.end(), key) == ids.end()) in.fail(where + ".properties", "unknown property " + show(key));
-  }
+  const std::vector<std::string_view> ids = property_ids(in, props, where);
   report.counterexample_files.assign(ids.size(), "");
   bool some_not_judged = false;
   for (size_t k = 0; k < ids.size(); ++k) {
@@ -386,11 +363,7 @@ std::optional<CellReport> parse_real_time_cell(Reader& in, const json& c, const 
   }
   const json& props = in.object(c, where, "properties");
   if (in.failed()) return std::nullopt;
-  std::vector<std::string_view> ids;
-  for (const auto& info : properties::property_catalog()) ids.push_back(info.id);
-  for (const auto& [key, value] : props.items()) {
-    if (std::find(ids.begin(), ids.end(), key) == ids.end()) in.fail(where + ".properties", "unknown property " + show(key));
-  }
+  const std::vector<std::string_view> ids = property_ids(in, props, where);
   report.counterexample_files.assign(ids.size(), "");
   for (size_t k = 0; k < ids.size() && !in.failed(); ++k) {
     PropertyResult p;

@@ -6,7 +6,7 @@
 
 #include "impl/check.h"
 #include "model/wait.h"
-#include "serve/key_changes.h"
+#include "sim/key_changes.h"
 #include "sim/process_id.h"
 
 namespace lockcheck::serve {
@@ -221,7 +221,7 @@ void Cluster::record_changes(int node, const std::map<std::string, model::KeyIma
                              const std::map<std::string, model::KeyImage>& after, int64_t after_wall_ms,
                              const std::string& why) {
   for (sim::Event& e :
-       key_changes(node, groups_[static_cast<size_t>(node)]->keys, before, before_wall_ms, after, after_wall_ms, why)) {
+       sim::key_changes(node, groups_[static_cast<size_t>(node)]->keys, before, before_wall_ms, after, after_wall_ms, why)) {
     record(std::move(e));
   }
 }
@@ -240,7 +240,7 @@ model::Reply Cluster::execute(int client, int node, model::Session& session, con
   std::vector<std::string> written;
   for (model::Mutation& m : mutations) {
     if (std::find(written.begin(), written.end(), m.key) == written.end()) written.push_back(m.key);
-    record(mutation_event(client, client_op_[static_cast<size_t>(client)], node, std::move(m), now_ms));
+    record(sim::mutation_event(client, client_op_[static_cast<size_t>(client)], node, std::move(m), now_ms));
   }
   // Into the AOF and down the replication streams before the reply leaves.
   if (!written.empty()) after_write(node, session.id, written);
@@ -570,7 +570,7 @@ int Cluster::live_on(const std::string& key, const std::string& value) const {
     const Group& g = *groups_[n];
     if (!g.primary_member().up) continue;
     const model::KeyImage image = g.primary_member().node->image_of(key);
-    if (!live(image, wall_ms(static_cast<int>(n)))) continue;
+    if (!sim::live(image, wall_ms(static_cast<int>(n)))) continue;
     count += image.is_hash ? static_cast<int>(image.hash.count(value)) : image.str == value ? 1 : 0;
   }
   return count;

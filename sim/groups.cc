@@ -25,6 +25,7 @@
 
 #include "impl/reply.h"
 #include "model/wait.h"
+#include "sim/key_changes.h"
 #include "sim/world_impl.h"
 
 namespace lockcheck::sim {
@@ -43,24 +44,6 @@ constexpr uint64_t kTagAck = 0x414b'0000;
 constexpr size_t kBacklogRecordsMax = 10'000;
 constexpr size_t kGroupKeysMax = 1'000'000;
 constexpr size_t kWaitsMax = 100'000;
-
-// A key's value as the history renders it (model/keyspace.h's render_value).
-std::string render(const model::KeyImage& image) {
-  if (!image.is_hash) return image.str;
-  std::string out;
-  for (const auto& [field, value] : image.hash) {
-    if (!out.empty()) out += ';';
-    out += field;
-    out += '=';
-    out += value;
-  }
-  return out;
-}
-
-// Present and not expired at the node's wall-clock reading wall_ms.
-bool live(const model::KeyImage& image, int64_t wall_ms) {
-  return image.exists && (!image.expire_unix_ms || *image.expire_unix_ms > wall_ms);
-}
 
 std::string integer_reply(int64_t v) { return model::encode_reply(model::Reply::integer_reply(v)); }
 
@@ -150,17 +133,7 @@ void NodeGroups::handle_request(GroupIndex g, MemberIndex m, ClientIndex c, Op o
   written.clear();
   for (auto& mu : mutations) {
     if (std::find(written.begin(), written.end(), mu.key) == written.end()) written.push_back(mu.key);
-    Event e;
-    e.kind = EventKind::kMutation;
-    e.client = as_int(c);
-    e.node = as_int(g);
-    e.op = op;
-    e.key = std::move(mu.key);
-    e.before = std::move(mu.before);
-    e.after = std::move(mu.after);
-    e.after_expire_unix_ms = mu.after_expire_unix_ms;
-    e.node_wall_unix_ms = now_wall_ms;
-    w_.record(std::move(e));
+    w_.record(mutation_event(as_int(c), op, as_int(g), std::move(mu), now_wall_ms));
   }
   // Into the AOF (durable at once under `always`) before the reply leaves.
   if (!written.empty()) after_write(g, c, written);
@@ -413,29 +386,7 @@ void NodeGroups::new_epoch(GroupIndex g) {
 void NodeGroups::record_changes(GroupIndex g, const std::map<std::string, model::KeyImage>& before,
                                 int64_t before_wall_ms, const std::map<std::string, model::KeyImage>& after,
                                 int64_t after_wall_ms, const std::string& why) {
-  for (const std::string& key : (*this)[g].keys) {
-    auto b = before.find(key);
-    auto a = after.find(key);
-    std::optional<std::string> was, is;
-    std::optional<int64_t> was_expire, is_expire;
-    if (b != before.end() && live(b->second, before_wall_ms)) {
-      was = render(b->second);
-      was_expire = b->second.expire_unix_ms;
-    }
-    if (a != after.end() && live(a->second, after_wall_ms)) {
-      is = render(a->second);
-      is_expire = a->second.expire_unix_ms;
-    }
-    if (was == is && was_expire == is_expire) continue;
-    Event e;
-    e.kind = EventKind::kMutation;
-    e.node = as_int(g);
-    e.key = key;
-    e.before = was;
-    e.after = is;
-    e.after_expire_unix_ms = is ? is_expire : std::nullopt;
-    e.node_wall_unix_ms = after_wall_ms;
-    e.detail = why;
+  for (Event& e : key_changes(as_int(g), (*this)[g].keys, before, before_wall_ms, after, after_wall_ms, why)) {
     w_.record(std::move(e));
   }
 }

@@ -1,8 +1,8 @@
-#include "serve/key_changes.h"
+#include "sim/key_changes.h"
 
 #include <optional>
 
-namespace lockcheck::serve {
+namespace lockcheck::sim {
 
 std::string render(const model::KeyImage& image) {
   if (!image.is_hash) return image.str;
@@ -20,9 +20,9 @@ bool live(const model::KeyImage& image, int64_t wall_ms) {
   return image.exists && (!image.expire_unix_ms || *image.expire_unix_ms > wall_ms);
 }
 
-sim::Event mutation_event(int client, sim::Op op, int node, model::Mutation mutation, int64_t wall_ms) {
-  sim::Event e;
-  e.kind = sim::EventKind::kMutation;
+Event mutation_event(int client, Op op, int node, model::Mutation mutation, int64_t wall_ms) {
+  Event e;
+  e.kind = EventKind::kMutation;
   e.client = client;
   e.op = op;
   e.node = node;
@@ -34,11 +34,11 @@ sim::Event mutation_event(int client, sim::Op op, int node, model::Mutation muta
   return e;
 }
 
-std::vector<sim::Event> key_changes(int node, const std::set<std::string>& keys,
+std::vector<Event> key_changes(int node, const std::set<std::string>& keys,
                                     const std::map<std::string, model::KeyImage>& before, int64_t before_wall_ms,
                                     const std::map<std::string, model::KeyImage>& after, int64_t after_wall_ms,
                                     const std::string& why) {
-  std::vector<sim::Event> out;
+  std::vector<Event> out;
   for (const std::string& key : keys) {
     auto b = before.find(key);
     auto a = after.find(key);
@@ -53,8 +53,8 @@ std::vector<sim::Event> key_changes(int node, const std::set<std::string>& keys,
       is_expire = a->second.expire_unix_ms;
     }
     if (was == is && was_expire == is_expire) continue;
-    sim::Event e;
-    e.kind = sim::EventKind::kMutation;
+    Event e;
+    e.kind = EventKind::kMutation;
     e.node = node;
     e.key = key;
     e.before = was;
@@ -67,4 +67,4 @@ std::vector<sim::Event> key_changes(int node, const std::set<std::string>& keys,
   return out;
 }
 
-}  // namespace lockcheck::serve
+}  // namespace lockcheck::sim
