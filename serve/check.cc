@@ -28,7 +28,7 @@ constexpr FaultInfo kFaults[] = {
     {FaultClass::kPauseGrant, "pause-grant"}, {FaultClass::kCrash, "crash"},
     {FaultClass::kClockJump, "clock_jump"}, {FaultClass::kNodeCrash, "node_crash"},
     {FaultClass::kPartition, "partition"},   {FaultClass::kFailover, "failover"},
-    {FaultClass::kDrop, "drop"},
+    {FaultClass::kDrop, "drop"},           {FaultClass::kDelay, "delay"},
 };
 
 // What lockcheck knows of one driver.
@@ -476,6 +476,20 @@ class Check final : public Handler {
         after(2 * o_.ttl_ms, [this, client] {
           for (int n : majority()) cluster_.set_link(client, n, LinkState{});
           note_fault(name_of(client) + "'s replies flow again");
+        });
+        return;
+      case FaultClass::kDelay:
+        armed_done_ = true;
+        for (int n : majority()) {
+          LinkState slow;
+          slow.delay_ms = Millis(o_.ttl_ms);
+          cluster_.set_link(client, n, slow);
+          note_fault("node-" + std::to_string(n) + " delays each request of " + name_of(client) + " by " +
+                     std::to_string(o_.ttl_ms) + " ms, for " + std::to_string(2 * o_.ttl_ms) + " ms");
+        }
+        after(2 * o_.ttl_ms, [this, client] {
+          for (int n : majority()) cluster_.set_link(client, n, LinkState{});
+          note_fault(name_of(client) + "'s requests run at once again");
         });
         return;
     }

@@ -37,6 +37,11 @@ enum class FaultClass {
   // the grant, for 2 x TTL: unlike a partition its requests still reach the
   // nodes and run (a SET takes, a DEL deletes); only the replies vanish.
   kDrop,
+  // The target's requests to a majority of nodes each wait 1 x TTL before
+  // they run, from right after the grant, for 2 x TTL (a slow link or a
+  // congested proxy): a release or an extend lands after the lease it
+  // meant has run out, when another client may hold the lock.
+  kDelay,
 };
 const char* fault_class_name(FaultClass f);
 // Every class, for --faults all and the docs.

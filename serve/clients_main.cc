@@ -39,7 +39,8 @@ constexpr const char* kUsage =
     "  target's requests to every node vanish unrun for 2 x TTL); drop (a majority of nodes run the\n"
     "  target's requests but drop their replies for 2 x TTL: its writes take, it sees timeouts);\n"
     "  failover (a majority of nodes promote their most up-to-date replica, losing what it had not\n"
-    "  received; needs replicas, at least 1 is given; lag defaults to TTL / 2).\n"
+    "  received; needs replicas, at least 1 is given; lag defaults to TTL / 2); delay (each of the\n"
+    "  target's requests to a majority of nodes waits 1 x TTL before it runs, for 2 x TTL).\n"
     "Exit codes: 0 every property held, 1 one was violated (counterexample written),\n"
     "2 bad usage or a misbehaving driver, 3 harness fault or interrupted.\n";
 

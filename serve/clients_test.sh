@@ -104,6 +104,12 @@ TIMING_DEPENDENT=mutex,resource expect cpp-single-node-crash-everysec 1 "validit
 # lock unseen (a ghost key: progress only, never pinned). Safety holds, as
 # the simulator's single/drop (message loss) cell.
 expect cpp-single-drop 0 "" --driver "$cpp" --name cpp-single --strategy single --faults drop
+# A per-connection delay: each of the holder's requests waits 1 x TTL
+# before it runs, for 2 x TTL. Its release lands after its lease ran out,
+# when the other client may hold the lock: the compare-and-delete finds
+# another token and deletes nothing. Safety holds (3 of 3 in each set
+# measured).
+expect cpp-single-delay 0 "" --driver "$cpp" --name cpp-single --strategy single --faults delay
 # redis-py's Lock: holds without faults and under a holder crash; no
 # validity notion, so a pause of the holder past the TTL breaks it.
 # More cycles: a crash strikes only while the other client still wants the
