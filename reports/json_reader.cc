@@ -6,6 +6,17 @@ namespace lockcheck::reports {
 
 using nlohmann::json;
 
+Result<json> parse_json_text(std::string_view text, std::string_view origin) {
+  json j;
+  try {
+    j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  } catch (const json::exception& e) {
+    return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON (" + e.what() + ")"};
+  }
+  if (j.is_discarded()) return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON"};
+  return j;
+}
+
 std::string show_json(const json& value) {
   std::string out = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (out.size() > 60) out = out.substr(0, 57) + "...";

@@ -16,6 +16,12 @@
 
 namespace lockcheck::reports {
 
+// The parsing edge of every file reports/ reads: whatever the text,
+// nlohmann's verdict becomes a value (allow_exceptions=false turns syntax
+// errors and numbers like 1e999 into a discarded value; the catch is for
+// the rest). Errors: "<origin>: not valid JSON".
+Result<nlohmann::json> parse_json_text(std::string_view text, std::string_view origin);
+
 // A value of the input as an error message shows it: JSON-escaped, so it
 // stays on one line, and cut short.
 std::string show_json(const nlohmann::json& value);

@@ -295,13 +295,9 @@ bool is_real_time_counterexample(std::string_view text) {
 
 Result<RealTimeCounterexample> parse_real_time_counterexample(std::string_view text, std::string_view origin) {
   In in{std::string(origin)};
-  json j;
-  try {
-    j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  } catch (const json::exception& e) {
-    return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON (" + e.what() + ")"};
-  }
-  if (j.is_discarded()) return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON"};
+  Result<json> parsed = parse_json_text(text, origin);
+  if (!parsed.ok()) return parsed.error();
+  json j = std::move(parsed).value();
   const std::string key(kFormatKey);
   if (!j.is_object() || !j.contains(key) || !j[key].is_number_integer()) {
     return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not a real-time counterexample (" + key + ": 2)"};

@@ -532,16 +532,9 @@ std::string results_json(const std::vector<CellReport>& cells) {
 Result<std::vector<CellReport>> parse_results(std::string_view text, std::string_view origin) {
   Reader in{std::string(origin)};
   const std::string dir = std::filesystem::path(origin).parent_path().string();
-  json j;
-  // The parsing edge: whatever the text, nlohmann's verdict becomes a value
-  // here (allow_exceptions=false already turns syntax errors and numbers
-  // like 1e999 into a discarded value; the catch is for the rest).
-  try {
-    j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  } catch (const json::exception& e) {
-    return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON (" + e.what() + ")"};
-  }
-  if (j.is_discarded()) return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not valid JSON"};
+  Result<json> parsed = parse_json_text(text, origin);
+  if (!parsed.ok()) return parsed.error();
+  json j = std::move(parsed).value();
   if (!j.is_object() || !j.contains("lockcheck_results") || !j["lockcheck_results"].is_number_integer()) {
     return Error{ErrorCode::kInvalidArgument, std::string(origin) + ": not a lockcheck results.json (lockcheck_results: 2)"};
   }
